@@ -1,0 +1,46 @@
+# Tagar: `make run` serves the demo on SQLite; `make test` runs the test suite.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: install db run test test-sqlite test-postgres lint serve bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+db: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+
+run: db
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Production-like server: gunicorn, two workers.
+serve: db
+	$(BIN)/gunicorn --no-control-socket -w 2 -b $(HOST):$(PORT) wsgi:app
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
+test: install lint test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite: install
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

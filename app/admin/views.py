@@ -1,0 +1,201 @@
+"""Administration: users, OPDs, fiscal years and quarters, pemda settings."""
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from forms.admin import FiscalYearForm, OpdForm, SettingsForm, UserForm
+from models import FiscalYear, Opd, Quarter, User, db
+
+from ..security import role_required
+from ..services import ServiceError, audit
+from ..services.accounts import create_user, set_password
+from ..services.reference import create_fiscal_year
+from ..services.reference import settings as pemda_settings
+from . import bp
+
+admin_only = role_required("admin")
+
+
+def _opd_choices():
+    opds = db.session.scalars(select(Opd).order_by(Opd.code)).all()
+    return [(0, "— tidak ada —")] + [(o.id, f"{o.code} {o.name}") for o in opds]
+
+
+@bp.route("/pengguna")
+@admin_only
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/pengguna/baru", methods=["GET", "POST"])
+@bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def user_edit(user_id=None):
+    user = db.get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user)
+    form.opd_id.choices = _opd_choices()
+    if request.method == "GET" and user:
+        form.opd_id.data = user.opd_id or 0
+    if form.validate_on_submit():
+        opd = db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None
+        try:
+            if user is None:
+                if not form.password.data:
+                    raise ServiceError("Kata sandi wajib diisi untuk pengguna baru.",
+                                       field="password")
+                user = create_user(form.username.data, form.password.data, form.role.data,
+                                   full_name=form.full_name.data, opd=opd,
+                                   email=form.email.data or "", actor=current_user)
+            else:
+                if form.role.data == "opd" and opd is None:
+                    raise ServiceError("Pengguna dengan peran OPD harus terhubung ke satu OPD.",
+                                       field="opd_id")
+                if user.id == current_user.id and (form.role.data != "admin"
+                                                   or not form.active.data):
+                    raise ServiceError("Anda tidak dapat mencabut peran admin akun sendiri.",
+                                       field="role")
+                before = audit.snapshot(user)
+                user.full_name = form.full_name.data
+                user.email = form.email.data or ""
+                user.role = form.role.data
+                user.opd_id = opd.id if (opd and form.role.data == "opd") else None
+                user.active = form.active.data
+                if form.password.data:
+                    set_password(user, form.password.data, actor=current_user)
+                audit.record_update(user, before, opd_id=user.opd_id)
+        except ServiceError as exc:
+            getattr(form, exc.field or "username").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash("Data pengguna disimpan.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/pengguna/<int:user_id>/buka-kunci", methods=["POST"])
+@admin_only
+def user_unlock(user_id):
+    user = db.get_or_404(User, user_id)
+    user.locked_until = None
+    user.failed_logins = 0
+    audit.record("unlock", "user", user.id, note="Kunci akun dibuka administrator")
+    db.session.commit()
+    flash(f"Akun {user.username} dibuka kembali.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/opd")
+@admin_only
+def opds():
+    rows = db.session.scalars(select(Opd).order_by(Opd.code)).all()
+    return render_template("admin/opds.html", opds=rows)
+
+
+@bp.route("/opd/baru", methods=["GET", "POST"])
+@bp.route("/opd/<int:opd_id>", methods=["GET", "POST"])
+@admin_only
+def opd_edit(opd_id=None):
+    opd = db.get_or_404(Opd, opd_id) if opd_id else None
+    form = OpdForm(obj=opd)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Opd).where(
+            (Opd.code == form.code.data) | (Opd.name == form.name.data)))
+        if clash is not None and clash is not opd:
+            field = form.code if clash.code == form.code.data else form.name
+            field.errors.append("Sudah dipakai OPD lain.")
+        else:
+            before = audit.snapshot(opd) if opd else None
+            if opd is None:
+                opd = Opd()
+                db.session.add(opd)
+            form.populate_obj(opd)
+            if before is None:
+                audit.record_create(opd, opd_id=None)
+            else:
+                audit.record_update(opd, before)
+            db.session.commit()
+            flash("Data OPD disimpan.", "success")
+            return redirect(url_for("admin.opds"))
+    return render_template("admin/opd_form.html", form=form, opd=opd)
+
+
+@bp.route("/tahun", methods=["GET", "POST"])
+@admin_only
+def years():
+    form = FiscalYearForm()
+    if form.validate_on_submit():
+        try:
+            fy = create_fiscal_year(form.year.data)
+        except ServiceError as exc:
+            form.year.errors.append(exc.message)
+        else:
+            audit.record_create(fy)
+            db.session.commit()
+            flash(f"Tahun anggaran {fy.year} dibuat dengan empat triwulan.", "success")
+            return redirect(url_for("admin.years"))
+    rows = db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())).all()
+    return render_template("admin/years.html", years=rows, form=form)
+
+
+@bp.route("/tahun/<int:fy_id>/aktif", methods=["POST"])
+@admin_only
+def year_current(fy_id):
+    fy = db.get_or_404(FiscalYear, fy_id)
+    for other in db.session.scalars(select(FiscalYear).where(FiscalYear.is_current)):
+        other.is_current = False
+    fy.is_current = True
+    audit.record("update", "fiscal_year", fy.id, new={"is_current": True})
+    db.session.commit()
+    flash(f"Tahun anggaran {fy.year} menjadi tahun berjalan.", "success")
+    return redirect(url_for("admin.years"))
+
+
+@bp.route("/triwulan/<int:quarter_id>", methods=["POST"])
+@admin_only
+def quarter_update(quarter_id):
+    quarter = db.get_or_404(Quarter, quarter_id)
+    before = audit.snapshot(quarter)
+    action = request.form.get("action")
+    if action == "toggle":
+        quarter.is_open = not quarter.is_open
+    elif action == "deadline":
+        try:
+            days = int(request.form.get("days", ""))
+            if not 0 <= days <= 90:
+                raise ValueError
+        except ValueError:
+            flash("Batas waktu harus berupa jumlah hari 0–90.", "danger")
+            return redirect(url_for("admin.years"))
+        quarter.deadline = quarter.end_date + timedelta(days=days)
+    audit.record_update(quarter, before)
+    db.session.commit()
+    flash(f"{quarter.label} {quarter.fiscal_year.year} diperbarui.", "success")
+    return redirect(url_for("admin.years"))
+
+
+@bp.route("/pengaturan", methods=["GET", "POST"])
+@admin_only
+def settings():
+    row = pemda_settings()
+    form = SettingsForm(obj=row)
+    if form.validate_on_submit():
+        before = audit.snapshot(row)
+        logo = form.logo.data
+        form.logo.data = None
+        form.populate_obj(row)
+        if logo:
+            data = logo.read()
+            if len(data) > 1024 * 1024:
+                form.logo.errors.append("Logo paling besar 1 MB.")
+                db.session.rollback()
+                return render_template("admin/settings.html", form=form, row=row)
+            row.logo = data
+        audit.record_update(row, before)
+        db.session.commit()
+        flash("Pengaturan disimpan.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, row=row)
+

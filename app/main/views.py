@@ -1,0 +1,43 @@
+from flask import render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from models import ZERO, Opd, Submission, db
+
+from ..services import overview
+from ..services.reference import current_fiscal_year, reporting_quarter
+from . import bp
+
+
+@bp.route("/")
+@login_required
+def home():
+    fy = current_fiscal_year()
+    quarter = reporting_quarter(fy) if fy else None
+    ctx = {"fy": fy, "quarter": quarter}
+    if fy is None:
+        return render_template("main/home_empty.html", **ctx)
+    role = current_user.role
+    if role == "opd":
+        rows = overview.opd_sub_activities(current_user.opd_id, fy.id)
+        submission = None
+        if quarter is not None:
+            submission = db.session.scalar(select(Submission).where(
+                Submission.opd_id == current_user.opd_id, Submission.quarter_id == quarter.id))
+        totals = {
+            "allocation": sum((r[0].allocation for r in rows), ZERO),
+            "tagged": sum((r[1] for r in rows), ZERO),
+        }
+        return render_template(
+            "main/home_opd.html", rows=rows, totals=totals, submission=submission,
+            opd=db.session.get(Opd, current_user.opd_id),
+            headline=overview.headline(fy, quarter, current_user.opd_id), **ctx)
+    if role == "secretariat":
+        return render_template(
+            "main/home_secretariat.html",
+            statuses=overview.submission_statuses(quarter) if quarter else [],
+            counts=overview.status_counts(quarter) if quarter else {},
+            anomalies=overview.anomaly_count(quarter) if quarter else 0,
+            headline=overview.headline(fy, quarter), **ctx)
+    return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),
+                           counts=overview.status_counts(quarter) if quarter else {}, **ctx)

@@ -1,0 +1,103 @@
+"""Rupiah as Indonesians write it, in and out. Money is Decimal, never float."""
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+
+MAX_MONEY = Decimal("9999999999999999.99")  # Numeric(18, 2)
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """Raised with an Indonesian message fit to show beside the field."""
+
+
+_RP = re.compile(r"^\s*(rp\.?|idr)\s*", re.IGNORECASE)
+_THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
+
+
+def parse_money(text: str | int | Decimal | None, *, allow_negative: bool = False) -> Decimal:
+    """Read `1.234.567`, `1.234.567,50`, `Rp 1.234.567`, `1234567.50` and friends.
+
+    A single dot followed by exactly three digits is a thousands separator (`1.500` is fifteen
+    hundred rupiah, as an Indonesian means it); any other single dot is a decimal point.
+    """
+    if text is None:
+        raise MoneyError("Nilai wajib diisi.")
+    if isinstance(text, Decimal | int):
+        value = Decimal(text)
+    else:
+        s = _RP.sub("", str(text).strip()).replace(" ", "").replace("\u00a0", "")
+        if not s:
+            raise MoneyError("Nilai wajib diisi.")
+        negative = s.startswith("-")
+        if negative:
+            s = s[1:]
+        if "," in s and "." in s and s.rfind(".") > s.rfind(","):
+            if not _THOUSANDS_COMMAS.match(s):  # 1,234,567.50 as an English sheet writes it
+                raise MoneyError("Format angka tidak dikenali.")
+            s = s.replace(",", "")
+        elif "," in s:
+            whole, _, frac = s.rpartition(",")
+            if "," in whole or not re.fullmatch(r"\d+", frac or "x"):
+                raise MoneyError("Format angka tidak dikenali.")
+            if "." in whole and not _THOUSANDS_DOTS.match(whole):
+                raise MoneyError("Pemisah ribuan tidak tepat.")
+            s = whole.replace(".", "") + "." + frac
+        elif s.count(".") > 1:
+            if not _THOUSANDS_DOTS.match(s):
+                raise MoneyError("Pemisah ribuan tidak tepat.")
+            s = s.replace(".", "")
+        elif "." in s and _THOUSANDS_DOTS.match(s):
+            s = s.replace(".", "")
+        if not re.fullmatch(r"\d+(\.\d+)?", s):
+            raise MoneyError("Isian harus berupa angka rupiah, mis. 1.234.567,50.")
+        try:
+            value = Decimal(s)
+        except InvalidOperation as exc:  # pragma: no cover - the regex above already guards
+            raise MoneyError("Isian harus berupa angka.") from exc
+        if negative:
+            value = -value
+    if value != value.quantize(CENT):
+        raise MoneyError("Paling banyak dua angka di belakang koma.")
+    if value < 0 and not allow_negative:
+        raise MoneyError("Nilai tidak boleh negatif.")
+    if abs(value) > MAX_MONEY:
+        raise MoneyError("Nilai terlalu besar.")
+    return value.quantize(CENT)
+
+
+def format_rupiah(
+    value: Decimal | int | None, *, with_symbol: bool = True, cents: bool = False
+) -> str:
+    """`Rp 1.234.567`; sen are shown only when asked for or when there are any."""
+    if value is None:
+        return "-"
+    value = Decimal(value)
+    show_cents = cents or value != value.to_integral_value()
+    pattern = "#,##0.00" if show_cents else "#,##0"
+    if not show_cents:
+        value = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    text = format_decimal(value, format=pattern, locale="id_ID", decimal_quantization=True)
+    return f"Rp {text}" if with_symbol else text
+
+
+def format_number(value: Decimal | int | float | None, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="id_ID")
+
+
+def format_percent(value: Decimal | float | None, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    return format_number(value, digits) + " %"
+
+
+def money_input(value: Decimal | None) -> str:
+    """The value as it goes back into a form field: `1.234.567,50`."""
+    if value is None:
+        return ""
+    return format_rupiah(value, with_symbol=False)

@@ -1,0 +1,120 @@
+"""The small aggregates behind each role's home page, all computed in SQL."""
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from models import (
+    ZERO,
+    FiscalYear,
+    Opd,
+    Quarter,
+    Realization,
+    SubActivity,
+    Submission,
+    Tag,
+    TagVillage,
+    db,
+)
+
+
+def opd_sub_activities(opd_id: int, fiscal_year_id: int):
+    """The OPD's sub-activities with tagged amount and lokus count, one query."""
+    tagged = (
+        select(Tag.sub_activity_id, func.sum(Tag.amount).label("tagged"),
+               func.count(Tag.id).label("tags"))
+        .group_by(Tag.sub_activity_id).subquery()
+    )
+    lokus = (
+        select(Tag.sub_activity_id, func.count(func.distinct(TagVillage.village_id)).label("n"))
+        .join(TagVillage, TagVillage.tag_id == Tag.id)
+        .group_by(Tag.sub_activity_id).subquery()
+    )
+    stmt = (
+        select(SubActivity, func.coalesce(tagged.c.tagged, ZERO), func.coalesce(tagged.c.tags, 0),
+               func.coalesce(lokus.c.n, 0))
+        .outerjoin(tagged, tagged.c.sub_activity_id == SubActivity.id)
+        .outerjoin(lokus, lokus.c.sub_activity_id == SubActivity.id)
+        .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
+        .order_by(SubActivity.code)
+    )
+    return db.session.execute(stmt).all()
+
+
+def submission_statuses(quarter: Quarter):
+    """Every active OPD with its submission for the quarter (None when it has not started)."""
+    stmt = (
+        select(Opd, Submission)
+        .outerjoin(Submission, (Submission.opd_id == Opd.id)
+                   & (Submission.quarter_id == quarter.id))
+        .where(Opd.is_active)
+        .order_by(Opd.code)
+    )
+    return db.session.execute(stmt).all()
+
+
+def headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None = None) -> dict:
+    """Tagged amount, realized to date at `quarter`, absorption, sub-activities and tags."""
+    base = (
+        select(func.count(func.distinct(SubActivity.id)), func.count(Tag.id),
+               func.coalesce(func.sum(Tag.amount), ZERO))
+        .select_from(SubActivity).join(Tag, Tag.sub_activity_id == SubActivity.id)
+        .where(SubActivity.fiscal_year_id == fy.id)
+    )
+    if opd_id:
+        base = base.where(SubActivity.opd_id == opd_id)
+    n_sub, n_tags, tagged = db.session.execute(base).one()
+    realized = ZERO
+    if quarter is not None:
+        stmt = (
+            select(func.coalesce(func.sum(Realization.amount), ZERO))
+            .join(Tag, Tag.id == Realization.tag_id)
+            .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+            .where(Realization.quarter_id == quarter.id)
+        )
+        if opd_id:
+            stmt = stmt.where(SubActivity.opd_id == opd_id)
+        realized = db.session.scalar(stmt)
+    tagged = Decimal(tagged)
+    realized = Decimal(realized)
+    return {
+        "sub_activities": n_sub,
+        "tags": n_tags,
+        "tagged": tagged,
+        "realized": realized,
+        "absorption": (realized / tagged * 100) if tagged else None,
+    }
+
+
+def status_counts(quarter: Quarter) -> dict[str, int]:
+    """How many active OPDs are in each status for the quarter ('none' = not started)."""
+    stmt = (
+        select(func.coalesce(Submission.status, "none"), func.count(Opd.id))
+        .select_from(Opd)
+        .outerjoin(Submission, (Submission.opd_id == Opd.id)
+                   & (Submission.quarter_id == quarter.id))
+        .where(Opd.is_active)
+        .group_by(func.coalesce(Submission.status, "none"))
+    )
+    counts = dict(db.session.execute(stmt).all())
+    late = db.session.scalar(
+        select(func.count(Submission.id)).where(Submission.quarter_id == quarter.id,
+                                               Submission.is_late)
+    )
+    counts["late"] = late
+    return counts
+
+
+def anomaly_count(quarter: Quarter, opd_id: int | None = None) -> int:
+    stmt = (
+        select(func.count(Realization.id))
+        .join(Tag, Tag.id == Realization.tag_id)
+        .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+        .where(Realization.quarter_id == quarter.id, Realization.anomalies != "")
+    )
+    if opd_id:
+        stmt = stmt.where(SubActivity.opd_id == opd_id)
+    return db.session.scalar(stmt)
+
+
+__all__ = ["anomaly_count", "headline", "opd_sub_activities", "status_counts",
+           "submission_statuses"]

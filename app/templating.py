@@ -1,0 +1,72 @@
+"""Jinja filters in the id_ID style and the navigation by role."""
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+
+from .money import format_number, format_percent, format_rupiah, money_input
+from .services.clock import WIB
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+# (endpoint, label, roles). An entry appears only once its blueprint is registered.
+NAV = [
+    ("main.home", "Beranda", ("opd", "secretariat", "viewer", "admin")),
+    ("budget.index", "Sub Kegiatan", ("opd", "secretariat")),
+    ("realization.index", "Realisasi", ("opd", "secretariat")),
+    ("review.queue", "Verifikasi", ("secretariat",)),
+    ("review.compliance", "Kepatuhan", ("secretariat", "viewer")),
+    ("dashboard.index", "Dasbor", ("opd", "secretariat", "viewer", "admin")),
+    ("lokus.index", "Lokus Desa", ("secretariat", "viewer")),
+    ("reports.index", "Laporan", ("opd", "secretariat", "viewer")),
+    ("admin.users", "Pengguna", ("admin",)),
+    ("admin.opds", "OPD", ("admin",)),
+    ("admin.years", "Tahun Anggaran", ("admin",)),
+    ("admin.settings", "Pengaturan", ("admin",)),
+]
+
+
+def nav_items():
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label, roles in NAV:
+        if current_user.role in roles and endpoint in current_app.view_functions:
+            bp = endpoint.split(".")[0]
+            active = request.blueprint == bp and (bp != "admin" or request.endpoint == endpoint)
+            items.append({"url": url_for(endpoint), "label": label, "active": active})
+    return items
+
+
+def date_id(value, fmt: str = "long") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        value = (value + WIB).date()
+    return format_date(value, fmt, locale="id_ID")
+
+
+def datetime_id(value: datetime | None) -> str:
+    """Stored UTC, shown in WIB: `17 Agu 2025 14.05 WIB`."""
+    if value is None:
+        return "-"
+    return format_datetime(value + WIB, "d MMM y HH.mm", locale="id_ID") + " WIB"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        rupiah=format_rupiah,
+        number=format_number,
+        percent=format_percent,
+        money_input=money_input,
+        date_id=date_id,
+        datetime_id=datetime_id,
+        roman=lambda n: ROMAN.get(n, str(n)),
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject():
+        return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today}

@@ -1,0 +1,17 @@
+"""All models, importable from one place: `from models import db, Opd, Tag`."""
+from .area import District, Village, VillageDesilCount, VillageYear
+from .audit import AuditLog
+from .base import ZERO, Base, Money, Percent, db, utcnow
+from .budget import SubActivity, Tag, TagVillage
+from .realization import Realization, RealizationVillage
+from .reference import FiscalYear, FundingSource, Opd, PemdaSettings, Quarter, Strategy, TagKind
+from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, SubmissionEvent
+from .user import ROLE_LABELS, ROLES, ApiToken, User
+
+__all__ = [
+    "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS", "ZERO",
+    "ApiToken", "AuditLog", "Base", "District", "FiscalYear", "FundingSource", "Money", "Opd",
+    "PemdaSettings", "Percent", "Quarter", "Realization", "RealizationVillage", "ReviewComment",
+    "Strategy", "SubActivity", "Submission", "SubmissionEvent", "Tag", "TagKind", "TagVillage",
+    "User", "Village", "VillageDesilCount", "VillageYear", "db", "utcnow",
+]

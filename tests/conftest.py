@@ -1,0 +1,84 @@
+"""Test setup: the schema is built once per run; every test runs inside a transaction that is
+rolled back at its end (the code under test commits to a savepoint), so tests stay fast and
+independent on SQLite and PostgreSQL alike.
+
+TEST_DATABASE_URL selects PostgreSQL; without it, an SQLite file in a temporary directory.
+"""
+import os
+import tempfile
+
+import pytest
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import create_app
+from config import TestConfig
+from models import db
+
+from . import factories
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    # A file, not :memory:, so that a server in another thread or process sees the same data.
+    path = os.path.join(tempfile.mkdtemp(prefix="tagar-test-"), "test.db")
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url())
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from app.services.reference import ensure_reference_data
+
+        ensure_reference_data()
+        db.session.commit()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """One outer transaction per test, rolled back at the end; commits become savepoints."""
+    ctx = app.app_context()
+    ctx.push()
+    connection = db.engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                           class_=Session, db=db)
+    original = db.session
+    db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+        ctx.pop()
+
+
+@pytest.fixture
+def make():
+    """The factories, as a fixture so tests read `make.user(...)`."""
+    return factories
+
+
+@pytest.fixture
+def login(client):
+    def do(user, password=factories.PASSWORD):
+        client.post("/logout")
+        resp = client.post("/login", data={"username": user.username, "password": password})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return user
+
+    return do
