@@ -5,6 +5,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from models import ROLE_LABELS
 
+from .choices import choices
+
 REQ = "Wajib diisi."
 # A plain pattern: the email_validator package would be one more dependency for one field.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Alamat surel tidak valid.")
@@ -17,7 +19,7 @@ class UserForm(FlaskForm):
                message="Hanya huruf, angka, titik, garis bawah, dan tanda hubung.")])
     full_name = StringField("Nama lengkap", validators=[DataRequired(REQ), Length(max=120)])
     email = StringField("Surel", validators=[Optional(), EMAIL])
-    role = SelectField("Peran", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Peran", choices=choices(ROLE_LABELS.items()))
     opd_id = SelectField("OPD", coerce=int, choices=[])
     active = BooleanField("Aktif", default=True)
     password = PasswordField("Kata sandi", validators=[

@@ -90,4 +90,6 @@ class ReviewComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="comments")
+    event: Mapped[SubmissionEvent | None] = relationship()
+    tag: Mapped["Tag | None"] = relationship()  # noqa: F821
     author: Mapped["User | None"] = relationship()  # noqa: F821

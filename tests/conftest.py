@@ -8,8 +8,7 @@ import os
 import tempfile
 
 import pytest
-from flask_sqlalchemy.session import Session
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from config import TestConfig
@@ -53,8 +52,10 @@ def _transaction(request, app):
     ctx.push()
     connection = db.engine.connect()
     outer = connection.begin()
+    # A plain Session: Flask-SQLAlchemy's own get_bind() would route past our connection to
+    # the engine, and every commit would then be real.
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                           class_=Session, db=db)
+                           class_=Session)
     original = db.session
     db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
     try:

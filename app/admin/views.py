@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from forms.admin import FiscalYearForm, OpdForm, SettingsForm, UserForm
+from forms.choices import choices
 from models import FiscalYear, Opd, Quarter, User, db
 
 from ..security import role_required
@@ -20,7 +21,7 @@ admin_only = role_required("admin")
 
 def _opd_choices():
     opds = db.session.scalars(select(Opd).order_by(Opd.code)).all()
-    return [(0, "— tidak ada —")] + [(o.id, f"{o.code} {o.name}") for o in opds]
+    return choices([(0, "— tidak ada —")] + [(o.id, f"{o.code} {o.name}") for o in opds])
 
 
 @bp.route("/pengguna")
@@ -102,8 +103,9 @@ def opd_edit(opd_id=None):
     form = OpdForm(obj=opd)
     if form.validate_on_submit():
         clash = db.session.scalar(select(Opd).where(
-            (Opd.code == form.code.data) | (Opd.name == form.name.data)))
-        if clash is not None and clash is not opd:
+            (Opd.code == form.code.data) | (Opd.name == form.name.data),
+            Opd.id != (opd.id if opd else 0)))
+        if clash is not None:
             field = form.code if clash.code == form.code.data else form.name
             field.errors.append("Sudah dipakai OPD lain.")
         else:

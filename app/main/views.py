@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from models import ZERO, Opd, Submission, db
 
+from ..security import load_for
 from ..services import overview
 from ..services.reference import current_fiscal_year, reporting_quarter
 from . import bp
@@ -41,3 +42,23 @@ def home():
             headline=overview.headline(fy, quarter), **ctx)
     return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),
                            counts=overview.status_counts(quarter) if quarter else {}, **ctx)
+
+
+@bp.route("/opd/<int:opd_id>")
+@login_required
+def opd_detail(opd_id: int):
+    """One OPD's tagged sub-activities and its reports per quarter (guarded per object)."""
+    opd = load_for(Opd, opd_id)
+    fy = current_fiscal_year()
+    rows = overview.opd_sub_activities(opd.id, fy.id) if fy else []
+    submissions = {}
+    if fy:
+        submissions = {s.quarter_id: s for s in db.session.scalars(select(Submission).where(
+            Submission.opd_id == opd.id,
+            Submission.quarter_id.in_([q.id for q in fy.quarters])))}
+    totals = {
+        "allocation": sum((r[0].allocation for r in rows), ZERO),
+        "tagged": sum((r[1] for r in rows), ZERO),
+    }
+    return render_template("main/opd_detail.html", opd=opd, fy=fy, rows=rows, totals=totals,
+                           submissions=submissions)

@@ -1,7 +1,7 @@
 """The small aggregates behind each role's home page, all computed in SQL."""
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from models import (
     ZERO,
@@ -87,13 +87,15 @@ def headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None = None)
 
 def status_counts(quarter: Quarter) -> dict[str, int]:
     """How many active OPDs are in each status for the quarter ('none' = not started)."""
+    # A literal, not a bound parameter: PostgreSQL must see the GROUP BY expression as the same.
+    status = func.coalesce(Submission.status, literal_column("'none'"))
     stmt = (
-        select(func.coalesce(Submission.status, "none"), func.count(Opd.id))
+        select(status, func.count(Opd.id))
         .select_from(Opd)
         .outerjoin(Submission, (Submission.opd_id == Opd.id)
                    & (Submission.quarter_id == quarter.id))
         .where(Opd.is_active)
-        .group_by(func.coalesce(Submission.status, "none"))
+        .group_by(status)
     )
     counts = dict(db.session.execute(stmt).all())
     late = db.session.scalar(

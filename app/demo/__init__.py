@@ -1,0 +1,1 @@
+"""The demo kabupaten: a fictional but realistically sized dataset for trying Tagar."""
