@@ -1,10 +1,23 @@
-"""Feature blueprints and commands beyond the foundation. Each feature adds its own lines here."""
+"""Feature blueprints and commands beyond the foundation. Each feature owns its own lines."""
 from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Register feature blueprints."""
+    from .budget import bp as budget_bp
+    from .dashboard import bp as dashboard_bp
+    from .lokus import bp as lokus_bp
+    from .realization import bp as realization_bp
+    from .reports import bp as reports_bp
+    from .review import bp as review_bp
+
+    app.register_blueprint(budget_bp, url_prefix="/sub-kegiatan")
+    app.register_blueprint(realization_bp, url_prefix="/realisasi")
+    app.register_blueprint(review_bp, url_prefix="/verifikasi")
+    app.register_blueprint(dashboard_bp, url_prefix="/dasbor")
+    app.register_blueprint(lokus_bp, url_prefix="/lokus")
+    app.register_blueprint(reports_bp, url_prefix="/laporan")
 
 
 def register_cli(app: Flask) -> None:
-    """Register feature CLI commands."""
+    # Each feature with commands exposes register_cli(app) in its own cli module.
+    pass

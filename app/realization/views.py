@@ -1,0 +1,2 @@
+"""Views of this feature (thin: load, check access, call a service, render)."""
+from . import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""Rollup queries and the report builders (PDF with reportlab, XLSX with openpyxl)."""
