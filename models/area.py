@@ -52,6 +52,9 @@ class VillageYear(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     village: Mapped[Village] = relationship()
+    fiscal_year: Mapped["FiscalYear"] = relationship()  # noqa: F821
+    desil_counts: Mapped[list["VillageDesilCount"]] = relationship(
+        cascade="all, delete-orphan", order_by="VillageDesilCount.desil")
 
     __table_args__ = (
         UniqueConstraint("village_id", "fiscal_year_id"),
