@@ -67,6 +67,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     _register_optional_blueprints(app)
 
+    from .api import init_api
+
+    init_api(app)
+
 
 def _register_optional_blueprints(app: Flask) -> None:
     """Feature blueprints register themselves through app/features.py."""
@@ -82,6 +86,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
+    """HTML pages in Indonesian for the UI; the API's JSON error shape under /api/."""
     messages = {
         400: ("Permintaan tidak valid",
               "Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
@@ -89,30 +94,33 @@ def register_error_pages(app: Flask) -> None:
         403: ("Akses ditolak", "Anda tidak berwenang membuka atau mengubah data ini."),
         404: ("Tidak ditemukan", "Halaman atau data yang Anda cari tidak ada."),
         405: ("Metode tidak diizinkan", "Permintaan ini tidak diizinkan untuk alamat tersebut."),
+        409: ("Konflik data", "Data telah berubah atau sedang terkunci; muat ulang halaman."),
         413: ("Berkas terlalu besar", "Ukuran berkas melebihi batas yang diizinkan."),
+        429: ("Terlalu banyak permintaan", "Terlalu banyak percobaan. Tunggu beberapa menit."),
         500: ("Terjadi kesalahan",
               "Terjadi kesalahan pada sistem. Silakan coba lagi atau hubungi administrator."),
     }
 
-    def handler(error):
-        code = getattr(error, "code", 500) or 500
-        title, text = messages.get(code, messages[500])
-        if code == 500:
+    from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
+
+    def handler(error: HTTPException):
+        code = error.code or 500
+        if code >= 500:
             db.session.rollback()
         if request.path.startswith("/api/"):
-            return {"code": code, "status": title, "message": text}, code
+            from .api import api
+
+            return api.handle_http_exception(error)
+        if isinstance(error, CSRFError):
+            title = "Formulir kedaluwarsa"
+            text = "Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi."
+        else:
+            title, text = messages.get(code, (error.name, error.description or ""))
         return render_template("errors/error.html", code=code, title=title, text=text), code
 
-    for code in messages:
-        app.register_error_handler(code, handler)
-
-    from flask_wtf.csrf import CSRFError
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        text = "Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi."
-        return render_template("errors/error.html", code=400, title="Formulir kedaluwarsa",
-                               text=text), 400
+    # One handler for every HTTP error; it replaces flask-smorest's, which it calls for the API.
+    app.register_error_handler(HTTPException, handler)
 
 
 def register_cli(app: Flask) -> None:

@@ -18,3 +18,9 @@ class ChangePasswordForm(FlaskForm):
         "Ulangi kata sandi baru",
         validators=[EqualTo("password", message="Kata sandi tidak sama.")],
     )
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Nama token", validators=[
+        DataRequired("Nama token wajib diisi."),
+        Length(max=80, message="Paling banyak 80 karakter.")])

@@ -1,0 +1,61 @@
+"""The JSON API at /api/v1 (flask-smorest): token authentication, the UI's own services and
+permission checks, one error shape."""
+from flask import Flask, g, request
+from flask_login import AnonymousUserMixin
+from flask_smorest import Api, abort
+
+from ..extensions import csrf, db
+
+api = Api()
+
+API_PREFIX = "/api/v1"
+
+
+def init_api(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "Tagar API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": "Penandaan anggaran kemiskinan ekstrem: data sub kegiatan, "
+                                "tagging, realisasi, laporan, dan rekapitulasi."},
+        "components": {"securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "tgr_…"}}},
+        "security": [{"bearerAuth": []}],
+    })
+    api.init_app(app)
+
+    from . import docs, reference, resources
+
+    for module in (reference, resources):
+        for blp in module.blueprints():
+            api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+            # Token-authenticated and never cookie-authenticated, so CSRF does not apply.
+            csrf.exempt(blp)
+    app.register_blueprint(docs.bp, url_prefix=API_PREFIX)
+
+    @app.before_request
+    def _api_token_user():
+        if not request.path.startswith(API_PREFIX + "/") or request.path in _PUBLIC_PATHS:
+            return None
+        # The session cookie never authenticates the API: only the token does.
+        from ..services.api_tokens import TokenError, authenticate
+
+        try:
+            user = authenticate(request.headers.get("Authorization"),
+                                request.remote_addr or "")
+        except TokenError as exc:
+            g._login_user = AnonymousUserMixin()
+            abort(exc.status, message=exc.message)
+        g._login_user = user
+        return None
+
+    @app.after_request
+    def _api_commit_last_used(response):
+        if request.path.startswith(API_PREFIX + "/") and response.status_code < 400:
+            db.session.commit()
+        return response
+
+
+_PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"}
