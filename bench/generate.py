@@ -9,14 +9,28 @@ INSERTs and explicit ids, so even L (30,000 tags, 120,000 realizations) loads in
 import argparse
 import random
 import time
-from datetime import datetime, time as dtime, timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
 from models import (
-    District, FundingSource, Opd, Quarter, Realization, RealizationVillage, Strategy,
-    SubActivity, Submission, Tag, TagKind, TagVillage, Village, VillageYear, db,
+    District,
+    FundingSource,
+    Opd,
+    Quarter,
+    Realization,
+    RealizationVillage,
+    Strategy,
+    SubActivity,
+    Submission,
+    Tag,
+    TagKind,
+    TagVillage,
+    Village,
+    VillageYear,
+    db,
 )
 
 SIZES = {"S": 1, "M": 10, "L": 100}
@@ -45,8 +59,11 @@ class _Ids:
 
 
 def generate(scale: int, *, year: int = 2026, seed: int = 1, batch: int = 5000) -> dict:
-    from app.services.reference import create_fiscal_year, current_fiscal_year, \
-        ensure_reference_data
+    from app.services.reference import (
+        create_fiscal_year,
+        current_fiscal_year,
+        ensure_reference_data,
+    )
 
     rng = random.Random(seed)
     ensure_reference_data()
