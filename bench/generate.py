@@ -2,7 +2,7 @@
 
 S is one kabupaten (18 OPDs, 150 sub-activities, 300 tags, 345 desa, 4 quarters of
 realization, every submission verified); M is ten of them, L a hundred. Rows go in with bulk
-INSERTs and explicit ids, so even L (30,000 tags, 120,000 realizations) loads in well under a minute.
+INSERTs and explicit ids: L (30,000 tags, 120,000 realizations) loads in seconds.
 
     python -m bench.generate --size S --database-url sqlite:////tmp/tagar-s.db
 """
