@@ -47,7 +47,13 @@ def app():
 
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
-    """One outer transaction per test, rolled back at the end; commits become savepoints."""
+    """One outer transaction per test, rolled back at the end; commits become savepoints.
+
+    Browser tests talk to a real server with its own database and real commits: no wrapping.
+    """
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
     ctx = app.app_context()
     ctx.push()
     connection = db.engine.connect()

@@ -1,0 +1,98 @@
+"""Browser tests: a real Chromium (Playwright) against a real server in a thread, on its own
+SQLite file loaded with the demo kabupaten. They run when Chromium is present, always in CI."""
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from config import TestConfig
+from models import db
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+# The demo is relative to "today"; the browser tests pin it so their expectations hold.
+DEMO_NOW = "2026-11-23T03:00:00"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    path = Path(tempfile.mkdtemp(prefix="tagar-browser-")) / "browser.db"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+                     TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        from app.demo.seed import seed_demo
+
+        seed_demo(year=2026)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("Chromium is not installed; CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_app, request):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID",
+                                  accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base = live_app.config["LIVE_URL"]
+    yield pg
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def log_in(pg, username, password="demo-tagar-2026"):
+    pg.goto(pg.base + "/login")
+    pg.fill("#username", username)
+    pg.fill("#password", password)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(pg.base + "/")
+
+
+def log_out(pg):
+    pg.click("text=Keluar")
+    pg.wait_for_url("**/login")
