@@ -20,4 +20,9 @@ def register(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     # Each feature with commands exposes register_cli(app) in its own cli module.
-    pass
+    from .budget.cli import register_cli as budget_cli
+
+    budget_cli(app)
+    from .reports.cli import register_cli as reports_cli
+
+    reports_cli(app)

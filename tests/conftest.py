@@ -8,6 +8,7 @@ import os
 import tempfile
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
@@ -28,9 +29,20 @@ def _database_url() -> str:
     return f"sqlite:///{path}"
 
 
+class CommittingClient(FlaskClient):
+    """Commits the test's pending setup before each request, as if it had been saved before
+    the user acted: a view that rolls back after refusing something then undoes only its own
+    work, never the test's data."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url())
+    app.test_client_class = CommittingClient
     with app.app_context():
         db.drop_all()
         db.create_all()

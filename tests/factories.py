@@ -150,3 +150,11 @@ def submission(opd_obj: Opd, q: Quarter, status="draft", **kw) -> Submission:
 
 
 __all__ = ["PASSWORD", "date"]
+
+
+def tagged_opd(n_tags=2, fy=None, amount="1000000", target=100):
+    """An OPD with one sub-activity per tag for `fy`: (opd, fy, [tags])."""
+    fy = fy or fiscal_year(2026)
+    o = opd()
+    tags = [tag(sub_activity(o, fy), amount=amount, target_count=target) for _ in range(n_tags)]
+    return o, fy, tags

@@ -1,2 +1,196 @@
-"""Views of this feature (thin: load, check access, call a service, render)."""
-from . import bp  # noqa: F401
+"""The OPD workspace: the list, sub-activity pages and forms (thin: load, guard, call, render).
+
+Every route loads OPD-owned objects through `load_for`/`check_opd_access`; writes demand the
+opd or secretariat role and write access to that OPD.
+"""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forms.budget import ConfirmForm, SubActivityForm
+from forms.choices import choices
+from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, TagVillage, db
+
+from ..security import can_access_opd, check_opd_access, load_for, role_required
+from ..services import LockedError, ServiceError, StaleError
+from ..services.reference import current_fiscal_year
+from ..services.subactivities import (
+    create_sub_activity,
+    delete_sub_activity,
+    tagged_total,
+    update_sub_activity,
+)
+from . import bp, history, queries
+
+writer = role_required("opd", "secretariat")
+
+
+def fiscal_year_from_args() -> FiscalYear | None:
+    year = request.args.get("tahun", type=int)
+    if year is None:
+        return current_fiscal_year()
+    fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
+    if fy is None:
+        abort(404)
+    return fy
+
+
+def opd_from_args(*, write: bool = False) -> Opd:
+    """`?opd=` for the roles that pick; an opd user is held to its own OPD (403 otherwise)."""
+    opd_id = request.args.get("opd", type=int)
+    if opd_id is None:
+        opd_id = current_user.opd_id if current_user.role == "opd" else db.session.scalar(
+            select(Opd.id).where(Opd.is_active).order_by(Opd.code).limit(1))
+    opd = db.session.get(Opd, opd_id) if opd_id else None
+    if opd is None:
+        abort(404)
+    check_opd_access(opd.id, write=write)
+    return opd
+
+
+def apply_errors(form, exc: ServiceError) -> list[str]:
+    """Put a service's errors beside their fields; returns those that have no field."""
+    loose = []
+    for name, messages in exc.errors.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, *messages]
+        else:
+            loose.extend(messages)
+    if not exc.errors:
+        loose.append(exc.message)
+    return loose
+
+
+def typed_values(form, names) -> list[tuple[str, str]]:
+    """What the user typed, to show beside the current values after a stale save."""
+    return [(form[n].label.text, request.form.get(n, "")) for n in names]
+
+
+def list_url(sa_or_opd_id, fy: FiscalYear) -> str:
+    return url_for("budget.index", opd=sa_or_opd_id, tahun=fy.year)
+
+
+@bp.route("/")
+@login_required
+def index():
+    fy = fiscal_year_from_args()
+    opd = opd_from_args()
+    strategy = request.args.get("strategi", type=int)
+    text = (request.args.get("q") or "").strip()[:100]
+    rows, totals = (queries.sub_activity_list(opd.id, fy.id, strategy=strategy, text=text)
+                    if fy else ([], {}))
+    opds = []
+    if current_user.role != "opd":
+        opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
+    return render_template(
+        "budget/index.html", fy=fy, opd=opd, rows=rows, totals=totals, opds=opds,
+        years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())).all(),
+        strategies=db.session.scalars(select(Strategy).order_by(Strategy.code)).all(),
+        strategy=strategy, text=text, can_write=can_access_opd(current_user, opd.id, write=True))
+
+
+def _sa_form(form: SubActivityForm) -> SubActivityForm:
+    funds = db.session.scalars(select(FundingSource).order_by(FundingSource.code)).all()
+    form.funding_source_id.choices = choices(
+        [(0, "— pilih —")] + [(f.id, f"{f.code} · {f.name}") for f in funds])
+    return form
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@writer
+def sa_new():
+    fy = fiscal_year_from_args() or abort(404)
+    opd = opd_from_args(write=True)
+    form = _sa_form(SubActivityForm())
+    status, loose = 200, []
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():  # a refusal undoes this request's writes only
+                sa = create_sub_activity(opd.id, fy.id, form.values())
+        except LockedError as exc:
+            status, loose = 423, [exc.message]
+        except ServiceError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Sub kegiatan {sa.code} ditambahkan. Tambahkan tagging di bawah ini.",
+                  "success")
+            return redirect(url_for("budget.sa_detail", sa_id=sa.id))
+    return render_template("budget/sa_form.html", form=form, sa=None, opd=opd, fy=fy,
+                           loose=loose), status
+
+
+@bp.route("/<int:sa_id>")
+@login_required
+def sa_detail(sa_id: int, error: str | None = None, status: int = 200):
+    sa = load_for(SubActivity, sa_id)
+    tags = db.session.scalars(
+        select(Tag).where(Tag.sub_activity_id == sa.id).order_by(Tag.id)
+        .options(selectinload(Tag.villages).selectinload(TagVillage.village),
+                 selectinload(Tag.strategy), selectinload(Tag.tag_kind))).all()
+    tagged = tagged_total(sa.id)
+    return render_template(
+        "budget/sa_detail.html", sa=sa, tags=tags, tagged=tagged, error=error,
+        confirm=ConfirmForm(), can_write=can_access_opd(current_user, sa.opd_id, write=True)
+        and current_user.role in ("opd", "secretariat")), status
+
+
+@bp.route("/<int:sa_id>/ubah", methods=["GET", "POST"])
+@writer
+def sa_edit(sa_id: int):
+    sa = load_for(SubActivity, sa_id, write=True)
+    form = _sa_form(SubActivityForm(obj=sa))
+    if request.method == "GET":
+        form.version.data = sa.version
+    status, loose, stale = 200, [], None
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                changed = update_sub_activity(sa, form.values(), form.version.data)
+        except StaleError as exc:
+            stale = typed_values(form, SubActivityForm.FIELDS)
+            db.session.refresh(sa)
+            form = _sa_form(SubActivityForm(formdata=None, obj=sa))
+            form.version.data = sa.version
+            status, loose = 409, [exc.message]
+        except LockedError as exc:
+            status, loose = 423, [exc.message]
+        except ServiceError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Perubahan disimpan." if changed else "Tidak ada perubahan.", "success")
+            return redirect(url_for("budget.sa_detail", sa_id=sa.id))
+    return render_template("budget/sa_form.html", form=form, sa=sa, opd=sa.opd,
+                           fy=sa.fiscal_year, loose=loose, stale=stale), status
+
+
+@bp.route("/<int:sa_id>/hapus", methods=["POST"])
+@writer
+def sa_delete(sa_id: int):
+    sa = load_for(SubActivity, sa_id, write=True)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    opd_id, fy, code = sa.opd_id, sa.fiscal_year, sa.code
+    try:
+        with db.session.begin_nested():
+            delete_sub_activity(sa, form.version.data)
+    except ServiceError as exc:
+        status = 409 if isinstance(exc, StaleError) else 423 if isinstance(
+            exc, LockedError) else 422
+        return sa_detail(sa_id, error=exc.message, status=status)
+    db.session.commit()
+    flash(f"Sub kegiatan {code} dihapus.", "success")
+    return redirect(list_url(opd_id, fy))
+
+
+@bp.route("/<int:sa_id>/riwayat")
+@login_required
+def sa_history(sa_id: int):
+    sa = load_for(SubActivity, sa_id)
+    return render_template("budget/history.html", sa=sa, entries=history.entries(sa.id))
+
+
+from . import imports, tag_views  # noqa: E402,F401

@@ -1,2 +1,137 @@
-"""Views of this feature (thin: load, check access, call a service, render)."""
-from . import bp  # noqa: F401
+"""Lokus desa: convergence and gaps (read), and the data behind them (secretariat writes)."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from forms.lokus import ConfirmImportForm, ImportForm, LokusForm
+from models import District, FiscalYear, Village, VillageYear, db
+from reports import lokus as lokus_report
+from reports.rollup import RollupFilter
+
+from ..security import role_required
+from ..services import ServiceError, lokus_data
+from ..services.reference import current_fiscal_year, reporting_quarter
+from . import bp
+
+READERS = ("secretariat", "viewer", "admin")
+
+
+def _year(args) -> FiscalYear | None:
+    raw = args.get("tahun", "")
+    if raw.isdigit():
+        fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == int(raw)))
+        if fy is not None:
+            return fy
+    return current_fiscal_year()
+
+
+def _int_arg(name, lo, hi):
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and lo <= int(raw) <= hi else None
+
+
+@bp.route("/")
+@role_required(*READERS)
+def index():
+    fy = _year(request.args)
+    if fy is None:
+        return render_template("dashboard/empty.html")
+    quarter = _int_arg("triwulan", 1, 4) or getattr(reporting_quarter(fy), "number", 4)
+    district_id = _int_arg("kecamatan", 1, 2**31)
+    # A desa's share comes only from tags that reach it, so the kecamatan filter of the rollup
+    # leaves the figures of that kecamatan's desa unchanged.
+    f = RollupFilter(fiscal_year_id=fy.id, quarter=quarter, district_id=district_id)
+    return render_template(
+        "lokus/index.html", fy=fy, quarter=quarter, district_id=district_id,
+        villages=lokus_report.priority_villages(f), gaps=lokus_report.gaps(fy.id, district_id),
+        districts=lokus_report.by_district(fy.id, district_id),
+        years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all(),
+        all_districts=db.session.scalars(select(District).order_by(District.code)).all())
+
+
+def _village_table(fy: FiscalYear):
+    """Every desa with its status for the year (one query)."""
+    stmt = (select(Village.id, Village.code, Village.name, District.name.label("district"),
+                   VillageYear.is_priority, VillageYear.desil1_households, VillageYear.source,
+                   VillageYear.decree)
+            .join(District, District.id == Village.district_id)
+            .outerjoin(VillageYear, (VillageYear.village_id == Village.id)
+                       & (VillageYear.fiscal_year_id == fy.id))
+            .order_by(District.code, Village.code))
+    return db.session.execute(stmt).all()
+
+
+@bp.route("/data", methods=["GET", "POST"])
+@role_required(*READERS)
+def data():
+    fy = _year(request.args)
+    if fy is None:
+        return render_template("dashboard/empty.html")
+    table = _village_table(fy)
+    can_edit = current_user.role == "secretariat"
+    if request.method == "POST" and not can_edit:
+        abort(403)  # viewers and admins read the lokus data; only the secretariat sets it
+    decree = next((r.decree for r in table if r.is_priority and r.decree), "")
+    form = LokusForm(data={"decree": decree, "rows": [
+        {"village_id": str(r.id), "is_priority": bool(r.is_priority),
+         "households": str(r.desil1_households or 0)} for r in table]})
+    if can_edit and form.validate_on_submit():
+        rows = [lokus_data.VillageInput(int(r.village_id.data), bool(r.is_priority.data),
+                                        int(r.households.data)) for r in form.rows]
+        try:
+            changed = lokus_data.set_villages(fy, rows, form.decree.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"Data lokus {fy.year} disimpan ({changed} desa berubah).", "success")
+            return redirect(url_for("lokus.data", tahun=fy.year))
+    info = {r.id: r for r in table}
+    return render_template("lokus/data.html", fy=fy, form=form, info=info, can_edit=can_edit)
+
+
+@bp.route("/impor", methods=["GET", "POST"])
+@role_required("secretariat")
+def import_file():
+    fy = _year(request.args)
+    if fy is None:
+        return render_template("dashboard/empty.html")
+    form, result, confirm = ImportForm(), None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            # Read into memory and count; the upload is never saved anywhere.
+            result = lokus_data.preview(form.source.data, upload.filename or "",
+                                        upload.read())
+        except ServiceError as exc:
+            form.file.errors = [*form.file.errors, exc.message]
+        else:
+            confirm = ConfirmImportForm(token=lokus_data.sign(fy, result))
+    names = {}
+    if result is not None and result.counts:
+        names = {r.id: r for r in db.session.execute(
+            select(Village.id, Village.code, Village.name, District.name.label("district"))
+            .join(District, District.id == Village.district_id)
+            .where(Village.id.in_(result.counts)).order_by(Village.code))}
+    return render_template("lokus/import.html", fy=fy, form=form, result=result,
+                           confirm=confirm, names=names)
+
+
+@bp.route("/impor/simpan", methods=["POST"])
+@role_required("secretariat")
+def import_confirm():
+    fy = _year(request.args)
+    form = ConfirmImportForm()
+    if fy is None or not form.validate_on_submit():
+        flash("Pratinjau tidak sah; unggah ulang berkas.", "danger")
+        return redirect(url_for("lokus.import_file"))
+    try:
+        n = lokus_data.apply(fy, form.token.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("lokus.import_file", tahun=fy.year))
+    db.session.commit()
+    flash(f"Impor selesai: jumlah rumah tangga {n} desa diperbarui.", "success")
+    return redirect(url_for("lokus.data", tahun=fy.year))

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from models import ZERO, Opd, Submission, db
 
 from ..security import load_for
-from ..services import overview
+from ..services import compliance, overview
 from ..services.reference import current_fiscal_year, reporting_quarter
 from . import bp
 
@@ -32,6 +32,7 @@ def home():
         return render_template(
             "main/home_opd.html", rows=rows, totals=totals, submission=submission,
             opd=db.session.get(Opd, current_user.opd_id),
+            notices=compliance.returned_notices(current_user.opd_id, fy),
             headline=overview.headline(fy, quarter, current_user.opd_id), **ctx)
     if role == "secretariat":
         return render_template(
@@ -39,6 +40,7 @@ def home():
             statuses=overview.submission_statuses(quarter) if quarter else [],
             counts=overview.status_counts(quarter) if quarter else {},
             anomalies=overview.anomaly_count(quarter) if quarter else 0,
+            new_submissions=compliance.new_submissions(fy),
             headline=overview.headline(fy, quarter), **ctx)
     return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),
                            counts=overview.status_counts(quarter) if quarter else {}, **ctx)

@@ -1,2 +1,159 @@
-"""Views of this feature (thin: load, check access, call a service, render)."""
-from . import bp  # noqa: F401
+"""Realization entry for one OPD and quarter: the sheet, save, copy the previous quarter, submit.
+
+Thin: every route loads, checks the OPD (per object), calls a service, commits once.
+"""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from forms.realization import CopyPreviousForm, SheetForm, SubmitForm, parse_sheet
+from models import FiscalYear, Opd, Quarter, db
+
+from ..review.views import refused
+from ..security import check_opd_access, role_required
+from ..services import LockedError, ServiceError, StaleError, workflow
+from ..services import realization as service
+from ..services.locks import quarter_is_locked
+from ..services.reference import current_fiscal_year, reporting_quarter
+from . import bp
+
+entry_roles = role_required("opd", "secretariat")
+
+
+def pick_quarter():
+    """The fiscal year (`?tahun=`, default the current one) and quarter (`?triwulan=`)."""
+    year = request.args.get("tahun", type=int)
+    fy = (db.session.scalar(select(FiscalYear).where(FiscalYear.year == year)) if year
+          else current_fiscal_year())
+    if fy is None:
+        abort(404)
+    number = request.args.get("triwulan", type=int)
+    if number is None:
+        quarter = reporting_quarter(fy)
+    else:
+        quarter = service.quarter_in(fy, number)
+    if quarter is None:
+        abort(404)
+    return fy, quarter
+
+
+def _target(opd_id: int, quarter_id: int) -> tuple[Opd, Quarter]:
+    check_opd_access(opd_id, write=True)
+    return db.get_or_404(Opd, opd_id), db.get_or_404(Quarter, quarter_id)
+
+
+def _back(opd: Opd, quarter: Quarter) -> str:
+    return url_for("realization.index", opd=opd.id, triwulan=quarter.number,
+                   tahun=quarter.fiscal_year.year)
+
+
+def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None, status=200):
+    rows = service.sheet(opd.id, quarter)
+    opds = []
+    if current_user.role != "opd":
+        opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
+    submission = workflow.find(opd.id, quarter.id)
+    return render_template(
+        "realization/index.html", opd=opd, quarter=quarter, fy=quarter.fiscal_year, rows=rows,
+        opds=opds, submission=submission, previous=service.previous_quarter(quarter),
+        locked=quarter_is_locked(opd.id, quarter.id), raw=raw or {}, errors=errors or {},
+        stale=set(stale), problems=problems, form=SheetForm(), copy_form=CopyPreviousForm(),
+        submit_form=SubmitForm(), can_submit=submission is None or workflow.can(
+            current_user, "submit", submission)), status
+
+
+@bp.route("/")
+@entry_roles
+def index():
+    fy, quarter = pick_quarter()
+    if current_user.role == "opd":
+        opd_id = request.args.get("opd", type=int) or current_user.opd_id
+    else:
+        opd_id = request.args.get("opd", type=int)
+        if opd_id is None:
+            opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
+            return render_template("realization/pick.html", opds=opds, fy=fy, quarter=quarter)
+    check_opd_access(opd_id)
+    return render_sheet(db.get_or_404(Opd, opd_id), quarter)
+
+
+@bp.route("/<int:opd_id>/<int:quarter_id>", methods=["POST"])
+@entry_roles
+def save(opd_id: int, quarter_id: int):
+    opd, quarter = _target(opd_id, quarter_id)
+    if not SheetForm().validate_on_submit():
+        abort(400)
+    tags = service.opd_tags(opd.id, quarter.fiscal_year_id)
+    rows, raw, errors = parse_sheet(request.form, tags)
+    if errors:
+        flash("Periksa isian yang ditandai; tidak ada yang disimpan.", "danger")
+        return render_sheet(opd, quarter, raw=raw, errors=errors)
+    try:
+        saved = service.save_sheet(opd.id, quarter, rows, current_user)
+    except LockedError as exc:
+        db.session.rollback()
+        return refused(exc.message, 409, _back(opd, quarter))
+    except (StaleError, StaleDataError) as exc:
+        db.session.rollback()
+        stale = exc.current if isinstance(exc, StaleError) else [r.tag_id for r in rows]
+        flash(StaleError().message, "danger")
+        keep = {k: v for k, v in raw.items() if k not in set(stale)}
+        return render_sheet(opd, quarter, raw=keep, stale=stale, status=409)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message + " Tidak ada yang disimpan.", "danger")
+        return render_sheet(opd, quarter, raw=raw)
+    db.session.commit()
+    flash(f"Realisasi disimpan ({saved} tagging berubah)." if saved
+          else "Tidak ada perubahan.", "success" if saved else "info")
+    return redirect(_back(opd, quarter))
+
+
+@bp.route("/<int:opd_id>/<int:quarter_id>/salin", methods=["POST"])
+@entry_roles
+def copy_previous(opd_id: int, quarter_id: int):
+    opd, quarter = _target(opd_id, quarter_id)
+    if not CopyPreviousForm().validate_on_submit():
+        abort(400)
+    try:
+        copied = service.copy_previous(opd.id, quarter, current_user)
+    except LockedError as exc:
+        db.session.rollback()
+        return refused(exc.message, 409, _back(opd, quarter))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(_back(opd, quarter))
+    db.session.commit()
+    flash(f"{copied} tagging diisi dari triwulan sebelumnya; periksa dan sesuaikan." if copied
+          else "Tidak ada yang disalin: semua tagging sudah terisi atau triwulan sebelumnya "
+               "kosong.", "success" if copied else "info")
+    return redirect(_back(opd, quarter))
+
+
+@bp.route("/<int:opd_id>/<int:quarter_id>/ajukan", methods=["POST"])
+@entry_roles
+def submit(opd_id: int, quarter_id: int):
+    opd, quarter = _target(opd_id, quarter_id)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    sub = workflow.ensure_started(opd.id, quarter, current_user)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        workflow.submit(sub, current_user, version=version)
+    except (workflow.NotAllowedError, workflow.WrongStateError) as exc:
+        db.session.rollback()
+        return refused(exc.message, exc.status_code, _back(opd, quarter))
+    except StaleError as exc:
+        db.session.rollback()
+        return refused(exc.message, 409, _back(opd, quarter))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return render_sheet(opd, quarter, problems=exc.errors)
+    db.session.commit()
+    flash(f"Laporan {quarter.label} diajukan ke Sekretariat TKPKD"
+          + (" (melewati batas waktu)." if sub.is_late else "."), "success")
+    return redirect(_back(opd, quarter))

@@ -1,2 +1,75 @@
-"""Views of this feature (thin: load, check access, call a service, render)."""
-from . import bp  # noqa: F401
+"""Reports: choose a variant and period, download the Kemenko PMK report as PDF or XLSX.
+
+An `opd` user gets only its own OPD's report: the OPD list offers only it, and any other OPD
+(or the kabupaten-wide report, which shows every OPD's tags) is refused with 403."""
+from flask import abort, render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from forms.choices import choices
+from forms.reports import ReportForm
+from models import FiscalYear, Opd, db
+from reports.service import FILE_TYPES, build_report
+
+from ..security import check_opd_access, role_required
+from ..services import ServiceError
+from ..services.reference import current_fiscal_year, reporting_quarter
+from . import bp
+
+
+def _form() -> ReportForm:
+    form = ReportForm()
+    years = db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())).all()
+    form.year.choices = choices((y, str(y)) for y in years)
+    opds = select(Opd).order_by(Opd.code)
+    if current_user.role == "opd":
+        opds = opds.where(Opd.id == current_user.opd_id)
+        pairs = []
+    else:
+        pairs = [(0, "Semua perangkat daerah (kabupaten)")]
+    pairs += [(o.id, f"{o.short_name or o.name} · {o.name}")
+              for o in db.session.scalars(opds)]
+    form.opd_id.choices = choices(pairs)
+    return form
+
+
+def _guard(raw: str) -> None:
+    """Whatever the form offered: an opd user asking for the kabupaten-wide report or for
+    another OPD's report is refused (403), not merely shown a validation message."""
+    opd_id = int(raw) if raw.isdigit() else 0
+    if opd_id:
+        check_opd_access(opd_id)
+    elif current_user.role == "opd":
+        abort(403)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required("opd", "secretariat", "viewer", "admin")
+def index():
+    form = _form()
+    if not form.is_submitted():
+        fy = current_fiscal_year()
+        if fy is not None:
+            form.year.data = fy.year
+            q = reporting_quarter(fy)
+            form.quarter.data = q.number if q else 1
+        if current_user.role == "opd":
+            form.opd_id.data = current_user.opd_id
+            form.variant.data = "opd"
+    if request.method == "POST":
+        _guard(request.form.get("opd_id", ""))
+    if form.validate_on_submit():
+        opd_id = form.opd_id.data or None
+        try:
+            name, data = build_report(
+                form.fmt.data, year=form.year.data, variant=form.variant.data,
+                quarter=form.quarter.data, semester=form.semester.data, opd_id=opd_id,
+                include_unverified=form.include_unverified.data,
+                number=(form.number.data or "").strip())
+        except ServiceError as exc:
+            field = getattr(form, {"opd": "opd_id"}.get(exc.field, exc.field or ""), form.variant)
+            field.errors = [*field.errors, exc.message]
+        else:
+            return send_file(data, mimetype=FILE_TYPES[form.fmt.data], as_attachment=True,
+                             download_name=name)
+    return render_template("reports/index.html", form=form)

@@ -1,2 +1,149 @@
-"""Views of this feature (thin: load, check access, call a service, render)."""
-from . import bp  # noqa: F401
+"""The secretariat's side: the queue of a quarter, the review page of one submission with its
+decisions (verify, return, reopen), and the compliance board."""
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forms.review import DecisionForm, ReopenForm, tag_comments, version_of
+from models import FiscalYear, ReviewComment, Submission, SubmissionEvent, db
+
+from ..security import load_for, role_required
+from ..services import ServiceError, StaleError, compliance, workflow
+from ..services import realization as realization_service
+from ..services.reference import current_fiscal_year, reporting_quarter
+from . import bp
+
+
+def refused(message: str, status: int, back: str):
+    """A refused action: the reason, the HTTP status (403 role, 409 state), a way back."""
+    return render_template("review/refused.html", message=message, code=status,
+                           back=back), status
+
+
+def _fiscal_year():
+    year = request.args.get("tahun", type=int)
+    fy = (db.session.scalar(select(FiscalYear).where(FiscalYear.year == year)) if year
+          else current_fiscal_year())
+    if fy is None:
+        abort(404)
+    return fy
+
+
+@bp.route("/")
+@role_required("secretariat")
+def queue():
+    fy = _fiscal_year()
+    number = request.args.get("triwulan", type=int)
+    quarter = (realization_service.quarter_in(fy, number) if number
+               else reporting_quarter(fy))
+    if quarter is None:
+        abort(404)
+    return render_template("review/queue.html", fy=fy, quarter=quarter,
+                           rows=compliance.queue(quarter))
+
+
+def _load(submission_id: int) -> Submission:
+    sub = load_for(Submission, submission_id)
+    # The history with its actors and comments, in two queries rather than one per event.
+    db.session.scalars(select(Submission).where(Submission.id == sub.id).options(
+        selectinload(Submission.events).joinedload(SubmissionEvent.actor),
+        selectinload(Submission.comments).joinedload(ReviewComment.author),
+        joinedload(Submission.opd), joinedload(Submission.quarter))).one()
+    return sub
+
+
+def _render(sub: Submission, form=None, reopen_form=None, status=200):
+    rows = realization_service.sheet(sub.opd_id, sub.quarter)
+    by_tag = {}
+    for c in sub.comments:
+        by_tag.setdefault(c.tag_id, []).append(c)
+    form = form or DecisionForm(version=sub.version)
+    reopen_form = reopen_form or ReopenForm(version=sub.version)
+    return render_template(
+        "review/detail.html", sub=sub, quarter=sub.quarter, opd=sub.opd, rows=rows,
+        previous=realization_service.previous_quarter(sub.quarter), comments=by_tag,
+        anomalies=sum(1 for r in rows if r.current is not None and r.current.anomalies),
+        form=form, reopen_form=reopen_form,
+        can_decide=workflow.can(current_user, "verify", sub),
+        can_reopen=workflow.can(current_user, "reopen", sub)), status
+
+
+@bp.route("/<int:submission_id>")
+@login_required
+def detail(submission_id: int):
+    return _render(_load(submission_id))
+
+
+def _decide(submission_id: int, action: str):
+    sub = _load(submission_id)
+    form = ReopenForm() if action == "reopen" else DecisionForm()
+    if not form.validate_on_submit():
+        if form.errors.keys() - {"csrf_token"}:
+            return _render(sub, **({"reopen_form": form} if action == "reopen"
+                                   else {"form": form}))
+        abort(400)
+    back = url_for("review.detail", submission_id=sub.id)
+    version = version_of(form)
+    try:
+        if action == "verify":
+            workflow.verify(sub, current_user, note=form.general.data, version=version)
+        elif action == "return":
+            workflow.return_(sub, current_user, general=form.general.data,
+                             tag_comments=tag_comments(request.form), version=version)
+        else:
+            workflow.reopen(sub, current_user, reason=form.reason.data, version=version)
+    except (workflow.NotAllowedError, workflow.WrongStateError) as exc:
+        db.session.rollback()
+        return refused(exc.message, exc.status_code, back)
+    except StaleError as exc:
+        db.session.rollback()
+        return refused(exc.message, 409, back)
+    except ServiceError as exc:
+        db.session.rollback()
+        sub = _load(submission_id)
+        target = ReopenForm() if action == "reopen" else DecisionForm()
+        target.version.data = sub.version
+        getattr(target, exc.field or ("reason" if action == "reopen" else "general")
+                ).errors = [exc.message]
+        return _render(sub, **({"reopen_form": target} if action == "reopen"
+                               else {"form": target}))
+    db.session.commit()
+    messages = {"verify": "Laporan diverifikasi dan dikunci.",
+                "return": "Laporan dikembalikan ke OPD dengan catatan.",
+                "reopen": "Laporan dibuka kembali dan dikembalikan ke OPD."}
+    flash(messages[action], "success")
+    return redirect(back)
+
+
+@bp.route("/<int:submission_id>/verifikasi", methods=["POST"])
+@login_required
+def verify(submission_id: int):
+    return _decide(submission_id, "verify")
+
+
+@bp.route("/<int:submission_id>/kembalikan", methods=["POST"])
+@login_required
+def return_(submission_id: int):
+    return _decide(submission_id, "return")
+
+
+@bp.route("/<int:submission_id>/buka-kembali", methods=["POST"])
+@login_required
+def reopen(submission_id: int):
+    return _decide(submission_id, "reopen")
+
+
+@bp.route("/kepatuhan", endpoint="compliance")
+@role_required("secretariat", "viewer", "admin")
+def compliance_board():
+    fy = _fiscal_year()
+    rows = compliance.board(fy)
+    if request.args.get("format") == "xlsx":
+        return send_file(BytesIO(compliance.board_xlsx(fy, rows)), as_attachment=True,
+                         download_name=f"kepatuhan-tagar-{fy.year}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument."
+                                  "spreadsheetml.sheet")
+    return render_template("review/compliance.html", fy=fy, rows=rows)

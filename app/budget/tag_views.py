@@ -1,0 +1,113 @@
+"""Tag pages: create, edit (with the lokus picker) and delete a tag of a sub-activity."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from forms.budget import ConfirmForm, TagForm, parse_village_rows
+from forms.choices import choices
+from models import Strategy, SubActivity, Tag, TagKind, db
+
+from ..money import money_input
+from ..security import load_for
+from ..services import LockedError, ServiceError, StaleError
+from ..services.subactivity_tags import delete_tag, save_tag
+from . import bp, queries
+from .views import apply_errors, sa_detail, typed_values, writer
+
+
+def _tag_form(form: TagForm) -> TagForm:
+    form.strategy_id.choices = choices([(0, "— pilih —")] + [
+        (s.id, f"{s.code}. {s.name}")
+        for s in db.session.scalars(select(Strategy).order_by(Strategy.code))])
+    form.tag_kind_id.choices = choices([(0, "— pilih —")] + [
+        (k.id, f"{k.name} (bobot {k.weight:.0f}%)")
+        for k in db.session.scalars(select(TagKind).order_by(TagKind.sort_order))])
+    return form
+
+
+def _rows_of(tag: Tag | None) -> list[dict]:
+    if tag is None:
+        return []
+    return [{"village_id": tv.village_id,
+             "amount_text": money_input(tv.amount),
+             "target_text": "" if tv.target_count is None else str(tv.target_count)}
+            for tv in tag.villages]
+
+
+def _page(sa: SubActivity, tag: Tag | None):
+    form = _tag_form(TagForm(obj=tag))
+    rows, row_errors = _rows_of(tag), {}
+    if request.method == "GET" and tag is not None:
+        form.version.data = tag.version
+    status, loose, stale, lokus_error = 200, [], None, None
+    if request.method == "POST":
+        rows, row_errors = parse_village_rows(request.form)
+        valid = form.validate_on_submit()
+        if valid and not row_errors:
+            try:
+                with db.session.begin_nested():  # a refusal undoes this request's writes
+                    _saved, warnings = save_tag(sa, tag, form.values(), rows,
+                                                form.version.data)
+            except StaleError as exc:
+                stale = typed_values(form, TagForm.FIELDS)
+                db.session.refresh(tag)
+                form = _tag_form(TagForm(formdata=None, obj=tag))
+                form.version.data = tag.version
+                rows, status, loose = _rows_of(tag), 409, [exc.message]
+            except LockedError as exc:
+                status, loose = 423, [exc.message]
+            except ServiceError as exc:
+                lokus_error = (exc.errors.pop("villages", None) or [None])[0]
+                loose = apply_errors(form, exc) if exc.errors else []
+            else:
+                db.session.commit()
+                flash("Tagging disimpan.", "success")
+                if warnings:
+                    flash(f"Desa berikut bukan lokus tahun {sa.fiscal_year.year}: "
+                          f"{', '.join(warnings)}. Periksa kembali bila tidak disengaja.",
+                          "warning")
+                return redirect(url_for("budget.sa_detail", sa_id=sa.id))
+    groups, by_id = queries.village_choices(sa.fiscal_year_id)
+    selected = []
+    for row in rows:
+        info = by_id.get(row["village_id"])
+        if info is not None:
+            selected.append({**info, "amount_text": row.get("amount_text", ""),
+                             "target_text": row.get("target_text", ""),
+                             "error": row_errors.get(row["village_id"])})
+    return render_template(
+        "budget/tag_form.html", form=form, sa=sa, tag=tag, groups=groups, selected=selected,
+        selected_ids={s["id"] for s in selected}, loose=loose, stale=stale,
+        lokus_error=lokus_error or ("Periksa nilai per desa." if row_errors else None)), status
+
+
+@bp.route("/<int:sa_id>/tag/baru", methods=["GET", "POST"])
+@writer
+def tag_new(sa_id: int):
+    return _page(load_for(SubActivity, sa_id, write=True), None)
+
+
+@bp.route("/tag/<int:tag_id>/ubah", methods=["GET", "POST"])
+@writer
+def tag_edit(tag_id: int):
+    tag = load_for(Tag, tag_id, write=True)
+    return _page(tag.sub_activity, tag)
+
+
+@bp.route("/tag/<int:tag_id>/hapus", methods=["POST"])
+@writer
+def tag_delete(tag_id: int):
+    tag = load_for(Tag, tag_id, write=True)
+    sa_id = tag.sub_activity_id
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with db.session.begin_nested():
+            delete_tag(tag, form.version.data)
+    except ServiceError as exc:
+        status = 409 if isinstance(exc, StaleError) else 423 if isinstance(
+            exc, LockedError) else 422
+        return sa_detail(sa_id, error=exc.message, status=status)
+    db.session.commit()
+    flash("Tagging dihapus.", "success")
+    return redirect(url_for("budget.sa_detail", sa_id=sa_id))

@@ -1,0 +1,52 @@
+"""Tagar's own import template: a header row, an instructions row, and the funding sources."""
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from sqlalchemy import select
+
+from models import FundingSource, db
+
+from ..services.sipd_import import TEMPLATE_HEADERS
+
+INSTRUCTIONS = [
+    "Petunjuk: isi mulai baris 3; baris ini diabaikan. Kode U.BB.PP.K.KK.SSSS, "
+    "mis. 1.06.05.2.02.0001",
+    "Nama lengkap sub kegiatan",
+    "Boleh kosong: diambil dari 3 segmen awal kode",
+    "Wajib",
+    "Boleh kosong: 5 segmen awal kode",
+    "Wajib",
+    "Angka rupiah, mis. 150000000 atau 150.000.000",
+    "Kosongkan bila belum ada APBD perubahan",
+    "Kode atau nama, lihat lembar Sumber Dana",
+    "Teks",
+    "Angka",
+    "mis. KK, orang, unit",
+    "Teks",
+]
+
+
+def build_template() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sub Kegiatan"
+    ws.append(TEMPLATE_HEADERS)
+    ws.append(INSTRUCTIONS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DCE8F5")
+    for cell in ws[2]:
+        cell.font = Font(italic=True, color="5B6775")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in zip("ABCDEFGHIJKLM", (22, 45, 12, 40, 14, 40, 18, 18, 16, 40, 12, 14, 30),
+                          strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A3"
+    funds = wb.create_sheet("Sumber Dana")
+    funds.append(["Kode", "Nama"])
+    for fs in db.session.scalars(select(FundingSource).order_by(FundingSource.code)):
+        funds.append([fs.code, fs.name])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,124 @@
+"""What the dashboard shows, assembled from the rollup: a fixed number of SQL statements
+whatever the size of the data (a test counts them)."""
+from dataclasses import replace
+
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from models import Opd, Quarter, Realization, SubActivity, Submission, Tag, db
+from reports import rollup
+
+from .. import charts
+from ..services.clock import today
+from .filters import SORTS, DashboardQuery, options
+
+NOTE_FLOW = "arus triwulan (selisih dari triwulan sebelumnya)"
+NOTE_TO_DATE = "kumulatif s.d. akhir triwulan"
+
+
+def opd_statuses(fy_id: int, quarter: int) -> dict[int, tuple[str, bool]]:
+    """OPD id -> (submission status, is_late) for the quarter, one query."""
+    stmt = (select(Submission.opd_id, Submission.status, Submission.is_late)
+            .join(Quarter, Quarter.id == Submission.quarter_id)
+            .where(Quarter.fiscal_year_id == fy_id, Quarter.number == quarter))
+    return {opd_id: (status, late) for opd_id, status, late in db.session.execute(stmt)}
+
+
+def anomaly_count(fy_id: int, opd_id: int | None) -> int:
+    stmt = (select(func.count(Realization.id))
+            .join(Quarter, Quarter.id == Realization.quarter_id)
+            .join(Tag, Tag.id == Realization.tag_id)
+            .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+            .where(Quarter.fiscal_year_id == fy_id, Realization.anomalies != ""))
+    if opd_id is not None:
+        stmt = stmt.where(SubActivity.opd_id == opd_id)
+    return db.session.scalar(stmt)
+
+
+def own_opd(opd_id: int | None) -> int | None:
+    """The OPD whose detail may be listed: an OPD user's own, whatever was asked."""
+    return current_user.opd_id if current_user.role == "opd" else opd_id
+
+
+def _may_open(opd_id) -> bool:
+    return current_user.role != "opd" or opd_id == current_user.opd_id
+
+
+def build(q: DashboardQuery) -> dict:
+    f = q.filt
+    opts = options()
+    short = {o.id: o.short_name or o.name for o in opts["opds"]}
+    total = rollup.total(f)
+    by_strategy = [(r, q.url(strategi=int(r.code))) for r in rollup.rollup(f, "strategy")]
+    label, key, reverse = SORTS[q.sort]
+    opd_rows = sorted(rollup.rollup(f, "opd"), key=key, reverse=reverse)
+    by_opd = [(r, q.url(opd=r.key, sub=None) if _may_open(r.key) else None) for r in opd_rows]
+    index = rollup.incentive_index(f)
+    trend = rollup.trend(f)
+    # A quarter not yet ended has no figure to date (a missing row counts as 0), so the
+    # semester figures that need it are shown as "-" rather than as a fall.
+    ended = {qq.number for qq in q.fy.quarters if qq.end_date < today()}
+    semesters = {
+        "s1": trend[1].realized if 2 in ended else None,
+        "s2": trend[3].realized - trend[1].realized if 4 in ended else None,
+        "all": trend[3].realized if 4 in ended else None,
+    }
+    ctx = {
+        "q": q, "f": f, "opts": opts, "short": short, "total": total,
+        "by_strategy": by_strategy, "by_opd": by_opd, "index": index, "trend": trend,
+        "semesters": semesters, "statuses": opd_statuses(f.fiscal_year_id, f.quarter),
+        "by_kind": [(k["row"], q.url(jenis=k["code"])) for k in index["kinds"]],
+        "by_fund": [(r, q.url(dana=r.key) if r.key else None)
+                    for r in rollup.rollup(f, "funding_source")],
+        "by_district": [(r, q.url(kecamatan=r.key) if r.key else None)
+                        for r in rollup.rollup(f, "district")],
+        "anomalies": anomaly_count(f.fiscal_year_id, own_opd(f.opd_id)),
+        "mode": NOTE_FLOW if f.flow else NOTE_TO_DATE,
+        "sort_labels": {k: v[0] for k, v in SORTS.items()},
+    }
+    detail = q.detail_filter()
+    if detail is not None:
+        ctx["detail_opd"] = next((o for o in opts["opds"] if o.id == q.detail_opd_id), None)
+        ctx["by_sub"] = [(r, q.url(sub=r.key)) for r in rollup.rollup(detail, "sub_activity")]
+        if q.sub is not None:
+            ctx["by_tag"] = rollup.rollup(replace(detail, sub_activity_id=q.sub.id), "tag")
+    ctx["charts"] = {
+        "strategy": charts.plan_vs_real(
+            [(r.label, r.tagged, r.realized) for r, _ in by_strategy], chart_id="ch-strategy",
+            title="Anggaran ditandai dan realisasi per strategi"),
+        "opd": charts.plan_vs_real(
+            [(short.get(r.key, r.label), r.tagged, r.realized) for r, _ in by_opd],
+            chart_id="ch-opd", title="Anggaran ditandai dan realisasi per OPD"),
+        "kind": charts.percent_bars(
+            [(k["label"], k["absorption"]) for k in index["kinds"]], chart_id="ch-kind",
+            title="Serapan per kelompok penandaan"),
+        "trend": charts.plan_vs_real(
+            [(r.label, r.tagged, r.realized) for r in trend], chart_id="ch-trend",
+            title="Realisasi kumulatif per triwulan"),
+        "legend": charts.legend("ch"),
+    }
+    return ctx
+
+
+def anomaly_list(fy_id: int, quarter: int | None, opd_id: int | None, limit: int = 1000):
+    """Every realization carrying anomaly codes, with what a reviewer needs to judge it."""
+    stmt = (
+        select(Realization.id, Realization.anomalies, Realization.explanation,
+               Realization.amount, Realization.physical_progress, Realization.reached_count,
+               Tag.id.label("tag_id"), Tag.description, Tag.amount.label("tagged"),
+               Tag.target_count, SubActivity.code, SubActivity.name.label("sub_name"),
+               Opd.id.label("opd_id"), Opd.code.label("opd_code"),
+               Opd.short_name, Opd.name.label("opd_name"), Quarter.number)
+        .join(Quarter, Quarter.id == Realization.quarter_id)
+        .join(Tag, Tag.id == Realization.tag_id)
+        .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+        .join(Opd, Opd.id == SubActivity.opd_id)
+        .where(Quarter.fiscal_year_id == fy_id, Realization.anomalies != "")
+        .order_by(Quarter.number.desc(), Opd.code, SubActivity.code, Tag.id)
+        .limit(limit)
+    )
+    if quarter is not None:
+        stmt = stmt.where(Quarter.number == quarter)
+    if opd_id is not None:
+        stmt = stmt.where(SubActivity.opd_id == opd_id)
+    return db.session.execute(stmt).all()

@@ -1,0 +1,253 @@
+"""Realization entry: an OPD's figures to date per tag and quarter, checked as they are saved.
+
+The whole sheet of an OPD is saved at once. Each row carries the version it was read at; if any
+row changed underneath, nothing is saved (StaleError) and the current values are shown.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from models import Quarter, Realization, RealizationVillage, SubActivity, Tag, TagVillage, db
+
+from . import LockedError, ServiceError, StaleError, anomalies, audit, workflow
+from .locks import ensure_quarter_unlocked
+
+
+@dataclass
+class RowInput:
+    """One tag's figures as the form sent them (already parsed and range-checked)."""
+
+    tag_id: int
+    version: int  # the realization's version when the form was opened; 0 = there was none
+    amount: Decimal
+    physical_progress: Decimal
+    reached_count: int
+    villages: dict[int, int] = field(default_factory=dict)
+    problems: str = ""
+    follow_up: str = ""
+    explanation: str = ""
+
+
+@dataclass
+class SheetRow:
+    tag: Tag
+    current: Realization | None
+    previous: Realization | None
+    semester1: Realization | None = None  # to date at TW II, shown in TW III and IV
+
+    def _flow(self, attr):
+        if self.current is None:
+            return None
+        before = getattr(self.previous, attr) if self.previous is not None else 0
+        return getattr(self.current, attr) - before
+
+    @property
+    def flow_amount(self):
+        return self._flow("amount")
+
+    @property
+    def flow_progress(self):
+        return self._flow("physical_progress")
+
+    @property
+    def flow_reached(self):
+        return self._flow("reached_count")
+
+    @property
+    def anomaly_labels(self) -> list[str]:
+        return anomalies.describe(self.current.anomalies) if self.current else []
+
+
+def quarter_in(fy, number: int) -> Quarter | None:
+    return next((q for q in fy.quarters if q.number == number), None)
+
+
+def previous_quarter(quarter: Quarter) -> Quarter | None:
+    return quarter_in(quarter.fiscal_year, quarter.number - 1) if quarter.number > 1 else None
+
+
+def opd_tags(opd_id: int, fiscal_year_id: int) -> list[Tag]:
+    """Every tag of the OPD's sub-activities for the year, with what the sheet shows."""
+    stmt = (
+        select(Tag).join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+        .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
+        .options(joinedload(Tag.sub_activity), joinedload(Tag.strategy),
+                 joinedload(Tag.tag_kind),
+                 selectinload(Tag.villages).joinedload(TagVillage.village))
+        .order_by(SubActivity.code, Tag.id)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def _realizations(opd_id: int, quarter_ids: list[int]) -> dict[tuple[int, int], Realization]:
+    """(quarter_id, tag_id) -> realization, one query (plus one for the villages)."""
+    stmt = (
+        select(Realization).join(Tag, Tag.id == Realization.tag_id)
+        .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+        .where(SubActivity.opd_id == opd_id, Realization.quarter_id.in_(quarter_ids))
+        .options(selectinload(Realization.villages))
+    )
+    return {(r.quarter_id, r.tag_id): r for r in db.session.scalars(stmt)}
+
+
+def sheet(opd_id: int, quarter: Quarter) -> list[SheetRow]:
+    prev = previous_quarter(quarter)
+    sem1 = quarter_in(quarter.fiscal_year, 2) if quarter.number > 2 else None
+    ids = [q.id for q in (quarter, prev, sem1) if q is not None]
+    tags = opd_tags(opd_id, quarter.fiscal_year_id)
+    found = _realizations(opd_id, ids)
+    return [
+        SheetRow(t, found.get((quarter.id, t.id)),
+                 found.get((prev.id, t.id)) if prev else None,
+                 found.get((sem1.id, t.id)) if sem1 else None)
+        for t in tags
+    ]
+
+
+def _figures(r: Realization | None) -> anomalies.Figures | None:
+    if r is None:
+        return None
+    return anomalies.Figures(r.amount, r.physical_progress, r.reached_count)
+
+
+def _detect(r: Realization, tag: Tag, previous: Realization | None) -> str:
+    return ",".join(anomalies.detect(_figures(r), _figures(previous), tagged_amount=tag.amount,
+                                     target_count=tag.target_count))
+
+
+def ensure_writable(opd_id: int, quarter: Quarter, user) -> None:
+    """Submitted or verified: locked. A quarter the admin closed: closed to OPD officers."""
+    ensure_quarter_unlocked(opd_id, quarter.id)
+    if not quarter.is_open and getattr(user, "role", None) != "secretariat":
+        raise LockedError(f"Pengisian {quarter.label} sudah ditutup. Hubungi Sekretariat TKPKD.")
+
+
+def save_sheet(opd_id: int, quarter: Quarter, rows: list[RowInput], user) -> int:
+    """Save the rows that changed; the number saved. All or nothing (the view commits)."""
+    ensure_writable(opd_id, quarter, user)
+    tags = {t.id: t for t in opd_tags(opd_id, quarter.fiscal_year_id)}
+    prev = previous_quarter(quarter)
+    found = _realizations(opd_id, [q.id for q in (quarter, prev) if q is not None])
+    stale = []
+    for row in rows:
+        if row.tag_id not in tags:
+            raise ServiceError("Tagging tidak termasuk sub kegiatan OPD ini pada tahun tersebut.")
+        current = found.get((quarter.id, row.tag_id))
+        if row.version != (current.version if current else 0):
+            stale.append(row.tag_id)
+    if stale:
+        raise StaleError(current=stale)
+    saved = 0
+    for row in rows:
+        tag = tags[row.tag_id]
+        current = found.get((quarter.id, row.tag_id))
+        previous = found.get((prev.id, row.tag_id)) if prev else None
+        if _write(tag, quarter, current, previous, row, user):
+            saved += 1
+    if rows:
+        workflow.ensure_started(opd_id, quarter, user)
+    db.session.flush()
+    return saved
+
+
+def _write(tag, quarter, current, previous, row: RowInput, user) -> bool:
+    allowed = {tv.village_id for tv in tag.villages}
+    if set(row.villages) - allowed:
+        raise ServiceError("Desa yang diisi bukan lokus tagging ini.")
+    if sum(row.villages.values()) > row.reached_count:
+        raise ServiceError(f"Jumlah penerima per desa melebihi jumlah penerima tagging "
+                           f"{tag.sub_activity.code}.", field="reached_count")
+    created = current is None
+    if created:
+        current = Realization(tag=tag, quarter=quarter, amount=row.amount,
+                              physical_progress=row.physical_progress, reached_count=0)
+        db.session.add(current)
+        before = None
+    else:
+        before = audit.snapshot(current)
+        before_villages = {v.village_id: v.reached_count for v in current.villages}
+    current.amount = row.amount
+    current.physical_progress = row.physical_progress
+    current.reached_count = row.reached_count
+    current.problems = row.problems
+    current.follow_up = row.follow_up
+    current.explanation = row.explanation
+    current.anomalies = _detect(current, tag, previous)
+    villages_changed = _set_villages(current, row.villages)
+    if created:
+        current.updated_by_id = user.id
+        audit.record_create(current, opd_id=tag.sub_activity.opd_id, parent=("tag", tag.id))
+        return True
+    old, new = audit.diff(before, audit.snapshot(current))
+    if villages_changed:
+        old["villages"] = {str(k): v for k, v in before_villages.items()}
+        new["villages"] = {str(k): v for k, v in row.villages.items()}
+    if not new:
+        return False
+    current.updated_by_id = user.id
+    audit.record("update", "realization", current.id, old=old, new=new,
+                 opd_id=tag.sub_activity.opd_id, parent=("tag", tag.id))
+    return True
+
+
+def _set_villages(r: Realization, counts: dict[int, int]) -> bool:
+    have = {v.village_id: v for v in r.villages}
+    changed = False
+    for village_id, n in counts.items():
+        if village_id in have:
+            if have[village_id].reached_count != n:
+                have[village_id].reached_count = n
+                changed = True
+        else:
+            r.villages.append(RealizationVillage(village_id=village_id, reached_count=n))
+            changed = True
+    return changed
+
+
+def copy_previous(opd_id: int, quarter: Quarter, user) -> int:
+    """Start the quarter from the previous one's figures, for tags not yet filled in."""
+    prev = previous_quarter(quarter)
+    if prev is None:
+        raise ServiceError("Triwulan I tidak memiliki triwulan sebelumnya untuk disalin.")
+    ensure_writable(opd_id, quarter, user)
+    tags = opd_tags(opd_id, quarter.fiscal_year_id)
+    found = _realizations(opd_id, [quarter.id, prev.id])
+    copied = 0
+    for tag in tags:
+        source = found.get((prev.id, tag.id))
+        if source is None or (quarter.id, tag.id) in found:
+            continue
+        r = Realization(tag=tag, quarter=quarter, amount=source.amount,
+                        physical_progress=source.physical_progress,
+                        reached_count=source.reached_count, problems=source.problems,
+                        follow_up=source.follow_up, updated_by_id=user.id)
+        r.anomalies = _detect(r, tag, source)
+        for v in source.villages:
+            r.villages.append(RealizationVillage(village_id=v.village_id,
+                                                 reached_count=v.reached_count))
+        db.session.add(r)
+        audit.record_create(r, opd_id=opd_id, parent=("tag", tag.id),
+                            note=f"Disalin dari {prev.label}")
+        copied += 1
+    if copied:
+        workflow.ensure_started(opd_id, quarter, user)
+    return copied
+
+
+def refresh_anomalies(opd_id: int, quarter: Quarter) -> None:
+    """Recompute stored codes against the previous quarter as it stands now."""
+    prev = previous_quarter(quarter)
+    tags = {t.id: t for t in opd_tags(opd_id, quarter.fiscal_year_id)}
+    found = _realizations(opd_id, [q.id for q in (quarter, prev) if q is not None])
+    for (quarter_id, tag_id), r in found.items():
+        if quarter_id != quarter.id or tag_id not in tags:
+            continue
+        codes = _detect(r, tags[tag_id], found.get((prev.id, tag_id)) if prev else None)
+        if codes != r.anomalies:
+            audit.record("update", "realization", r.id, old={"anomalies": r.anomalies},
+                         new={"anomalies": codes}, opd_id=opd_id, parent=("tag", tag_id),
+                         note="Anomali dihitung ulang saat pengajuan")
+            r.anomalies = codes
+    db.session.flush()

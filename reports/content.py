@@ -1,0 +1,178 @@
+"""What goes into the Kemenko PMK report, for the PDF and the XLSX alike: the options chosen,
+the summaries, the matrix and the lokus annex, all numbers taken from the rollup module."""
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.services import ServiceError
+from app.services.clock import today
+from app.services.reference import settings
+from models import FiscalYear, Opd, PemdaSettings, db
+
+from .matrix import PLAN_COLUMNS, Column, LokusRow, MatrixRow, lokus_rows, matrix_rows
+
+VARIANTS = {
+    "quarterly": "Laporan triwulanan",
+    "semester": "Laporan semester (Inpres 8/2025)",
+    "opd": "Laporan satu perangkat daerah",
+    "plan": "Rencana aksi tahunan",
+}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    year: int
+    variant: str = "quarterly"
+    quarter: int | None = None
+    semester: int | None = None
+    opd_id: int | None = None
+    include_unverified: bool = False
+    fixed_date: date | None = None  # letter date, and byte-identical output (invariant PDF)
+    number: str = ""  # nomor surat; blank space to be filled in by hand when empty
+
+
+@dataclass
+class ReportContent:
+    options: ReportOptions
+    pemda: PemdaSettings
+    fiscal_year: FiscalYear
+    opd: Opd | None
+    quarter: int  # figures to date at the end of this quarter
+    period: str  # "Triwulan III Tahun 2026"
+    letter_date: date
+    by_strategy: list = field(default_factory=list)
+    by_tag_kind: list = field(default_factory=list)
+    by_opd: list = field(default_factory=list)
+    total: object = None
+    index: dict | None = None
+    trend: list = field(default_factory=list)
+    columns: tuple[Column, ...] = PLAN_COLUMNS
+    matrix: list[MatrixRow] = field(default_factory=list)
+    matrix_total: tuple = ()
+    lokus: list[LokusRow] = field(default_factory=list)
+
+    @property
+    def variant(self) -> str:
+        return self.options.variant
+
+    @property
+    def with_realization(self) -> bool:
+        return self.options.variant != "plan"
+
+    @property
+    def draft(self) -> bool:
+        return self.options.include_unverified and self.with_realization
+
+    @property
+    def title(self) -> str:
+        if self.variant == "plan":
+            return f"Rencana Aksi Penghapusan Kemiskinan Ekstrem Tahun {self.fiscal_year.year}"
+        return f"Laporan Pelaksanaan Penghapusan Kemiskinan Ekstrem {self.period}"
+
+    @property
+    def subject(self) -> str:
+        return self.title
+
+
+def resolve_options(year: int, variant: str = "quarterly", quarter: int | None = None,
+                    semester: int | None = None, opd_code: str | None = None,
+                    opd_id: int | None = None, **kw) -> ReportOptions:
+    """Check what the user asked for; a ServiceError names the field that is wrong."""
+    if variant not in VARIANTS:
+        raise ServiceError("Jenis laporan tidak dikenal.", field="variant")
+    if db.session.scalar(select(FiscalYear.id).where(FiscalYear.year == year)) is None:
+        raise ServiceError(f"Tahun anggaran {year} tidak ada.", field="year")
+    if variant == "semester":
+        if semester not in (1, 2):
+            raise ServiceError("Pilih semester 1 atau 2.", field="semester")
+    elif variant != "plan" and quarter not in (1, 2, 3, 4):
+        raise ServiceError("Pilih triwulan I sampai IV.", field="quarter")
+    if opd_code:
+        opd_id = db.session.scalar(select(Opd.id).where(Opd.code == opd_code))
+        if opd_id is None:
+            raise ServiceError(f"OPD dengan kode {opd_code} tidak ditemukan.", field="opd")
+    elif opd_id is not None and db.session.get(Opd, opd_id) is None:
+        raise ServiceError("Perangkat daerah tidak ditemukan.", field="opd")
+    if variant == "opd" and opd_id is None:
+        raise ServiceError("Laporan perangkat daerah memerlukan satu OPD.", field="opd")
+    return ReportOptions(year=year, variant=variant, quarter=quarter, semester=semester,
+                         opd_id=opd_id, **kw)
+
+
+def _period(options: ReportOptions) -> tuple[int, str]:
+    if options.variant == "plan":
+        return 4, f"Tahun {options.year}"
+    if options.variant == "semester":
+        return 2 * options.semester, f"Semester {ROMAN[options.semester]} Tahun {options.year}"
+    return options.quarter, f"Triwulan {ROMAN[options.quarter]} Tahun {options.year}"
+
+
+def _realization_columns(content: ReportContent, f, by_tag: dict):
+    """The realization columns after column 18, as (Column, tag id -> value, total value)."""
+    from . import rollup
+
+    def realized(filt):
+        return ({r.key: r.realized for r in rollup.rollup(filt, "tag")},
+                rollup.total(filt).realized)
+
+    cols = []
+    q = content.quarter
+    if content.variant == "semester":
+        sem1, sem1_total = realized(replace(f, quarter=2))
+        cols.append((Column("Realisasi Semester I (Rp)", "money", 14), sem1, sem1_total))
+        if q == 4:
+            to_date = {k: r.realized for k, r in by_tag.items()}
+            sem2 = {k: v - sem1.get(k, Decimal("0.00")) for k, v in to_date.items()}
+            cols.append((Column("Realisasi Semester II (Rp)", "money", 14), sem2,
+                         content.total.realized - sem1_total))
+        label = "Total Realisasi (Rp)"
+    else:
+        for n in range(1, q + 1):
+            flow, flow_total = realized(replace(f, quarter=n, flow=True))
+            cols.append((Column(f"Realisasi TW {ROMAN[n]} (Rp)", "money", 14), flow,
+                         flow_total))
+        label = f"Total Realisasi s.d. TW {ROMAN[q]} (Rp)"
+    cols.append((Column(label, "money", 14), {k: r.realized for k, r in by_tag.items()},
+                 content.total.realized))
+    cols.append((Column("Serapan (%)", "pct", 8), {k: r.absorption for k, r in by_tag.items()},
+                 content.total.absorption))
+    cols.append((Column("Fisik (%)", "pct", 8), {k: r.physical for k, r in by_tag.items()},
+                 content.total.physical))
+    return cols
+
+
+def build_content(options: ReportOptions) -> ReportContent:
+    from . import rollup
+
+    fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == options.year))
+    quarter, period = _period(options)
+    content = ReportContent(
+        options=options, pemda=settings(), fiscal_year=fy,
+        opd=db.session.get(Opd, options.opd_id) if options.opd_id else None,
+        quarter=quarter, period=period, letter_date=options.fixed_date or today(),
+    )
+    f = rollup.RollupFilter(fiscal_year_id=fy.id, quarter=quarter, opd_id=options.opd_id,
+                            verified_only=not options.include_unverified)
+    content.by_strategy = rollup.rollup(f, "strategy")
+    content.by_tag_kind = rollup.rollup(f, "tag_kind")
+    content.by_opd = rollup.rollup(f, "opd")
+    content.total = rollup.total(f)
+    by_tag = {r.key: r for r in rollup.rollup(f, "tag")}
+    extra = []
+    if content.with_realization:
+        content.index = rollup.incentive_index(f)
+        content.trend = rollup.trend(f)[:quarter]
+        extra = _realization_columns(content, f, by_tag)
+    content.columns = PLAN_COLUMNS + tuple(c for c, _, _ in extra)
+    content.matrix = matrix_rows(fy.id, options.opd_id, by_tag, [v for _, v, _ in extra])
+    # Totals row: only the number columns, from rollup.total so it equals the summaries.
+    total = [None] * len(PLAN_COLUMNS)
+    total[10] = content.total.tagged
+    total[14] = (content.total.target, "")
+    content.matrix_total = tuple(total + [t for _, _, t in extra])
+    by_village = {r.key: r for r in rollup.rollup(f, "village") if r.key is not None}
+    content.lokus = lokus_rows(fy.id, options.opd_id, by_village)
+    return content

@@ -1,0 +1,163 @@
+"""Builds the report to Kemenko PMK: cover letter, summaries, matrix, lokus annex, signature.
+
+"Halaman x dari y" needs the page count before any page is written: the canvas keeps every
+page's state and draws the footers when the document is saved (reportlab's usual recipe).
+"""
+from dataclasses import dataclass
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+
+from ..content import ReportContent
+from . import styles as st
+from .fonts import BOLD, REGULAR
+from .letter import LETTER_WIDTH, cover_letter, date_long, head_title, signature_block
+from .tables import index_table, lokus_table, matrix_table, summary_table, trend_table
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+
+
+def _canvas_class(content: ReportContent, pages: list):
+    footer_left = f"{content.pemda.name} · {content.title}"
+    fixed = content.options.fixed_date
+
+    class ReportCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if fixed is not None:  # the creation date printed in the PDF's metadata
+                ts = self._doc._timeStamp
+                ts.YMDhms = (fixed.year, fixed.month, fixed.day, 0, 0, 0)
+                ts.dhh = ts.dmm = 0
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            pages.append(total)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                if number > 1:  # the letter itself carries no running footer
+                    self._footer(number, total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, number, total):
+            width, _ = self._pagesize
+            self.saveState()
+            self.setFont(REGULAR, 7)
+            self.setStrokeColor(colors.black)
+            self.setLineWidth(0.4)
+            self.line(st.MARGIN, 9 * mm, width - st.MARGIN, 9 * mm)
+            self.drawString(st.MARGIN, 6 * mm, footer_left[:150])
+            self.drawRightString(width - st.MARGIN, 6 * mm, f"Halaman {number} dari {total}")
+            self.restoreState()
+
+    return ReportCanvas
+
+
+def _watermark(canvas, doc):
+    """DRAFT across every page when unverified data is included (drawn under the content)."""
+    width, height = canvas._pagesize
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.16))
+    canvas.setFont(BOLD, 120)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(30)
+    canvas.drawCentredString(0, -40, "DRAFT")
+    canvas.restoreState()
+
+
+def _doc(buffer, content: ReportContent) -> BaseDocTemplate:
+    page_w, page_h = st.PAGE
+    top, bottom = 12 * mm, 13 * mm
+    on_page = _watermark if content.draft else (lambda canvas, doc: None)
+    letter = Frame((page_w - LETTER_WIDTH) / 2, bottom, LETTER_WIDTH, page_h - top - bottom,
+                   id="letter", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    body = Frame(st.MARGIN, bottom, st.FRAME_WIDTH, page_h - top - bottom, id="body",
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        buffer, pagesize=st.PAGE, title=content.title, author=content.pemda.name,
+        subject=content.period, creator="Tagar", producer="Tagar (reportlab)",
+        invariant=1 if content.options.fixed_date else 0,
+        leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=top, bottomMargin=bottom,
+    )
+    doc.addPageTemplates([PageTemplate("letter", [letter], onPage=on_page),
+                          PageTemplate("body", [body], onPage=on_page)])
+    return doc
+
+
+def _section(title):
+    return Paragraph(escape(title), st.HEADING)
+
+
+def _attachment_head(content: ReportContent) -> list:
+    pemda = content.pemda
+    number = content.options.number or "........................"
+    who = content.opd.name if content.opd else head_title(pemda)
+    lines = [f"LAMPIRAN SURAT {who.upper()}", f"NOMOR    : {number}",
+             f"TANGGAL : {date_long(content.letter_date)}"]
+    story = [Paragraph("<br/>".join(escape(x) for x in lines), st.NOTE), Spacer(1, 4 * mm),
+             Paragraph(escape(content.title.upper()), st.TITLE),
+             Paragraph(escape(content.opd.name if content.opd else pemda.name), st.SUBTITLE)]
+    if content.with_realization:
+        basis = ("Memuat data yang belum diverifikasi (DRAFT)" if content.draft
+                 else "Hanya data yang telah diverifikasi Sekretariat TKPKD")
+        story.append(Paragraph(escape(f"Posisi s.d. akhir {content.period}. {basis}."),
+                               st.SUBTITLE))
+    return story + [Spacer(1, 5 * mm)]
+
+
+def story(content: ReportContent) -> list:
+    real = content.with_realization
+    out = cover_letter(content) + [NextPageTemplate("body"), PageBreak()]
+    out += _attachment_head(content)
+    out += [_section("A. Ringkasan per Strategi"),
+            summary_table(content.by_strategy, content.total, real), Spacer(1, 5 * mm)]
+    out += [_section("B. Ringkasan per Kelompok Penandaan"),
+            summary_table(content.by_tag_kind, content.total, real, code_width=0),
+            Spacer(1, 3 * mm)]
+    if real and content.index:
+        out += [Paragraph("Indeks serapan tertimbang (PMK 97/2023: langsung 50 %, tidak "
+                          "langsung 30 %, penunjang 20 %)", st.NOTE), Spacer(1, 1 * mm),
+                index_table(content.index)]
+    out += [Spacer(1, 5 * mm), _section("C. Ringkasan per Perangkat Daerah"),
+            summary_table(content.by_opd, content.total, real, code_width=40)]
+    if real and content.trend:
+        out += [Spacer(1, 5 * mm), _section("D. Realisasi per Triwulan"),
+                trend_table(content.trend)]
+    out += [PageBreak(), _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else "")),
+            matrix_table(content), PageBreak(),
+            _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),
+            lokus_table(content.lokus, real),
+            Spacer(1, 2 * mm),
+            Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
+                      "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
+                      "intervensi.", st.NOTE),
+            signature_block(content)]
+    return out
+
+
+def build_pdf(content: ReportContent) -> PdfResult:
+    buffer = BytesIO()
+    pages: list[int] = []
+    _doc(buffer, content).build(story(content), canvasmaker=_canvas_class(content, pages))
+    return PdfResult(buffer.getvalue(), pages[-1])

@@ -1,0 +1,231 @@
+"""The report's tables as platypus Tables: summaries, PMK 97/2023 index, trend, matrix, annex."""
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Table
+
+from app.money import format_number, format_percent, format_rupiah
+
+from . import styles as st
+
+
+def p(text, style=st.CELL) -> Paragraph:
+    return Paragraph(escape(str(text)), style)
+
+
+def money(v, symbol=True) -> str:
+    return format_rupiah(v, with_symbol=symbol)
+
+
+def pct(v, sign=True) -> str:
+    if v is None:
+        return "-"
+    return format_percent(v, 2) if sign else format_number(v, 2)
+
+
+def target(v) -> str:
+    count, unit = v
+    return f"{format_number(count)} {unit}".strip()
+
+
+def _widths(weights, total=st.FRAME_WIDTH):
+    scale = total / sum(weights)
+    return [w * scale for w in weights]
+
+
+SUMMARY_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai", "Realisasi",
+                "Serapan", "Fisik", "Sasaran", "Capaian"]
+PLAN_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai", "Sasaran"]
+
+
+def summary_table(rows, total, with_realization: bool, code_width: float = 18) -> Table:
+    """A summary by one grouping, closed by the rollup's total row ("Jumlah").
+    `code_width` 0 leaves the code column out (tag kinds have no printable code)."""
+    head = SUMMARY_HEAD if with_realization else PLAN_HEAD
+    data = [[p(h, st.CELL_H) for h in head]]
+    for i, r in enumerate(rows, 1):
+        data.append(_summary_cells(str(i), r, with_realization, st.CELL, st.CELL_R))
+    data.append(_summary_cells("", total, with_realization, st.CELL_B, st.CELL_BR,
+                               label="Jumlah"))
+    data[-1][1] = ""
+    if not code_width:
+        data = [row[:1] + row[2:] for row in data]
+    if with_realization:
+        widths = _widths([8, code_width, 90 - code_width, 16, 34, 34, 17, 15, 20, 20])
+    else:
+        widths = _widths([8, code_width, 128 - code_width, 18, 40, 25])
+    if not code_width:
+        widths = _widths(widths[:1] + widths[2:])
+    t = Table(data, colWidths=widths, repeatRows=1)
+    t.setStyle(st.grid_style(total_rows=1))
+    return t
+
+
+def _summary_cells(no, r, with_realization, text, num, label=None):
+    cells = [p(no, st.CELL_C), p(r.code or "-", text), p(label or r.label, text),
+             p(format_number(r.tags), num), p(money(r.tagged), num)]
+    if with_realization:
+        cells += [p(money(r.realized), num), p(pct(r.absorption), num),
+                  p(pct(r.physical), num), p(format_number(r.target), num),
+                  p(format_number(r.reached), num)]
+    else:
+        cells.append(p(format_number(r.target), num))
+    return cells
+
+
+def index_table(index: dict) -> Table:
+    """PMK 97/2023: absorption per tag kind, its weight and the weighted index."""
+    head = ["Kelompok Penandaan", "Bobot", "Anggaran Ditandai", "Realisasi", "Serapan",
+            "Nilai Tertimbang"]
+    data = [[p(h, st.CELL_H) for h in head]]
+    for k in index["kinds"]:
+        data.append([p(k["label"]), p(pct(k["weight"]), st.CELL_R),
+                     p(money(k["tagged"]), st.CELL_R), p(money(k["realized"]), st.CELL_R),
+                     p(pct(k["absorption"]), st.CELL_R), p(pct(k["score"], False), st.CELL_R)])
+    data.append([p("Indeks serapan tertimbang", st.CELL_B), "", "", "", "",
+                 p(pct(index["index"], False), st.CELL_BR)])
+    t = Table(data, colWidths=_widths([70, 20, 40, 40, 25, 30], st.FRAME_WIDTH * 0.8),
+              hAlign="LEFT")
+    style = st.grid_style(total_rows=1)
+    style.add("SPAN", (0, -1), (4, -1))
+    t.setStyle(style)
+    return t
+
+
+def trend_table(trend) -> Table:
+    """Realization per quarter: each quarter's own flow and the figure to date."""
+    head = ["Triwulan", "Anggaran Ditandai", "Realisasi Triwulan", "Realisasi s.d. Triwulan",
+            "Serapan s.d. Triwulan", "Fisik", "Capaian Sasaran"]
+    data = [[p(h, st.CELL_H) for h in head]]
+    previous = Decimal("0.00")
+    for r in trend:
+        data.append([p(r.label, st.CELL), p(money(r.tagged), st.CELL_R),
+                     p(money(r.realized - previous), st.CELL_R), p(money(r.realized), st.CELL_R),
+                     p(pct(r.absorption), st.CELL_R), p(pct(r.physical), st.CELL_R),
+                     p(format_number(r.reached), st.CELL_R)])
+        previous = r.realized
+    t = Table(data, colWidths=_widths([30, 35, 35, 35, 25, 20, 25], st.FRAME_WIDTH * 0.85),
+              hAlign="LEFT")
+    t.setStyle(st.grid_style())
+    return t
+
+
+_FIT_STYLES: dict = {}
+
+
+def fit(text: str, width: float, bold=False) -> Paragraph:
+    """A right-aligned number shrunk (6 pt down to 4 pt) until it fits on one line: a total of
+    tens of billions must not wrap in a 15 mm column."""
+    font = st.CONDENSED_BOLD if bold else st.CONDENSED
+    size = 6.0
+    while size > 4 and stringWidth(text, font, size) > width:
+        size -= 0.25
+    key = (font, size)
+    if key not in _FIT_STYLES:
+        _FIT_STYLES[key] = ParagraphStyle(f"fit{font}{size}", parent=st.MX_R, fontName=font,
+                                          fontSize=size, leading=7.2)
+    return Paragraph(text, _FIT_STYLES[key])
+
+
+def _matrix_cell(column, value, width, bold=False):
+    if column.kind == "text":
+        return p(value, st.MX_B if bold else st.MX) if value else ""
+    if value is None:
+        return "" if bold else p("-", st.MX_C)
+    if column.kind == "money":
+        return fit(money(value, symbol=False), width, bold)
+    if column.kind == "pct":
+        return fit(pct(value, sign=False), width, bold)
+    if column.kind == "target":
+        return fit(target(value), width, bold)
+    return p(format_number(value), st.MX_C)
+
+
+MATRIX_PAD = 1.6
+# Narrow columns: break the header words where a printed table would hyphenate them.
+PDF_LABELS = {
+    "Sumber Pembiayaan": "Sumber Pembia- yaan", "Durasi Pemberian": "Durasi Pembe- rian",
+    "Perangkat Daerah": "Perang- kat Daerah", "Strategi": "Stra- tegi",
+    "Serapan (%)": "Sera- pan (%)",
+}
+
+
+def matrix_widths(cols) -> list[float]:
+    """Number columns get their millimetres; text columns share the rest by weight."""
+    fixed = sum(c.width * mm for c in cols if c.fixed)
+    weights = sum(c.width for c in cols if not c.fixed)
+    scale = (st.FRAME_WIDTH - fixed) / weights
+    return [c.width * mm if c.fixed else c.width * scale for c in cols]
+
+
+def matrix_table(content) -> Table:
+    """The Kemenko PMK matrix: header, the row of column numbers, the tags grouped under their
+    strategy (the Strategi column keeps the code), and the totals row."""
+    cols = content.columns
+    widths = matrix_widths(cols)
+    inner = [w - 2 * MATRIX_PAD for w in widths]
+    data = [[p(PDF_LABELS.get(c.label, c.label), st.MX_H) for c in cols],
+            [p(str(i), st.MX_C) for i in range(1, len(cols) + 1)]]
+    cmds = []
+    strategy = None
+    for row in content.matrix:
+        if row.strategy != strategy:
+            strategy = row.strategy
+            cmds += [("SPAN", (0, len(data)), (-1, len(data))),
+                     ("BACKGROUND", (0, len(data)), (-1, len(data)), st.TOTAL_FILL)]
+            data.append([p(f"Strategi {strategy[0]}: {strategy[1]}", st.MX_B)]
+                        + [""] * (len(cols) - 1))
+        cells = [_matrix_cell(c, v, w) for c, v, w in zip(cols, row.values, inner, strict=True)]
+        cells[1] = p(str(strategy[0]), st.MX_C)
+        head, dot, tail = str(row.values[3]).rpartition(".")
+        if head:  # 1.01.02.2.01. / 0024: break where the sub-activity number starts
+            cells[3] = Paragraph(f"{escape(head + dot)}<br/>{escape(tail)}", st.MX)
+        data.append(cells)
+    total = [_matrix_cell(c, v, w, bold=True)
+             for c, v, w in zip(cols, content.matrix_total, inner, strict=True)]
+    total[1] = p("JUMLAH", st.MX_B)
+    data.append(total)
+    t = Table(data, colWidths=widths, repeatRows=2)
+    style = st.grid_style(header_rows=1, total_rows=1, numbers_row=True, pad=MATRIX_PAD)
+    style.add("SPAN", (1, -1), (9, -1))
+    for cmd in cmds:
+        style.add(*cmd)
+    t.setStyle(style)
+    return t
+
+
+LOKUS_HEAD = ["No", "Kecamatan", "Desa", "KK Desil 1", "Jumlah Intervensi", "Strategi",
+              "Konvergensi", "Perangkat Daerah", "Anggaran Ditandai*", "Realisasi*"]
+
+
+def lokus_table(rows, with_realization: bool) -> Table:
+    head = LOKUS_HEAD if with_realization else LOKUS_HEAD[:-1]
+    data = [[p(h, st.CELL_H) for h in head]]
+    for i, r in enumerate(rows, 1):
+        gap = r.interventions == 0
+        cells = [p(i, st.CELL_C), p(r.district), p(r.village),
+                 p(format_number(r.households), st.CELL_R),
+                 p("Belum ada" if gap else format_number(r.interventions),
+                   st.CELL_B if gap else st.CELL_R),
+                 p(r.strategies, st.CELL_C), p(f"{r.convergence} dari 3", st.CELL_C),
+                 p(r.opds), p(money(r.tagged), st.CELL_R)]
+        if with_realization:
+            cells.append(p(money(r.realized), st.CELL_R))
+        data.append(cells)
+    weights = [8, 28, 30, 18, 20, 17, 21, 58, 32, 32]
+    t = Table(data, colWidths=_widths(weights[:len(head)]), repeatRows=1)
+    t.setStyle(st.grid_style(pad=2))
+    return t
+
+
+def key_value_table(pairs, width=120 * mm) -> Table:
+    """`Nomor : ...` lines of a letter, aligned on the colon."""
+    data = [[p(k, st.BODY_LEFT), p(":", st.BODY_LEFT), p(v, st.BODY_LEFT)] for k, v in pairs]
+    t = Table(data, colWidths=[25 * mm, 4 * mm, width - 29 * mm], hAlign="LEFT")
+    t.setStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    return t

@@ -1,0 +1,191 @@
+"""The report's tables as an XLSX workbook (openpyxl): the same figures as the PDF, numbers
+kept as numbers (rupiah format), frozen headers, and user text that could run as a formula
+stored as plain text."""
+from datetime import datetime, time
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .content import ReportContent
+
+RUPIAH = '"Rp" #,##0'
+PERCENT = '0.00'
+COUNT = '#,##0'
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+FILL = PatternFill("solid", fgColor="E6E6E6")
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEAD_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+NUMBER_FORMATS = {"money": RUPIAH, "pct": PERCENT, "count": COUNT}
+
+
+def put(ws, row: int, col: int, value, kind: str = "text", bold=False):
+    """Write one cell: numbers as numbers with their format, text neutralised."""
+    cell = ws.cell(row=row, column=col)
+    if kind == "target" and value is not None:
+        count, unit = value
+        cell.value = count
+        unit = unit.replace('"', "").replace("\\", "")
+        cell.number_format = f'#,##0" {unit}"' if unit else COUNT
+    elif kind in NUMBER_FORMATS and value is not None:
+        cell.value = value
+        cell.number_format = NUMBER_FORMATS[kind]
+    else:
+        text = "" if value is None else str(value)
+        cell.value = text
+        if text.startswith(FORMULA_START):
+            cell.data_type = "s"  # openpyxl took it for a formula; a spreadsheet must not run it
+            cell.quotePrefix = True
+        cell.alignment = WRAP
+    cell.border = BOX
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
+def put_row(ws, row: int, values, kinds, bold=False):
+    for col, (value, kind) in enumerate(zip(values, kinds, strict=True), 1):
+        put(ws, row, col, value, kind, bold=bold)
+
+
+def header(ws, row: int, labels, fill=FILL):
+    for col, label in enumerate(labels, 1):
+        cell = put(ws, row, col, label, bold=True)
+        cell.fill = fill
+        cell.alignment = HEAD_ALIGN
+
+
+def _title(ws, content: ReportContent, heading: str) -> int:
+    ws.cell(row=1, column=1, value=content.title.upper()).font = TITLE
+    ws.cell(row=2, column=1, value=content.opd.name if content.opd else content.pemda.name)
+    basis = ""
+    if content.with_realization:
+        basis = ("DRAFT: memuat data yang belum diverifikasi" if content.draft
+                 else "Hanya data yang telah diverifikasi")
+    ws.cell(row=3, column=1, value=f"{heading} · {content.period}" + (f" · {basis}"
+                                                                       if basis else ""))
+    return 5
+
+
+def _summary(ws, row: int, title: str, rows, total, real: bool) -> int:
+    ws.cell(row=row, column=1, value=title).font = BOLD
+    row += 1
+    labels = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
+    kinds = ["count", "text", "text", "count", "money"]
+    if real:
+        labels += ["Realisasi", "Serapan (%)", "Fisik (%)", "Sasaran", "Capaian"]
+        kinds += ["money", "pct", "pct", "count", "count"]
+    else:
+        labels.append("Sasaran")
+        kinds.append("count")
+    header(ws, row, labels)
+    for i, r in enumerate([*rows, total], 1):
+        is_total = r is total
+        values = [None if is_total else i, r.code, r.label, r.tags, r.tagged]
+        values += ([r.realized, r.absorption, r.physical, r.target, r.reached] if real
+                   else [r.target])
+        put_row(ws, row + i, values, kinds, bold=is_total)
+    return row + len(rows) + 3
+
+
+def _summary_sheet(wb, content: ReportContent):
+    ws = wb.active
+    ws.title = "Ringkasan"
+    real = content.with_realization
+    row = _title(ws, content, "Ringkasan")
+    row = _summary(ws, row, "A. Ringkasan per Strategi", content.by_strategy, content.total,
+                   real)
+    row = _summary(ws, row, "B. Ringkasan per Kelompok Penandaan", content.by_tag_kind,
+                   content.total, real)
+    if real and content.index:
+        ws.cell(row=row, column=1, value="Indeks serapan tertimbang (PMK 97/2023)").font = BOLD
+        header(ws, row + 1, ["Kelompok", "Bobot (%)", "Anggaran Ditandai", "Realisasi",
+                             "Serapan (%)", "Nilai Tertimbang"])
+        row += 2
+        for k in content.index["kinds"]:
+            put_row(ws, row, (k["label"], k["weight"], k["tagged"], k["realized"],
+                              k["absorption"], k["score"]),
+                    ("text", "pct", "money", "money", "pct", "pct"))
+            row += 1
+        put(ws, row, 1, "Indeks serapan tertimbang", bold=True)
+        put(ws, row, 6, content.index["index"], "pct", bold=True)
+        row += 3
+    row = _summary(ws, row, "C. Ringkasan per Perangkat Daerah", content.by_opd,
+                   content.total, real)
+    if real and content.trend:
+        ws.cell(row=row, column=1, value="D. Realisasi per Triwulan (s.d. akhir triwulan)"
+                ).font = BOLD
+        header(ws, row + 1, ["Triwulan", "Anggaran Ditandai", "Realisasi s.d. Triwulan",
+                             "Serapan (%)", "Fisik (%)", "Capaian"])
+        for i, r in enumerate(content.trend, row + 2):
+            put_row(ws, i, (r.label, r.tagged, r.realized, r.absorption, r.physical, r.reached),
+                    ("text", "money", "money", "pct", "pct", "count"))
+    for col, width in enumerate([22, 26, 48, 18, 20, 20, 12, 12, 12, 12], 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A5"
+
+
+def _matrix_sheet(wb, content: ReportContent):
+    ws = wb.create_sheet("Matriks")
+    top = _title(ws, content, "Matriks rencana aksi" + (" dan realisasi"
+                                                        if content.with_realization else ""))
+    cols = content.columns
+    header(ws, top, [c.label for c in cols])
+    for col in range(1, len(cols) + 1):
+        cell = put(ws, top + 1, col, col, "count")
+        cell.fill = FILL
+        cell.alignment = Alignment(horizontal="center")
+    row = top + 2
+    for r in content.matrix:
+        for col, (c, v) in enumerate(zip(cols, r.values, strict=True), 1):
+            put(ws, row, col, v, c.kind)
+        row += 1
+    put(ws, row, 2, "JUMLAH", bold=True)
+    for col, (c, v) in enumerate(zip(cols, content.matrix_total, strict=True), 1):
+        if v is not None:
+            put(ws, row, col, v, c.kind, bold=True)
+    for col, c in enumerate(cols, 1):
+        width = 14 if c.fixed else min(40, 6 + c.width * 1.6)
+        ws.column_dimensions[get_column_letter(col)].width = 6 if col == 1 else width
+    ws.freeze_panes = ws.cell(row=top + 2, column=5)  # header rows and No..Kode stay in view
+
+
+def _lokus_sheet(wb, content: ReportContent):
+    ws = wb.create_sheet("Lokus Desa")
+    top = _title(ws, content, "Lokus desa prioritas")
+    labels = ["No", "Kecamatan", "Desa", "Kode Desa", "KK Desil 1", "Jumlah Intervensi",
+              "Strategi", "Konvergensi (dari 3)", "Perangkat Daerah", "Anggaran Ditandai"]
+    kinds = ["count", "text", "text", "text", "count", "count", "text", "count", "text",
+             "money"]
+    if content.with_realization:
+        labels.append("Realisasi")
+        kinds.append("money")
+    header(ws, top, labels)
+    for i, r in enumerate(content.lokus, 1):
+        values = [i, r.district, r.village, r.code, r.households, r.interventions,
+                  r.strategies, r.convergence, r.opds, r.tagged, r.realized]
+        put_row(ws, top + i, values[:len(kinds)], kinds)
+    for col, width in enumerate([6, 22, 22, 16, 12, 12, 10, 12, 40, 20, 20], 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+
+
+def build_xlsx(content: ReportContent) -> bytes:
+    wb = Workbook()
+    _summary_sheet(wb, content)
+    _matrix_sheet(wb, content)
+    _lokus_sheet(wb, content)
+    stamp = datetime.combine(content.letter_date, time())
+    wb.properties.creator = "Tagar"
+    wb.properties.title = content.title
+    wb.properties.created = wb.properties.modified = stamp
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

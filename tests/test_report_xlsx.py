@@ -1,0 +1,106 @@
+"""The XLSX: cells equal the rollup (as Decimal), numbers stay numbers, formulas are defused."""
+import time
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from reports import rollup
+from reports.content import build_content, resolve_options
+from reports.pdf.kemenko import build_pdf
+from reports.xlsx import RUPIAH, build_xlsx
+from tests import report_data
+
+
+def dec(value) -> Decimal:
+    return Decimal(str(value))  # openpyxl reads numbers back as float
+
+
+@pytest.fixture
+def book():
+    kab = report_data.build()
+    content = build_content(resolve_options(report_data.YEAR, quarter=3,
+                                            fixed_date=date(2077, 10, 20)))
+    return kab, content, load_workbook(BytesIO(build_xlsx(content)))
+
+
+def _rows(ws, first_label):
+    """Rows of the table whose header row starts with `first_label`, as lists of cells."""
+    rows = list(ws.iter_rows())
+    start = next(i for i, r in enumerate(rows) if r[0].value == first_label)
+    return rows[start:]
+
+
+def test_matrix_cells_equal_the_rollup_by_tag(book):
+    kab, content, wb = book
+    ws = wb["Matriks"]
+    header = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "No")]
+    col = {label: i for i, label in enumerate(header)}
+    by_tag = {r.key: r for r in rollup.rollup(rollup.RollupFilter(
+        kab.fy.id, quarter=3, verified_only=True), "tag")}
+    body = _rows(ws, "No")[2:]  # past the header and the row of column numbers
+    assert len(body) == len(by_tag) + 1
+    descriptions = {t.id: t.description for t in kab.tags}
+    for row in body[:-1]:
+        kind_cells = [row[col[k]].value for k in ("Aktivitas Langsung",
+                                                  "Aktivitas Tidak Langsung",
+                                                  "Aktivitas Penunjang")]
+        tag_id = next(i for i, d in descriptions.items() if d in kind_cells)
+        expected = by_tag[tag_id]
+        assert dec(row[col["Alokasi Anggaran (Rp)"]].value) == expected.tagged
+        assert dec(row[col["Total Realisasi s.d. TW III (Rp)"]].value) == expected.realized
+        assert dec(row[col["Serapan (%)"]].value) == expected.absorption
+        assert row[col["Alokasi Anggaran (Rp)"]].number_format == RUPIAH
+        assert row[col["Jumlah Sasaran"]].value == expected.target
+    total = body[-1]
+    assert total[1].value == "JUMLAH"
+    assert dec(total[col["Alokasi Anggaran (Rp)"]].value) == content.total.tagged
+    assert dec(total[col["Total Realisasi s.d. TW III (Rp)"]].value) == content.total.realized
+    assert ws.freeze_panes == "E7"
+
+
+def test_summary_sheet_equals_rollup_by_strategy_and_opd(book):
+    kab, content, wb = book
+    ws = wb["Ringkasan"]
+    values = [[c.value for c in r] for r in ws.iter_rows()]
+    for row in content.by_strategy + content.by_opd:
+        line = next(v for v in values if v[2] == row.label)
+        assert (dec(line[4]), dec(line[5])) == (row.tagged, row.realized)
+    totals = [v for v in values if v[2] == "Jumlah"]
+    assert len(totals) == 3 and all(dec(v[4]) == Decimal("750000000") for v in totals)
+    index = next(v for v in values if v[0] == "Indeks serapan tertimbang" and v[5] is not None)
+    assert dec(index[5]) == content.index["index"]
+
+
+def test_formula_text_is_stored_as_text(book):
+    _, _, wb = book
+    cell = next(c for r in wb["Matriks"].iter_rows() for c in r
+                if isinstance(c.value, str) and c.value.startswith("=HYPERLINK"))
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_lokus_sheet_lists_gaps(book):
+    _, content, wb = book
+    values = [[c.value for c in r] for r in wb["Lokus Desa"].iter_rows()]
+    lokus = [v for v in values if v[4] in (77, 12)]
+    assert sorted((v[4], v[5]) for v in lokus) == [(12, 0), (77, 2)]
+
+
+@pytest.mark.slow
+def test_a_thousand_tags_build(app):
+    from bench.bench_report import build_dataset
+
+    build_dataset(1000, 2079)
+    started = time.perf_counter()
+    content = build_content(resolve_options(2079, quarter=3, fixed_date=date(2079, 10, 20)))
+    pdf = build_pdf(content)
+    data = build_xlsx(content)
+    elapsed = time.perf_counter() - started
+    assert len(content.matrix) == 1000
+    assert pdf.pages > 100 and data[:2] == b"PK"
+    matrix = load_workbook(BytesIO(data))["Matriks"]
+    assert matrix.max_row >= 1000 + 7
+    # A guard against a quadratic layout, with room for a loaded CI machine (about 11 s idle).
+    assert elapsed < 60, f"report took {elapsed:.1f} s"
