@@ -31,10 +31,18 @@ def nav_items():
     if not current_user.is_authenticated:
         return []
     items = []
+    own = {e for e, _, _ in NAV}
+    first_of_blueprint: dict[str, str] = {}
+    for endpoint, _, _ in NAV:
+        first_of_blueprint.setdefault(endpoint.split(".")[0], endpoint)
     for endpoint, label, roles in NAV:
         if current_user.role in roles and endpoint in current_app.view_functions:
-            bp = endpoint.split(".")[0]
-            active = request.blueprint == bp and (bp != "admin" or request.endpoint == endpoint)
+            # A page that is itself in the menu lights up its entry; any other page lights up
+            # the first entry of its blueprint.
+            if request.endpoint in own:
+                active = request.endpoint == endpoint
+            else:
+                active = first_of_blueprint.get(request.blueprint or "") == endpoint
             items.append({"url": url_for(endpoint), "label": label, "active": active})
     return items
 

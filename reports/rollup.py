@@ -110,9 +110,10 @@ def _sen_sqlite(element, compiler, **kw):
 
 
 class _floor(FunctionElement):
-    """Floor of a non-negative number to an integer. SQLite casts truncate, and its float
-    quotient of a whole number may fall a hair short: the 1e-4 epsilon keeps shares exact up
-    to about 10^12 sen (ten billion rupiah) per share; PostgreSQL is exact at any size."""
+    """Floor of a non-negative number to an integer. PostgreSQL computes in exact numerics.
+    SQLite computes in floats, whose quotient of a whole number may fall a hair short: a
+    relative nudge of 1e-14 (floats err by ~1e-16) puts it back. It could misjudge only a true
+    value within that relative distance below a whole number: one sen, rarely, on SQLite."""
 
     type = BigInteger()
     name = "floor_int"
@@ -126,7 +127,7 @@ def _floor_default(element, compiler, **kw):
 
 @compiles(_floor, "sqlite")
 def _floor_sqlite(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)}) + 0.0001 AS INTEGER)"
+    return f"CAST(({compiler.process(element.clauses, **kw)}) * 1.00000000000001 AS INTEGER)"
 
 
 ONE = literal_column("1.0")  # forces decimal (not integer) division on both backends

@@ -213,6 +213,8 @@ BROKEN = [
     ("nama.xlsx", lambda: xlsx([sipd_row(nama_sub_giat=None)]), "Wajib diisi."),
     ("panjang.xlsx", lambda: xlsx([sipd_row(nama_sub_giat="x" * 401)]),
      "Terlalu panjang (paling banyak 400 karakter)."),
+    ("target.xlsx", lambda: xlsx([sipd_row(target="12 bulan")]),
+     "Target harus berupa angka, mis. 120."),
     ("nopagu.xlsx", lambda: xlsx([sipd_row(pagu=None, pagumurni=None)]), "Pagu wajib diisi."),
 ]
 
@@ -236,9 +238,17 @@ def test_one_bad_row_stops_the_whole_file(client, ws):
     assert n_sa(ws["opd"]) == 0
 
 
+def stored_like_row(make, ws, i=1):
+    """A sub-activity already holding exactly what sipd_row(i) says."""
+    return make.sub_activity(
+        opd_obj=ws["opd"], fy=ws["fy"], code=f"1.06.05.2.02.{i:04d}", name=f"Sub kegiatan {i}",
+        allocation=str(150_000_000 + i), program_name="Program Perlindungan Sosial",
+        activity_name="Pengelolaan Data Fakir Miskin", output_indicator="Jumlah KK",
+        output_target=Decimal(120), output_unit="KK", location="Kabupaten")
+
+
 def test_allocation_below_tagged_and_lock(client, ws, make):
-    sa = make.sub_activity(opd_obj=ws["opd"], fy=ws["fy"], code="1.06.05.2.02.0001",
-                           allocation="150000001")
+    sa = stored_like_row(make, ws)
     make.tag(sa, amount="150000000")
     page = upload(client, ws, xlsx([sipd_row(1, pagu=100, pagumurni=100)])).get_data(
         as_text=True)
@@ -264,11 +274,7 @@ def test_commit_rereads_file_and_is_bound_to_the_user(client, ws, make, login):
     assert n_sa(ws["opd"]) == 0
     login(ws["user"])
     # The OPD's data changed between preview and commit: the commit sees the file afresh.
-    make.sub_activity(opd_obj=ws["opd"], fy=ws["fy"], code="1.06.05.2.02.0001",
-                      name="Sub kegiatan 1", allocation="150000001",
-                      activity_name="Pengelolaan Data Fakir Miskin",
-                      program_name="Program Perlindungan Sosial", output_indicator="Jumlah KK",
-                      output_target=Decimal(120), output_unit="KK", location="Kabupaten")
+    stored_like_row(make, ws)
     resp = client.post(f"/sub-kegiatan/impor/{token}", follow_redirects=True)
     assert "0 dibuat, 0 diubah, 1 tidak berubah" in resp.get_data(as_text=True)
     assert n_sa(ws["opd"]) == 1

@@ -3,10 +3,31 @@ permission checks, one error shape."""
 from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
 from flask_smorest import Api, abort
+from flask_smorest.error_handler import ErrorSchema
+from marshmallow import fields
 
 from ..extensions import csrf, db
 
-api = Api()
+
+class TagarErrorSchema(ErrorSchema):
+    current = fields.Dict(metadata={
+        "description": "Pada 409 karena versi usang: nilai yang tersimpan saat ini"})
+
+
+class TagarApi(Api):
+    """flask-smorest's error shape, plus the stored values when a version was stale."""
+
+    ERROR_SCHEMA = TagarErrorSchema
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        data = getattr(error, "data", None) or {}
+        if data.get("current") is not None:
+            payload["current"] = data["current"]
+        return payload, code, headers
+
+
+api = TagarApi()
 
 API_PREFIX = "/api/v1"
 
@@ -26,9 +47,9 @@ def init_api(app: Flask) -> None:
     })
     api.init_app(app)
 
-    from . import docs, reference, resources
+    from . import docs, realizations, reference, rollups, sub_activities, submissions, tags
 
-    for module in (reference, resources):
+    for module in (reference, sub_activities, tags, realizations, submissions, rollups):
         for blp in module.blueprints():
             api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
             # Token-authenticated and never cookie-authenticated, so CSRF does not apply.

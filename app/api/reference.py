@@ -15,6 +15,7 @@ from models import (
 )
 
 from . import schemas as s
+from .errors import documented
 from .paging import page_of
 
 blp = Blueprint("api_reference", __name__, url_prefix="/reference",
@@ -27,36 +28,42 @@ def blueprints():
 
 @blp.route("/opds")
 @blp.response(200, s.OpdSchema(many=True))
+@documented(blp)
 def opds():
     return db.session.scalars(select(Opd).order_by(Opd.code)).all()
 
 
 @blp.route("/strategies")
 @blp.response(200, s.StrategySchema(many=True))
+@documented(blp)
 def strategies():
     return db.session.scalars(select(Strategy).order_by(Strategy.code)).all()
 
 
 @blp.route("/tag-kinds")
 @blp.response(200, s.TagKindSchema(many=True))
+@documented(blp)
 def tag_kinds():
     return db.session.scalars(select(TagKind).order_by(TagKind.sort_order)).all()
 
 
 @blp.route("/funding-sources")
 @blp.response(200, s.FundingSourceSchema(many=True))
+@documented(blp)
 def funding_sources():
     return db.session.scalars(select(FundingSource).order_by(FundingSource.code)).all()
 
 
 @blp.route("/fiscal-years")
 @blp.response(200, s.FiscalYearSchema(many=True))
+@documented(blp)
 def fiscal_years():
     return db.session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all()
 
 
 @blp.route("/districts")
 @blp.response(200, s.DistrictSchema(many=True))
+@documented(blp)
 def districts():
     return db.session.scalars(select(District).order_by(District.code)).all()
 
@@ -64,6 +71,7 @@ def districts():
 @blp.route("/villages")
 @blp.arguments(s.VillageArgs, location="query")
 @blp.response(200, s.page_schema(s.VillageSchema))
+@documented(blp)
 def villages(args):
     year = db.session.scalar(select(FiscalYear.id).where(FiscalYear.year == args["year"])) \
         if args.get("year") else None

@@ -1,27 +1,35 @@
-"""marshmallow schemas of the API. Money travels as decimal strings ("1234567.50")."""
-import marshmallow as ma
+"""marshmallow schemas of the API's answers and query strings. Money travels as decimal
+strings ("1234567.50"); the request bodies are in `inputs`."""
 from marshmallow import fields, validate
 
+from ..services import anomalies
+from .fields import Money, Percent, Ratio, Schema
 
-def Money(**kwargs):  # noqa: N802 - reads like a field class
-    metadata = {"type": "string", "format": "decimal", "example": "1250000.00"}
-    metadata.update(kwargs.pop("metadata", {}))
-    return fields.Decimal(as_string=True, places=2, metadata=metadata, **kwargs)
-
-
-class PageArgs(ma.Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+KIND_CODES = ("langsung", "tidak_langsung", "penunjang")
+STATUSES = ("draft", "submitted", "returned", "verified")
 
 
-class PageMeta(ma.Schema):
+def one_of(choices):
+    return validate.OneOf(choices, error="Pilih salah satu: " + ", ".join(map(str, choices)) + ".")
+
+
+def between(lo, hi):
+    return validate.Range(min=lo, max=hi, error=f"Nilai antara {lo} dan {hi}.")
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=between(1, 1_000_000))
+    per_page = fields.Integer(load_default=50, validate=between(1, 200))
+
+
+class PageMeta(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
     pages = fields.Integer()
 
 
-class OpdSchema(ma.Schema):
+class OpdSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -29,28 +37,27 @@ class OpdSchema(ma.Schema):
     is_active = fields.Boolean()
 
 
-class StrategySchema(ma.Schema):
+class StrategySchema(Schema):
     id = fields.Integer()
     code = fields.Integer()
     name = fields.String()
     short_name = fields.String()
 
 
-class TagKindSchema(ma.Schema):
+class TagKindSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
-    weight = fields.Decimal(as_string=True, places=2,
-                            metadata={"type": "string", "format": "decimal"})
+    weight = Ratio()
 
 
-class FundingSourceSchema(ma.Schema):
+class FundingSourceSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
 
 
-class QuarterSchema(ma.Schema):
+class QuarterSchema(Schema):
     id = fields.Integer()
     number = fields.Integer()
     start_date = fields.Date()
@@ -59,20 +66,20 @@ class QuarterSchema(ma.Schema):
     is_open = fields.Boolean()
 
 
-class FiscalYearSchema(ma.Schema):
+class FiscalYearSchema(Schema):
     id = fields.Integer()
     year = fields.Integer()
     is_current = fields.Boolean()
     quarters = fields.List(fields.Nested(QuarterSchema))
 
 
-class DistrictSchema(ma.Schema):
+class DistrictSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
 
 
-class VillageSchema(ma.Schema):
+class VillageSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -95,27 +102,27 @@ def page_schema(item_schema):
     """A named envelope schema per item schema, so the OpenAPI document stays readable."""
     name = item_schema.__name__.replace("Schema", "") + "Page"
     if name not in _page_schemas:
-        _page_schemas[name] = type(name, (ma.Schema,), {
+        _page_schemas[name] = type(name, (Schema,), {
             "items": fields.List(fields.Nested(item_schema)),
             "meta": fields.Nested(PageMeta),
         })
     return _page_schemas[name]
 
 
-class TagVillageSchema(ma.Schema):
-    village_id = fields.Integer(required=True)
-    village_code = fields.String(attribute="village.code", dump_only=True)
-    village_name = fields.String(attribute="village.name", dump_only=True)
-    amount = Money(allow_none=True, load_default=None)
-    target_count = fields.Integer(allow_none=True, load_default=None,
-                                  validate=validate.Range(min=0))
+class TagVillageSchema(Schema):
+    village_id = fields.Integer()
+    village_code = fields.String(attribute="village.code")
+    village_name = fields.String(attribute="village.name")
+    amount = Money(allow_none=True)
+    target_count = fields.Integer(allow_none=True)
 
 
-class TagSchema(ma.Schema):
-    id = fields.Integer(dump_only=True)
-    sub_activity_id = fields.Integer(dump_only=True)
-    strategy_code = fields.Integer(attribute="strategy.code", dump_only=True)
-    tag_kind_code = fields.String(attribute="tag_kind.code", dump_only=True)
+class TagSchema(Schema):
+    id = fields.Integer()
+    sub_activity_id = fields.Integer()
+    opd_id = fields.Integer()
+    strategy_code = fields.Integer(attribute="strategy.code")
+    tag_kind_code = fields.String(attribute="tag_kind.code")
     amount = Money()
     description = fields.String()
     aid_nature = fields.String()
@@ -124,14 +131,19 @@ class TagSchema(ma.Schema):
     duration = fields.String()
     target_count = fields.Integer(allow_none=True)
     target_unit = fields.String()
-    version = fields.Integer(dump_only=True)
-    villages = fields.List(fields.Nested(TagVillageSchema), dump_only=True)
+    version = fields.Integer()
+    villages = fields.List(fields.Nested(TagVillageSchema))
 
 
-class SubActivitySchema(ma.Schema):
-    id = fields.Integer(dump_only=True)
-    opd_id = fields.Integer(dump_only=True)
-    year = fields.Integer(attribute="fiscal_year.year", dump_only=True)
+class TagSavedSchema(TagSchema):
+    warnings = fields.List(fields.String(), metadata={
+        "description": "Peringatan, mis. desa yang bukan lokus tahun tersebut"})
+
+
+class SubActivitySchema(Schema):
+    id = fields.Integer()
+    opd_id = fields.Integer()
+    year = fields.Integer(attribute="fiscal_year.year")
     code = fields.String()
     name = fields.String()
     program_code = fields.String()
@@ -140,113 +152,145 @@ class SubActivitySchema(ma.Schema):
     activity_name = fields.String()
     allocation_original = Money()
     allocation_revised = Money(allow_none=True)
-    allocation = Money(dump_only=True, metadata={"description": "Pagu yang berlaku"})
-    funding_source_code = fields.String(attribute="funding_source.code", allow_none=True,
-                                        dump_only=True)
+    allocation = Money(metadata={"description": "Pagu yang berlaku"})
+    funding_source_code = fields.String(attribute="funding_source.code", allow_none=True)
     output_indicator = fields.String()
     output_target = Money(allow_none=True)
     output_unit = fields.String()
     location = fields.String()
-    version = fields.Integer(dump_only=True)
+    version = fields.Integer()
 
 
 class SubActivityDetailSchema(SubActivitySchema):
-    tags = fields.List(fields.Nested(TagSchema), dump_only=True)
+    tags = fields.List(fields.Nested(TagSchema))
 
 
 class SubActivityArgs(PageArgs):
     year = fields.Integer(metadata={"description": "Tahun anggaran (bawaan: tahun berjalan)"})
     opd_id = fields.Integer()
-    q = fields.String(metadata={"description": "Cari pada kode atau nama"})
+    q = fields.String(validate=validate.Length(max=100),
+                      metadata={"description": "Cari pada kode atau nama"})
 
 
 class TagArgs(SubActivityArgs):
-    strategy = fields.Integer(validate=validate.Range(min=1, max=3))
-    kind = fields.String(validate=validate.OneOf(["langsung", "tidak_langsung", "penunjang"]))
+    strategy = fields.Integer(validate=between(1, 3))
+    kind = fields.String(validate=one_of(KIND_CODES))
 
 
-class RealizationVillageSchema(ma.Schema):
-    village_id = fields.Integer(required=True)
-    reached_count = fields.Integer(required=True, validate=validate.Range(min=0))
+class RealizationVillageSchema(Schema):
+    village_id = fields.Integer()
+    reached_count = fields.Integer()
 
 
-class RealizationSchema(ma.Schema):
-    id = fields.Integer(dump_only=True)
-    tag_id = fields.Integer(dump_only=True)
-    quarter = fields.Integer(attribute="quarter.number", dump_only=True)
-    amount = Money(required=True, metadata={"description": "Realisasi keuangan s.d. triwulan"})
-    physical_progress = fields.Decimal(
-        as_string=True, places=2, required=True, validate=validate.Range(min=0, max=100),
-        metadata={"type": "string", "format": "decimal", "description": "Fisik 0-100 %"})
-    reached_count = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    problems = fields.String(load_default="")
-    follow_up = fields.String(load_default="")
-    explanation = fields.String(load_default="")
-    anomalies = fields.List(fields.String(), attribute="anomaly_codes", dump_only=True)
-    villages = fields.List(fields.Nested(RealizationVillageSchema), load_default=list)
-    version = fields.Integer(metadata={"description": "Versi yang dibaca; wajib saat mengubah"})
+class RealizationSchema(Schema):
+    id = fields.Integer()
+    tag_id = fields.Integer()
+    quarter = fields.Integer(attribute="quarter.number")
+    amount = Money(metadata={"description": "Realisasi keuangan s.d. triwulan (kumulatif)"})
+    physical_progress = Percent(metadata={"description": "Realisasi fisik s.d. triwulan, 0-100"})
+    reached_count = fields.Integer()
+    problems = fields.String()
+    follow_up = fields.String()
+    explanation = fields.String()
+    anomalies = fields.List(fields.String(), attribute="anomaly_codes")
+    anomaly_labels = fields.Function(
+        lambda r: anomalies.describe(r.anomalies), metadata={
+            "type": "array", "items": {"type": "string"},
+            "description": "Anomali yang terdeteksi; wajib dijelaskan sebelum laporan diajukan"})
+    villages = fields.List(fields.Nested(RealizationVillageSchema))
+    version = fields.Integer(metadata={"description": "Kirim kembali saat mengubah"})
 
 
 class RealizationArgs(PageArgs):
     year = fields.Integer()
-    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
+    quarter = fields.Integer(validate=between(1, 4))
     opd_id = fields.Integer()
+    tag_id = fields.Integer()
 
 
-class SubmissionSchema(ma.Schema):
+class SubmissionSchema(Schema):
     id = fields.Integer()
     opd_id = fields.Integer()
     year = fields.Integer(attribute="quarter.fiscal_year.year")
     quarter = fields.Integer(attribute="quarter.number")
     status = fields.String()
     is_late = fields.Boolean()
-    submitted_at = fields.DateTime()
-    verified_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    first_submitted_at = fields.DateTime(allow_none=True)
+    verified_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
+
+
+class SubmissionEventSchema(Schema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor = fields.String(attribute="actor.username", allow_none=True)
+    note = fields.String()
+    at = fields.DateTime()
+
+
+class ReviewCommentSchema(Schema):
+    tag_id = fields.Integer(allow_none=True)
+    author = fields.String(attribute="author.username", allow_none=True)
+    body = fields.String()
+    created_at = fields.DateTime()
+
+
+class SubmissionDetailSchema(SubmissionSchema):
+    allowed_actions = fields.List(fields.String(), metadata={
+        "description": "Transisi yang boleh dilakukan pemilik token saat ini"})
+    events = fields.List(fields.Nested(SubmissionEventSchema))
+    comments = fields.List(fields.Nested(ReviewCommentSchema))
 
 
 class SubmissionArgs(PageArgs):
     year = fields.Integer()
-    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
+    quarter = fields.Integer(validate=between(1, 4))
     opd_id = fields.Integer()
-    status = fields.String(validate=validate.OneOf(["draft", "submitted", "returned",
-                                                    "verified"]))
+    status = fields.String(validate=one_of(STATUSES))
 
 
-class RollupArgs(ma.Schema):
-    year = fields.Integer()
-    quarter = fields.Integer(load_default=4, validate=validate.Range(min=1, max=4))
-    flow = fields.Boolean(load_default=False)
-    by = fields.String(load_default="strategy", validate=validate.OneOf(
-        ["strategy", "tag_kind", "opd", "funding_source", "sub_activity", "tag", "district",
-         "village"]))
-    strategy = fields.Integer(validate=validate.Range(min=1, max=3))
-    kind = fields.String(validate=validate.OneOf(["langsung", "tidak_langsung", "penunjang"]))
+GROUPINGS = ("strategy", "tag_kind", "opd", "funding_source", "sub_activity", "tag", "district",
+             "village")
+
+
+class RollupArgs(PageArgs):
+    year = fields.Integer(metadata={"description": "Bawaan: tahun berjalan"})
+    quarter = fields.Integer(validate=between(1, 4), metadata={
+        "description": "Angka s.d. akhir triwulan ini (bawaan: triwulan pelaporan, seperti "
+                       "dasbor)"})
+    flow = fields.Boolean(load_default=False, metadata={
+        "description": "true: arus triwulan itu saja (selisih dari triwulan sebelumnya)"})
+    by = fields.String(load_default="strategy", validate=one_of(GROUPINGS))
+    strategy = fields.Integer(validate=between(1, 3))
+    kind = fields.String(validate=one_of(KIND_CODES))
     opd_id = fields.Integer()
     funding_source_id = fields.Integer()
     district_id = fields.Integer()
+    sub_activity_id = fields.Integer(metadata={"description": "Rinci sampai satu sub kegiatan"})
     verified_only = fields.Boolean(load_default=False)
 
 
-class RollupRowSchema(ma.Schema):
-    key = fields.Raw(allow_none=True)
+class RollupRowSchema(Schema):
+    key = fields.Raw(allow_none=True, metadata={
+        "description": "id (atau kode kelompok penandaan); null untuk bagian tanpa lokus"})
     code = fields.String()
     label = fields.String()
     tags = fields.Integer()
     tagged = Money()
     realized = Money()
-    absorption = fields.Decimal(as_string=True, places=2, allow_none=True,
-                                metadata={"type": "string", "format": "decimal"})
-    physical = fields.Decimal(as_string=True, places=2, allow_none=True,
-                              metadata={"type": "string", "format": "decimal"})
+    absorption = Ratio(allow_none=True)
+    physical = Ratio(allow_none=True)
     target = fields.Integer()
     reached = fields.Integer()
 
 
-class RollupSchema(ma.Schema):
+class RollupSchema(Schema):
     year = fields.Integer()
     quarter = fields.Integer()
     flow = fields.Boolean()
     by = fields.String()
+    verified_only = fields.Boolean()
     rows = fields.List(fields.Nested(RollupRowSchema))
     total = fields.Nested(RollupRowSchema)
+    meta = fields.Nested(PageMeta)

@@ -246,7 +246,8 @@ class _RowReader:
                 value = Decimal(str(value))  # openpyxl gives floats; str() keeps what was typed
             return parse_money(value if isinstance(value, Decimal | int) else str(value))
         except MoneyError as exc:
-            self.error(column, str(exc))
+            self.error(column, "Target harus berupa angka, mis. 120." if column == "target"
+                       else str(exc))
             return None
 
     def read(self, funds, fund_list) -> RowPlan:

@@ -1,0 +1,72 @@
+"""Plan versus realization from `reports.rollup`, the module the dashboard and the report use,
+read with the dashboard's rules: an OPD user gets the kabupaten aggregates, but the detail
+groupings (sub-activity, tag) only of its own OPD, and no other OPD's filter."""
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from models import SubActivity
+from reports.rollup import RollupFilter, rollup, total
+
+from ..services.reference import reporting_quarter
+from . import schemas as s
+from .errors import documented
+from .scope import READ_DENIED, fiscal_year, load
+
+blp = Blueprint("api_rollups", __name__, url_prefix="/rollups",
+                description="Rekapitulasi rencana dan realisasi (angka yang sama dengan dasbor).")
+
+DETAIL = ("sub_activity", "tag")
+
+
+def blueprints():
+    return [blp]
+
+
+def rollup_filter(args) -> RollupFilter:
+    fy = fiscal_year(args.get("year"))
+    quarter = args.get("quarter")
+    if quarter is None:  # like the dashboard: the quarter being reported on
+        rq = reporting_quarter(fy)
+        quarter = rq.number if rq else 4
+    opd_id = args.get("opd_id")
+    sub_id = args.get("sub_activity_id")
+    if sub_id is not None:
+        sa = load(SubActivity, sub_id)
+        if sa.fiscal_year_id != fy.id:
+            abort(422, message="Sub kegiatan bukan dari tahun anggaran ini.",
+                  errors={"query": {"sub_activity_id": ["Bukan dari tahun anggaran ini."]}})
+        if opd_id is not None and opd_id != sa.opd_id:
+            abort(422, message="Sub kegiatan bukan milik OPD yang disaring.",
+                  errors={"query": {"sub_activity_id": ["Bukan milik OPD yang disaring."]}})
+        opd_id = sa.opd_id
+    if current_user.role == "opd":
+        if opd_id is not None and opd_id != current_user.opd_id:
+            abort(403, message=READ_DENIED)
+        if args["by"] in DETAIL:
+            opd_id = current_user.opd_id
+    return RollupFilter(
+        fiscal_year_id=fy.id, quarter=quarter, flow=args["flow"],
+        strategy_code=args.get("strategy"), tag_kind_code=args.get("kind"), opd_id=opd_id,
+        funding_source_id=args.get("funding_source_id"), district_id=args.get("district_id"),
+        verified_only=args["verified_only"], sub_activity_id=sub_id)
+
+
+@blp.route("")
+@blp.arguments(s.RollupArgs, location="query")
+@blp.response(200, s.RollupSchema)
+@documented(blp, 403, 404)
+def get_rollup(args):
+    """Anggaran ditandai, realisasi, serapan, fisik, sasaran dan capaian, dikelompokkan `by`
+    (strategy, tag_kind, opd, funding_source, sub_activity, tag, district, village), s.d.
+    triwulan atau arus triwulan (`flow`). `total` selalu sama dengan jumlah semua baris (kecuali
+    kolom `tags` pada district/village); baris dipaginasi, `total` tidak."""
+    f = rollup_filter(args)
+    rows = rollup(f, args["by"])
+    page, per_page = args["page"], args["per_page"]
+    return {
+        "year": fiscal_year(args.get("year")).year, "quarter": f.quarter, "flow": f.flow,
+        "by": args["by"], "verified_only": f.verified_only,
+        "rows": rows[(page - 1) * per_page:page * per_page], "total": total(f),
+        "meta": {"page": page, "per_page": per_page, "total": len(rows),
+                 "pages": (len(rows) + per_page - 1) // per_page},
+    }

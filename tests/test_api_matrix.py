@@ -1,0 +1,152 @@
+"""The permission matrix: every endpoint of the API x every role (an OPD officer of the data's own
+OPD, one of another OPD, secretariat, viewer, admin) -> the expected status; and no endpoint
+answers without a token."""
+import pytest
+
+from app.services.api_tokens import create_token
+
+ROLES = ("own", "other", "secretariat", "viewer", "admin")
+
+
+def read(ok=200):
+    return {"own": ok, "other": 403, "secretariat": ok, "viewer": ok, "admin": ok}
+
+
+def write(ok):
+    return {"own": ok, "other": 403, "secretariat": ok, "viewer": 403, "admin": 403}
+
+
+def secretariat_only(ok=200):
+    return {"own": 403, "other": 403, "secretariat": ok, "viewer": 403, "admin": 403}
+
+
+def everyone(ok=200):
+    return dict.fromkeys(ROLES, ok)
+
+
+SA = {"code": "1.06.05.2.02.0777", "name": "Baru", "program_name": "P", "activity_name": "K",
+      "allocation_original": "1000000"}
+TAG = {"strategy_code": 1, "tag_kind_code": "langsung", "amount": "1000",
+       "description": "Aktivitas"}
+REAL = {"amount": "1000", "physical_progress": "10", "reached_count": 1}
+
+# (method, path template, body template, expected by role)
+ENDPOINTS = [
+    ("GET", "/api/v1/reference/opds", None, everyone()),
+    ("GET", "/api/v1/reference/strategies", None, everyone()),
+    ("GET", "/api/v1/reference/tag-kinds", None, everyone()),
+    ("GET", "/api/v1/reference/funding-sources", None, everyone()),
+    ("GET", "/api/v1/reference/fiscal-years", None, everyone()),
+    ("GET", "/api/v1/reference/districts", None, everyone()),
+    ("GET", "/api/v1/reference/villages?year=2026", None, everyone()),
+    ("GET", "/api/v1/sub-activities?year=2026&opd_id={opd}", None, read()),
+    ("GET", "/api/v1/sub-activities/{sa}", None, read()),
+    ("POST", "/api/v1/sub-activities", {**SA, "opd_id": "{opd}", "year": 2026}, write(201)),
+    ("PUT", "/api/v1/sub-activities/{sa}",
+     {**SA, "code": "1.06.05.2.02.0001", "allocation_original": "20000000",
+      "version": "{sa_version}"}, write(200)),
+    ("DELETE", "/api/v1/sub-activities/{sa_free}?version={sa_free_version}", None, write(204)),
+    ("GET", "/api/v1/tags?year=2026&opd_id={opd}", None, read()),
+    ("GET", "/api/v1/tags/{tag}", None, read()),
+    ("POST", "/api/v1/tags", {**TAG, "sub_activity_id": "{sa}"}, write(201)),
+    ("PUT", "/api/v1/tags/{tag}", {**TAG, "amount": "5000", "version": "{tag_version}"},
+     write(200)),
+    ("DELETE", "/api/v1/tags/{tag_free}?version={tag_free_version}", None, write(204)),
+    ("GET", "/api/v1/realizations?year=2026&opd_id={opd}", None, read()),
+    ("GET", "/api/v1/tags/{tag}/realizations/1", None, read()),
+    ("PUT", "/api/v1/tags/{tag}/realizations/3", REAL, write(200)),
+    ("GET", "/api/v1/submissions?year=2026&opd_id={opd}", None, read()),
+    ("GET", "/api/v1/submissions/{sub_draft}", None, read()),
+    ("POST", "/api/v1/submissions/{sub_draft}/transitions", {"action": "submit"}, write(200)),
+    ("POST", "/api/v1/submissions/{sub_submitted}/transitions", {"action": "verify"},
+     secretariat_only()),
+    ("POST", "/api/v1/submissions/{sub_submitted}/transitions",
+     {"action": "return", "note": "Lengkapi"}, secretariat_only()),
+    ("POST", "/api/v1/submissions/{sub_verified}/transitions",
+     {"action": "reopen", "note": "Koreksi"}, secretariat_only()),
+    ("GET", "/api/v1/rollups?year=2026&by=strategy", None, everyone()),
+    ("GET", "/api/v1/rollups?year=2026&by=opd", None, everyone()),
+    ("GET", "/api/v1/rollups?year=2026&by=tag&opd_id={opd}", None, read()),
+    ("GET", "/api/v1/rollups?year=2026&by=sub_activity&sub_activity_id={sa}", None, read()),
+]
+
+
+@pytest.fixture
+def world(make):
+    fy, fy_free, fy_locked = (make.fiscal_year(y) for y in (2026, 2027, 2028))
+    opd = make.opd()
+    sa = make.sub_activity(opd, fy, allocation="10000000", code="1.06.05.2.02.0001")
+    tag = make.tag(sa, amount="4000000", target_count=100)
+    make.realization(tag, make.quarter(fy, 1), amount="100000", progress="10", reached=5)
+    # Deletable objects live in a year without realization or verified reports.
+    sa_free = make.sub_activity(opd, fy_free)
+    tag_free = make.tag(make.sub_activity(opd, fy_free))
+    users = {"own": make.user("opd", opd_obj=opd), "other": make.user("opd"),
+             "secretariat": make.user("secretariat"), "viewer": make.user("viewer"),
+             "admin": make.user("admin")}
+    ids = {
+        "opd": opd.id, "sa": sa.id, "sa_version": sa.version, "tag": tag.id,
+        "tag_version": tag.version, "sa_free": sa_free.id, "sa_free_version": sa_free.version,
+        "tag_free": tag_free.id, "tag_free_version": tag_free.version,
+        "sub_draft": make.submission(opd, make.quarter(fy, 1), "draft").id,
+        "sub_submitted": make.submission(opd, make.quarter(fy, 2), "submitted").id,
+        "sub_verified": make.submission(opd, make.quarter(fy_locked, 1), "verified").id,
+    }
+    return users, ids
+
+
+def _fill(value, ids):
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    return value
+
+
+def _id(endpoint):
+    method, path, body, _ = endpoint
+    action = f" {body['action']}" if body and "action" in body else ""
+    return f"{method} {path.split('?')[0]}{action}"
+
+
+CASES = [(e, role) for e in ENDPOINTS for role in ROLES]
+
+
+@pytest.mark.parametrize("endpoint, role", CASES,
+                         ids=[f"{_id(e)} [{r}]" for e, r in CASES])
+def test_permission_matrix(client, world, endpoint, role):
+    users, ids = world
+    method, path, body, expected = endpoint
+    _, secret = create_token(users[role], "matriks")
+    resp = client.open(path.format(**ids), method=method, json=_fill(body, ids),
+                       headers={"Authorization": f"Bearer {secret}"})
+    assert resp.status_code == expected[role], resp.get_data(as_text=True)[:500]
+    if resp.status_code >= 400:
+        assert resp.json["code"] == resp.status_code and resp.json["message"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[_id(e) for e in ENDPOINTS])
+def test_every_endpoint_demands_a_token(client, world, endpoint):
+    _, ids = world
+    method, path, body, _ = endpoint
+    resp = client.open(path.format(**ids), method=method, json=_fill(body, ids))
+    assert resp.status_code == 401 and resp.json["status"] == "Unauthorized"
+
+
+def test_matrix_covers_every_documented_operation(client):
+    spec = client.get("/api/v1/openapi.json").json
+    documented = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops
+                  if m in ("get", "post", "put", "delete")}
+    covered = set()
+    for method, path, _, _ in ENDPOINTS:
+        template = path.split("?")[0]
+        for name in ("sa_free", "tag_free", "sub_draft", "sub_submitted", "sub_verified"):
+            template = template.replace("{" + name + "}", "{x}")
+        template = (template.replace("/sub-activities/{sa}", "/sub-activities/{sub_activity_id}")
+                    .replace("/sub-activities/{x}", "/sub-activities/{sub_activity_id}")
+                    .replace("/tags/{tag}", "/tags/{tag_id}").replace("/tags/{x}", "/tags/{tag_id}")
+                    .replace("/submissions/{x}", "/submissions/{submission_id}")
+                    .replace("/realizations/1", "/realizations/{quarter}")
+                    .replace("/realizations/3", "/realizations/{quarter}"))
+        covered.add((method, template))
+    assert documented <= covered, documented - covered
