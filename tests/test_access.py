@@ -136,3 +136,18 @@ def test_admin_creates_fiscal_year_with_quarters(client, make, login):
     assert str(fy.quarters[0].deadline) == "2031-04-15"
     resp = client.post("/admin/tahun", data={"year": "2031"})
     assert "sudah ada" in resp.get_data(as_text=True)
+
+
+def test_opd_home_totals_use_the_allocation_in_force(client, make, login):
+    from decimal import Decimal
+
+    fy = make.fiscal_year(2026)
+    o = make.opd()
+    make.sub_activity(opd_obj=o, fy=fy, allocation="1000000")
+    revised = make.sub_activity(opd_obj=o, fy=fy, allocation="2000000")
+    revised.allocation_revised = Decimal("2500000")
+    make.tag(revised, amount="700000")
+    login(make.user("opd", opd_obj=o))
+    page = client.get("/").get_data(as_text=True)
+    assert "Rp 3.500.000" in page  # 1.000.000 + 2.500.000 (perubahan)
+    assert "Rp 700.000" in page

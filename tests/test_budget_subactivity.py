@@ -190,6 +190,25 @@ def test_locked_budget_refuses_amount_but_allows_text(client, ws, make):
     assert resp.status_code == 423 and db.session.get(SubActivity, sa.id) is not None
 
 
+def test_revised_allocation_can_be_entered_after_verification(client, ws, make):
+    """APBD perubahan comes mid-year, after TW I is verified; it must still go in."""
+    sa = make.sub_activity(opd_obj=ws["opd"], fy=ws["fy"], allocation="100000000")
+    make.tag(sa, amount="80000000")
+    make.submission(ws["opd"], make.quarter(ws["fy"], 1), status="verified")
+    data = sa_data(code=sa.code, name=sa.name, program_name=sa.program_name,
+                   activity_name=sa.activity_name, allocation_original="100.000.000",
+                   allocation_revised="90.000.000", version=str(sa.version))
+    assert client.post(f"/sub-kegiatan/{sa.id}/ubah", data=data).status_code == 302
+    db.session.refresh(sa)
+    assert sa.allocation_revised == Decimal("90000000") and sa.allocation == Decimal("90000000")
+    # Still never below what is tagged.
+    data.update(allocation_revised="70.000.000", version=str(sa.version))
+    resp = client.post(f"/sub-kegiatan/{sa.id}/ubah", data=data)
+    assert "tidak boleh lebih kecil" in resp.get_data(as_text=True)
+    db.session.refresh(sa)
+    assert sa.allocation_revised == Decimal("90000000")
+
+
 def test_delete_audits_the_line_and_its_tags(client, ws, make):
     sa = make.sub_activity(opd_obj=ws["opd"], fy=ws["fy"])
     tag = make.tag(sa, amount="1000")

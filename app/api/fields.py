@@ -5,6 +5,7 @@ only when it has at most two decimals, so a value is never silently rounded. Neg
 refused (every money column of Tagar is a non-negative amount).
 """
 import re
+from datetime import timezone
 from decimal import Decimal
 
 import marshmallow as ma
@@ -96,3 +97,12 @@ def Percent(**kwargs):  # noqa: N802
 
 def Ratio(**kwargs):  # noqa: N802 - computed percentages, output only
     return fields.Decimal(as_string=True, places=2, metadata=dict(DECIMAL_META), **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """Tagar keeps naive UTC datetimes; the API says so (RFC 3339 with an offset)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)

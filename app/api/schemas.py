@@ -3,7 +3,7 @@ strings ("1234567.50"); the request bodies are in `inputs`."""
 from marshmallow import fields, validate
 
 from ..services import anomalies
-from .fields import Money, Percent, Ratio, Schema
+from .fields import Money, Percent, Ratio, Schema, UtcDateTime
 
 KIND_CODES = ("langsung", "tidak_langsung", "penunjang")
 STATUSES = ("draft", "submitted", "returned", "verified")
@@ -215,9 +215,9 @@ class SubmissionSchema(Schema):
     quarter = fields.Integer(attribute="quarter.number")
     status = fields.String()
     is_late = fields.Boolean()
-    submitted_at = fields.DateTime(allow_none=True)
-    first_submitted_at = fields.DateTime(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
+    submitted_at = UtcDateTime(allow_none=True)
+    first_submitted_at = UtcDateTime(allow_none=True)
+    verified_at = UtcDateTime(allow_none=True)
     version = fields.Integer()
 
 
@@ -226,14 +226,14 @@ class SubmissionEventSchema(Schema):
     to_status = fields.String()
     actor = fields.String(attribute="actor.username", allow_none=True)
     note = fields.String()
-    at = fields.DateTime()
+    at = UtcDateTime()
 
 
 class ReviewCommentSchema(Schema):
     tag_id = fields.Integer(allow_none=True)
     author = fields.String(attribute="author.username", allow_none=True)
     body = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class SubmissionDetailSchema(SubmissionSchema):

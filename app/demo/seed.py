@@ -41,6 +41,9 @@ DEMO_USERS = [
      "opd_short": "Dinsos"},
     {"username": "dinkes", "role": "opd", "full_name": "dr. Wulan Sari", "opd_short": "Dinkes"},
 ]
+# The demo OPD whose reports lag (TW I returned, later quarters in draft): its budget is not
+# locked, so `dinkes` can try the whole workspace.
+LAGGING_OPD = "Dinkes"
 # Cumulative share of the tagged amount spent by the end of each quarter (before noise).
 CURVE = {1: Decimal("0.14"), 2: Decimal("0.41"), 3: Decimal("0.66"), 4: Decimal("0.93")}
 CENT = Decimal("0.01")
@@ -225,6 +228,10 @@ def _submissions(fy, opds: list[Opd], rng: random.Random, reviewer) -> int:
                 status = status[j % len(status)]
             else:
                 status = "verified" if j % 9 else "submitted"
+            if opd.short_name == LAGGING_OPD:
+                # One OPD behind on its reports: nothing verified yet, so its officer can try
+                # every step of the workspace and the cycle on the demo.
+                status = "returned" if q.number == 1 else "draft"
             late = j % 5 == 4 and status != "draft"
             deadline = datetime.combine(q.deadline, time(2, 0))  # 09.00 WIB
             at = deadline + timedelta(days=rng.randint(1, 6)) if late \

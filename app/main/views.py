@@ -2,7 +2,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from models import ZERO, Opd, Submission, db
+from models import Opd, Submission, db
 
 from ..security import load_for
 from ..services import compliance, overview
@@ -25,10 +25,7 @@ def home():
         if quarter is not None:
             submission = db.session.scalar(select(Submission).where(
                 Submission.opd_id == current_user.opd_id, Submission.quarter_id == quarter.id))
-        totals = {
-            "allocation": sum((r[0].allocation for r in rows), ZERO),
-            "tagged": sum((r[1] for r in rows), ZERO),
-        }
+        totals = overview.opd_budget_totals(current_user.opd_id, fy.id)
         return render_template(
             "main/home_opd.html", rows=rows, totals=totals, submission=submission,
             opd=db.session.get(Opd, current_user.opd_id),
@@ -58,9 +55,6 @@ def opd_detail(opd_id: int):
         submissions = {s.quarter_id: s for s in db.session.scalars(select(Submission).where(
             Submission.opd_id == opd.id,
             Submission.quarter_id.in_([q.id for q in fy.quarters])))}
-    totals = {
-        "allocation": sum((r[0].allocation for r in rows), ZERO),
-        "tagged": sum((r[1] for r in rows), ZERO),
-    }
+    totals = overview.opd_budget_totals(opd.id, fy.id) if fy else {}
     return render_template("main/opd_detail.html", opd=opd, fy=fy, rows=rows, totals=totals,
                            submissions=submissions)

@@ -115,14 +115,13 @@ def board_xlsx(fy: FiscalYear, rows: list[BoardRow]) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for i, r in enumerate(rows, 1):
         def sem(n, r=r):
-            amount = r.semester(n)[1]
-            return float(amount) if amount is not None else None
-        ws.append([i, r.opd.code, r.opd.name, float(r.tagged),
+            return r.semester(n)[1]  # Decimal: openpyxl stores it as a number, exactly
+        ws.append([i, r.opd.code, r.opd.name, r.tagged,
                    _cell_status(r.quarters.get(1)), _cell_status(r.quarters.get(2)), sem(1),
                    _cell_status(r.quarters.get(3)), _cell_status(r.quarters.get(4)), sem(2)])
     for col in ("D", "G", "J"):
         for cell in ws[col][2:]:
-            cell.number_format = "#,##0"
+            cell.number_format = '"Rp" #,##0'
     for col, width in zip("ABCDEFGHIJ", (5, 24, 44, 20, 18, 18, 20, 18, 18, 20), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D3"  # header rows and the OPD columns stay in view

@@ -40,6 +40,20 @@ def opd_sub_activities(opd_id: int, fiscal_year_id: int):
     return db.session.execute(stmt).all()
 
 
+def opd_budget_totals(opd_id: int, fiscal_year_id: int) -> dict[str, Decimal]:
+    """Allocation in force and tagged amount of an OPD's year, summed in SQL."""
+    tagged = (select(func.coalesce(func.sum(Tag.amount), ZERO))
+              .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+              .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
+              .scalar_subquery())
+    allocation = func.coalesce(SubActivity.allocation_revised, SubActivity.allocation_original)
+    row = db.session.execute(
+        select(func.coalesce(func.sum(allocation), ZERO), tagged)
+        .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
+    ).one()
+    return {"allocation": Decimal(row[0]), "tagged": Decimal(row[1])}
+
+
 def submission_statuses(quarter: Quarter):
     """Every active OPD with its submission for the quarter (None when it has not started)."""
     stmt = (

@@ -21,7 +21,10 @@ CODE_HELP = "Format kode U.BB.PP.K.KK.SSSS, mis. 1.06.05.2.02.0001 (atau X.XX.â€
 INVALID = "Periksa kembali isian yang ditandai."
 
 # Changing any of these changes figures a verified quarter rests on.
-AMOUNT_FIELDS = ("allocation_original", "allocation_revised")
+# Verified figures rest on the original (murni) allocation and the tag amounts. The revised
+# (perubahan) allocation arrives mid-year, after early quarters are verified, and counts only
+# from the date it applies, so it stays editable (still never below the tagged total).
+AMOUNT_FIELDS = ("allocation_original",)
 TEXT_FIELDS = ("name", "program_name", "activity_name", "output_indicator", "output_unit",
                "location")
 

@@ -10,7 +10,8 @@ def test_lokus_picker_and_locked_save(page):
     page.click("table.data tbody tr:first-child td:nth-child(2) a")
     sa_url = page.url
     page.click("text=Tambah tagging")
-    # The enhanced picker replaced the plain multi-select.
+    # The enhanced picker replaced the plain multi-select (once the script has run).
+    page.wait_for_selector(".lokus-picker")
     assert page.is_hidden("#village_ids")
     page.select_option("#strategy_id", index=1)
     page.select_option("#tag_kind_id", index=1)
