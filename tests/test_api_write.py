@@ -225,3 +225,21 @@ def test_submission_cycle_through_transitions(api, make, world):
         AuditLog.entity == "submission", AuditLog.entity_id == sub.id)
         .order_by(AuditLog.id)).all()
     assert actions == ["start", "submit", "return", "resubmit", "verify", "reopen"]
+
+
+def test_framework_errors_keep_the_one_error_shape(api, client, world):
+    _, secret = create_token(world["sec"], "uji")
+    h = {"Authorization": f"Bearer {secret}"}
+    resp = client.post("/api/v1/sub-activities", data="{bad", headers=h,
+                       content_type="application/json")
+    assert resp.status_code == 400 and resp.json["errors"] == {
+        "json": ["Isi permintaan bukan JSON yang sah."]}
+    resp = client.post("/api/v1/sub-activities", json=[1], headers=h)
+    assert resp.status_code == 422 and resp.json["message"]
+    for method, path, code in (("GET", "/api/v1/tidak-ada", 404),
+                               ("PATCH", f"/api/v1/sub-activities/{world['sa'].id}", 405),
+                               ("GET", "/api/v1/sub-activities/99999999999999", 404),
+                               ("DELETE", f"/api/v1/tags/{world['tag'].id}", 422)):
+        resp = client.open(path, method=method, headers=h)
+        assert resp.status_code == code
+        assert set(resp.json) >= {"code", "status", "message"}

@@ -24,7 +24,24 @@ class TagarApi(Api):
         data = getattr(error, "data", None) or {}
         if data.get("current") is not None:
             payload["current"] = data["current"]
+        if payload.get("errors") == {"json": ["Invalid JSON body."]}:
+            payload["errors"] = {"json": ["Isi permintaan bukan JSON yang sah."]}
+        # Every error carries a message, also those raised by the framework (404, 405, 422).
+        payload.setdefault("message", _MESSAGES.get(code, error.name))
         return payload, code, headers
+
+
+_MESSAGES = {
+    400: "Permintaan tidak valid.",
+    401: "Token API diperlukan.",
+    403: "Anda tidak berwenang melakukan tindakan ini.",
+    404: "Alamat atau data tidak ditemukan.",
+    405: "Metode tidak diizinkan untuk alamat ini.",
+    409: "Data telah berubah atau terkunci.",
+    422: "Periksa kembali isian yang ditandai.",
+    429: "Terlalu banyak permintaan. Coba lagi nanti.",
+    500: "Terjadi kesalahan pada sistem.",
+}
 
 
 api = TagarApi()

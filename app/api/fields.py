@@ -5,7 +5,7 @@ only when it has at most two decimals, so a value is never silently rounded. Neg
 refused (every money column of Tagar is a non-negative amount).
 """
 import re
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 
 import marshmallow as ma
@@ -104,5 +104,5 @@ class UtcDateTime(fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)

@@ -1,0 +1,134 @@
+"""The whole quarterly cycle in a real Chromium, as its users click through it.
+
+The OPD officer is `dinkes`: the demo's lagging OPD (nothing verified yet), whose budget is
+therefore still open for a new tag; `dinsos` has verified quarters, which lock its tagging.
+Expected figures are read from the server's database and compared with what the pages print.
+"""
+import io
+from decimal import Decimal
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app.money import format_rupiah
+from models import Opd, Quarter, Realization, SubActivity, Tag, db
+
+from .conftest import log_in, log_out
+
+ACTIVITY = "Bantuan pangan uji peramban"
+TAGGED = Decimal("12345678")
+FIRST, FIXED = "5.000.000", "6.250.000"
+COMMENT = "Realisasi bantuan pangan belum sesuai SP2D; mohon diperbaiki."
+
+
+def _dinkes_figures(app) -> tuple[int, Decimal, Decimal]:
+    """(OPD id, tagged total, TW III realization to date) of Dinkes, straight from the DB."""
+    with app.app_context():
+        opd_id = db.session.scalar(select(Opd.id).where(Opd.short_name == "Dinkes"))
+        tagged = db.session.scalar(select(func.coalesce(func.sum(Tag.amount), 0))
+                                   .join(SubActivity).where(SubActivity.opd_id == opd_id))
+        realized = db.session.scalar(
+            select(func.coalesce(func.sum(Realization.amount), 0))
+            .join(Tag).join(SubActivity).join(Quarter, Quarter.id == Realization.quarter_id)
+            .where(SubActivity.opd_id == opd_id, Quarter.number == 3))
+        db.session.remove()
+    return opd_id, Decimal(str(tagged)), Decimal(str(realized))
+
+
+def _cards(page, opd_id) -> tuple[str, str]:
+    """The dashboard's 'tagged' and 'realized' cards for one OPD, verified data only."""
+    page.goto(f"{page.base}/dasbor/?opd={opd_id}&triwulan=3&terverifikasi=1")
+    cards = page.locator("section.cards .card strong")
+    return cards.nth(0).inner_text(), cards.nth(1).inner_text()
+
+
+def _sheet_row(page):
+    page.goto(page.base + "/realisasi/?triwulan=3")
+    row = page.locator("tr", has_text=ACTIVITY).first
+    return row.get_attribute("id").removeprefix("tag-")
+
+
+def test_opd_submits_secretariat_returns_opd_fixes_secretariat_verifies(page, live_app):
+    opd_id, tagged_before, _ = _dinkes_figures(live_app)
+
+    log_in(page, "sekretariat")
+    cards_before = _cards(page, opd_id)
+    assert cards_before[0] == format_rupiah(tagged_before)
+    log_out(page)
+
+    # 1. The OPD officer tags a sub-activity, with two lokus desa.
+    log_in(page, "dinkes")
+    page.goto(page.base + "/sub-kegiatan/")
+    page.locator("table.data tbody a").first.click()
+    page.click("text=Tambah tagging")
+    page.select_option("#strategy_id", index=1)
+    page.select_option("#tag_kind_id", index=1)
+    page.fill("#amount", "12.345.678")
+    page.fill("#description", ACTIVITY)
+    page.fill("#target_count", "40")
+    page.fill("#target_unit", "KK")
+    page.check("#only-lokus")
+    boxes = page.locator(".lokus-list label:not([hidden]) input[type=checkbox]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    assert page.locator("#lokus-rows tr[data-village]").count() == 2
+    page.click("button:has-text('Simpan')")
+    assert "Tagging disimpan" in page.inner_text("body")
+    assert ACTIVITY in page.inner_text("body")
+
+    # 2. ... enters the realization of the open quarter and submits the report.
+    tag_id = _sheet_row(page)
+    page.fill(f"#r-{tag_id}-amount", FIRST)
+    page.fill(f"#r-{tag_id}-progress", "40")
+    page.fill(f"#r-{tag_id}-reached", "12")
+    page.click("button:has-text('Simpan realisasi')")
+    assert "Realisasi disimpan" in page.inner_text("body")
+    page.click("button:has-text('Ajukan laporan')")
+    assert "diajukan" in page.inner_text("body")
+    assert page.locator(f"#r-{tag_id}-amount").get_attribute("readonly") is not None
+    log_out(page)
+
+    # 3. The secretariat returns it with a comment.
+    log_in(page, "sekretariat")
+    page.goto(page.base + "/verifikasi/?triwulan=3")
+    page.locator("tr", has_text="Dinas Kesehatan").locator("a:has-text('Periksa')").click()
+    assert ACTIVITY in page.inner_text("body")
+    page.fill("#general", COMMENT)
+    page.click("button:has-text('Kembalikan ke OPD')")
+    assert "Dikembalikan" in page.inner_text("body")
+    log_out(page)
+
+    # 4. The OPD sees the comment, fixes the figure and submits again.
+    log_in(page, "dinkes")
+    assert COMMENT in page.inner_text("body")
+    page.goto(page.base + "/realisasi/?triwulan=3")
+    page.fill(f"#r-{tag_id}-amount", FIXED)
+    page.click("button:has-text('Simpan realisasi')")
+    assert "Realisasi disimpan" in page.inner_text("body")
+    page.click("button:has-text('Ajukan ulang')")
+    assert "diajukan" in page.inner_text("body")
+    log_out(page)
+
+    # 5. The secretariat verifies; the dashboard and the PDF carry the new figures.
+    log_in(page, "sekretariat")
+    page.goto(page.base + "/verifikasi/?triwulan=3")
+    page.locator("tr", has_text="Dinas Kesehatan").locator("a:has-text('Periksa')").click()
+    page.click("button:has-text('Verifikasi')")
+    assert "Terverifikasi" in page.inner_text("body")
+
+    _, tagged_after, realized_after = _dinkes_figures(live_app)
+    assert tagged_after == tagged_before + TAGGED
+    tagged_card, realized_card = _cards(page, opd_id)
+    assert tagged_card == format_rupiah(tagged_after) != cards_before[0]
+    assert realized_card == format_rupiah(realized_after) != cards_before[1]
+
+    page.goto(page.base + "/laporan/")
+    page.select_option("#variant", "quarterly")
+    page.select_option("#quarter", "3")
+    page.select_option("#fmt", "pdf")
+    with page.expect_download() as info:
+        page.click("button[type=submit]:has-text('Unduh')")
+    pdf = PdfReader(io.BytesIO(open(info.value.path(), "rb").read()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert ACTIVITY in " ".join(text.split())
+    assert FIXED in text and FIRST not in text
