@@ -26,3 +26,6 @@ def register_cli(app: Flask) -> None:
     from .reports.cli import register_cli as reports_cli
 
     reports_cli(app)
+    from .api.cli import register_cli as api_cli
+
+    api_cli(app)

@@ -53,9 +53,9 @@ def main(argv=None) -> None:
         app = make_app(url)
         t0 = time.perf_counter()
         counts = rebuild(app, args.size)
-        print(f"\n== size {args.size} on {name}: {counts['tag']:,} tags, "
-              f"{counts['realization']:,} realization rows, {counts['village']:,} desa "
-              f"(loaded in {time.perf_counter() - t0:.1f} s)".replace(",", "."))
+        print(f"\n== size {args.size} on {name}: {counts['tag']} tags, "
+              f"{counts['realization']} realization rows, {counts['village']} desa "
+              f"(loaded in {time.perf_counter() - t0:.1f} s)")
         if "rollup" in chosen:
             from bench import bench_rollup
 

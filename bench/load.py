@@ -83,6 +83,8 @@ def prepare(url: str, users: int) -> list[dict]:
         db.drop_all()
         db.create_all()
         generate(1)
+        db.session.commit()
+        analyze()  # planner statistics, and id sequences past the generated rows
         q3 = db.session.scalar(select(Quarter).where(Quarter.number == 3))
         db.session.execute(update(Submission).where(Submission.quarter_id == q3.id)
                            .values(status="draft", verified_at=None))
@@ -99,7 +101,6 @@ def prepare(url: str, users: int) -> list[dict]:
             plan.append({"username": f"load{i:03d}", "opd_id": opd.id, "tag_id": tag_id,
                          "amount": q3_amount[tag_id]})
         db.session.commit()
-        analyze()
         db.engine.dispose()
     return plan
 

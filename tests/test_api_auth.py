@@ -71,3 +71,15 @@ def test_openapi_and_docs_are_public_and_offline(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/api/v1/sub-activities" in page and "Bearer" in page
     assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
+
+
+def test_create_token_command_prints_a_working_token_once(app, client, make):
+    user = make.user("viewer")
+    result = app.test_cli_runner().invoke(args=["create-token", user.username, "SIPD"])
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    assert token.name == "SIPD" and token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert client.get("/api/v1/reference/opds", headers=_bearer(secret)).status_code == 200
+    result = app.test_cli_runner().invoke(args=["create-token", "tidak-ada", "x"])
+    assert result.exit_code != 0 and "tidak ditemukan" in result.output

@@ -36,6 +36,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def live_app():
+    yield from serve_demo()
+
+
+def serve_demo():
+    """A threaded server on its own SQLite file with the demo; a test module that changes the
+    demo's state (the cycle test) overrides `live_app` with a server of its own."""
     path = Path(tempfile.mkdtemp(prefix="tagar-browser-")) / "browser.db"
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
                      TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True)
