@@ -31,9 +31,11 @@ test: install lint test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 test-sqlite: install
+	@echo "== tests on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 
 test-postgres: install
+	@echo "== tests on PostgreSQL ($$TEST_DATABASE_URL) =="
 	$(BIN)/pytest
 
 lint: install
