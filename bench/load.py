@@ -290,7 +290,10 @@ def main(argv=None) -> None:
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start all users")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--pdf-weight", type=int, default=MIX["pdf"],
+                        help="share of PDF downloads in the mix (of about 100)")
     args = parser.parse_args(argv)
+    MIX["pdf"] = args.pdf_weight
     report(run(args.database_url, args.users, args.seconds, args.think, args.ramp,
                args.workers, args.threads))
 
