@@ -66,23 +66,8 @@ def analyze() -> None:
     from models import db
 
     if db.engine.dialect.name == "postgresql":
-        _advance_sequences()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-
-
-def _advance_sequences() -> None:
-    """The generator writes explicit ids, which leaves PostgreSQL's id sequences at 1: move
-    each past its table's largest id, or the app's next INSERT collides with row 1."""
-    from sqlalchemy import text
-
-    from models import db
-
-    for table in db.metadata.sorted_tables:
-        if "id" in table.c and table.c.id.primary_key:
-            db.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\""))
 
 
 @dataclass

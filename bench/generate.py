@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from models import (
     District,
@@ -144,7 +144,19 @@ def generate(scale: int, *, year: int = 2026, seed: int = 1, batch: int = 5000) 
         flush(force=True)
     flush(force=True)
     db.session.flush()
+    if db.engine.dialect.name == "postgresql":
+        _advance_sequences()
     return {m.__tablename__: db.session.scalar(select(func.count(m.id))) for m in rows}
+
+
+def _advance_sequences() -> None:
+    """Explicit ids leave PostgreSQL's id sequences behind: move each past its table's largest
+    id, or the app's next INSERT collides with a generated row."""
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\""))
 
 
 def _tag(rows, ids, rng, sid, amount, quarters, strategies, kinds, villages, year):

@@ -30,3 +30,11 @@ def test_size_s_is_one_kabupaten():
         assert amount <= tagged
         assert amount >= last.get(tag_id, 0)
         last[tag_id] = amount
+
+
+def test_app_can_insert_after_generating(make):
+    """The generator writes explicit ids; the next ordinary INSERT must not collide."""
+    generate(1, year=2026)
+    o = make.opd()
+    make.sub_activity(opd_obj=o)
+    assert o.id > 18

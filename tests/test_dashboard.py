@@ -143,3 +143,24 @@ def test_statement_count_does_not_grow_with_data(client, make, login, world, url
     assert small["n"] == large["n"], (small["n"], large["n"])
     assert small["n"] < 40
     assert html.count("<tr") > 13  # the larger data did render (13 anomalies at least)
+
+
+def test_many_opds_are_cut_to_a_summed_remainder_row(client, make, login, monkeypatch):
+    """A province-sized database: the page shows the first rows and one "Lainnya" row, and the
+    table still adds up to its total; ?semua=1 shows every row."""
+    from app.dashboard import page
+
+    monkeypatch.setattr(page, "ROW_LIMIT", 2)
+    fy = make.fiscal_year(2026)
+    names = []
+    for i in range(4):
+        o = make.opd(name=f"Dinas Banyak {i}")
+        names.append(o.name)
+        make.tag(make.sub_activity(opd_obj=o, fy=fy, allocation="1000000"), amount="100000")
+    login(make.user("secretariat"))
+    html = client.get("/dasbor/?tahun=2026&triwulan=1").get_data(as_text=True)
+    assert "Lainnya: 2 OPD" in html
+    assert "Rp 200.000" in html  # the two OPDs folded into the remainder row
+    full = client.get("/dasbor/?tahun=2026&triwulan=1&semua=1").get_data(as_text=True)
+    assert "Lainnya: 2 OPD" not in full
+    assert all(n in full for n in names)

@@ -33,6 +33,7 @@ class DashboardQuery:
     detail_opd_id: int | None = None   # whose sub-activities the drill-down shows
     sub: SubActivity | None = None
     sort: str = "kode"
+    show_all: bool = False  # ?semua=1: every OPD and kecamatan row, however many
 
     def url(self, endpoint="dashboard.index", **changes) -> str:
         """This view's URL with some filters changed (None drops a filter)."""
@@ -119,11 +120,12 @@ def parse(args, user) -> DashboardQuery:
         "jenis": kind, "opd": opd_id, "kecamatan": filt.district_id,
         "dana": filt.funding_source_id, "sub": sub.id if sub else None,
         "urut": sort if sort != "kode" else None,
+        "semua": 1 if args.get("semua") == "1" else None,
     }
     # Detail (sub-activities, tags) is the OPD's own business: an OPD user sees only its own.
     detail = opd_id if opd_id is not None else (user.opd_id if user.role == "opd" else None)
     return DashboardQuery(fy=fy, filt=filt, args=clean, ignored=ignored, detail_opd_id=detail,
-                          sub=sub, sort=sort)
+                          sub=sub, sort=sort, show_all=clean["semua"] == 1)
 
 
 def options() -> dict:

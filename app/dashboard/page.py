@@ -1,12 +1,14 @@
 """What the dashboard shows, assembled from the rollup: a fixed number of SQL statements
 whatever the size of the data (a test counts them)."""
 from dataclasses import replace
+from decimal import Decimal
 
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from models import Opd, Quarter, Realization, SubActivity, Submission, Tag, db
+from models import ZERO, Opd, Quarter, Realization, SubActivity, Submission, Tag, db
 from reports import rollup
+from reports.rollup import RollupRow
 
 from .. import charts
 from ..services.clock import today
@@ -44,6 +46,26 @@ def _may_open(opd_id) -> bool:
     return current_user.role != "opd" or opd_id == current_user.opd_id
 
 
+# A kabupaten has ~18 OPDs and ~15 kecamatan; a province-wide database has thousands. Past this
+# many rows the page shows the first ones and one "Lainnya" row (so the table still sums to its
+# total), with a link to show all.
+ROW_LIMIT = 60
+
+
+def _limit(rows: list, q: DashboardQuery, noun: str) -> list:
+    if q.show_all or len(rows) <= ROW_LIMIT:
+        return rows
+    shown, rest = rows[:ROW_LIMIT], [r for r, _ in rows[ROW_LIMIT:]]
+    tagged = sum((r.tagged for r in rest), ZERO)
+    realized = sum((r.realized for r in rest), ZERO)
+    other = RollupRow(
+        key=None, code="", label=f"Lainnya: {len(rest)} {noun} (tampilkan semua)",
+        tags=sum(r.tags for r in rest), tagged=tagged, realized=realized,
+        absorption=(realized * 100 / tagged).quantize(Decimal("0.01")) if tagged else None,
+        physical=None, target=sum(r.target for r in rest), reached=sum(r.reached for r in rest))
+    return shown + [(other, q.url(semua=1))]
+
+
 def build(q: DashboardQuery) -> dict:
     f = q.filt
     opts = options()
@@ -52,7 +74,8 @@ def build(q: DashboardQuery) -> dict:
     by_strategy = [(r, q.url(strategi=int(r.code))) for r in rollup.rollup(f, "strategy")]
     label, key, reverse = SORTS[q.sort]
     opd_rows = sorted(rollup.rollup(f, "opd"), key=key, reverse=reverse)
-    by_opd = [(r, q.url(opd=r.key, sub=None) if _may_open(r.key) else None) for r in opd_rows]
+    by_opd = _limit([(r, q.url(opd=r.key, sub=None) if _may_open(r.key) else None)
+                     for r in opd_rows], q, "OPD")
     index = rollup.incentive_index(f)
     trend = rollup.trend(f)
     # A quarter not yet ended has no figure to date (a missing row counts as 0), so the
@@ -70,8 +93,8 @@ def build(q: DashboardQuery) -> dict:
         "by_kind": [(k["row"], q.url(jenis=k["code"])) for k in index["kinds"]],
         "by_fund": [(r, q.url(dana=r.key) if r.key else None)
                     for r in rollup.rollup(f, "funding_source")],
-        "by_district": [(r, q.url(kecamatan=r.key) if r.key else None)
-                        for r in rollup.rollup(f, "district")],
+        "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
+                               for r in rollup.rollup(f, "district")], q, "kecamatan"),
         "anomalies": anomaly_count(f.fiscal_year_id, own_opd(f.opd_id)),
         "mode": NOTE_FLOW if f.flow else NOTE_TO_DATE,
         "sort_labels": {k: v[0] for k, v in SORTS.items()},
