@@ -9,10 +9,11 @@ from sqlalchemy import inspect as sa_inspect
 
 from models import AuditLog, db
 
-_SKIP = {"version", "created_at", "updated_at", "password_hash", "logo"}
+SKIPPED_FIELDS = {"version", "created_at", "updated_at", "password_hash", "logo"}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A column value as JSON holds it."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -26,9 +27,9 @@ def snapshot(obj) -> dict[str, Any]:
     """The column values of a model instance, JSON-ready."""
     mapper = sa_inspect(obj).mapper
     return {
-        col.key: _plain(getattr(obj, col.key))
+        col.key: plain(getattr(obj, col.key))
         for col in mapper.column_attrs
-        if col.key not in _SKIP
+        if col.key not in SKIPPED_FIELDS
     }
 
 
