@@ -24,7 +24,7 @@ from ..content import ReportContent
 from . import styles as st
 from .fonts import BOLD, REGULAR
 from .letter import LETTER_WIDTH, cover_letter, date_long, head_title, signature_block
-from .tables import index_table, lokus_table, matrix_table, summary_table, trend_table
+from .tables import index_table, lokus_table, matrix_tables, summary_table, trend_table
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def story(content: ReportContent) -> list:
         out += [Spacer(1, 5 * mm), _section("D. Realisasi per Triwulan"),
                 trend_table(content.trend)]
     out += [PageBreak(), _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else "")),
-            matrix_table(content), PageBreak(),
+            *matrix_tables(content), PageBreak(),
             _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),
             lokus_table(content.lokus, real),
             Spacer(1, 2 * mm),

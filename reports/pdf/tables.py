@@ -2,10 +2,9 @@
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import CondPageBreak, Paragraph, Table
 
 from app.money import format_number, format_percent, format_rupiah
 
@@ -113,35 +112,36 @@ def trend_table(trend) -> Table:
     return t
 
 
-_FIT_STYLES: dict = {}
-
-
-def fit(text: str, width: float, bold=False) -> Paragraph:
-    """A right-aligned number shrunk (6 pt down to 4 pt) until it fits on one line: a total of
-    tens of billions must not wrap in a 15 mm column."""
+def fit_size(text: str, width: float, bold=False) -> float:
+    """The font size (6 pt down to 4 pt) at which a number fits on one line: a total of tens
+    of billions must not wrap in a 15 mm column."""
     font = st.CONDENSED_BOLD if bold else st.CONDENSED
     size = 6.0
     while size > 4 and stringWidth(text, font, size) > width:
         size -= 0.25
-    key = (font, size)
-    if key not in _FIT_STYLES:
-        _FIT_STYLES[key] = ParagraphStyle(f"fit{font}{size}", parent=st.MX_R, fontName=font,
-                                          fontSize=size, leading=7.2)
-    return Paragraph(text, _FIT_STYLES[key])
+    return size
+
+
+def _number_text(column, value) -> str:
+    if column.kind == "money":
+        return money(value, symbol=False)
+    if column.kind == "pct":
+        return pct(value, sign=False)
+    return target(value)
 
 
 def _matrix_cell(column, value, width, bold=False):
+    """(cell, the cell's own style command or None). Numbers are plain strings, not
+    Paragraphs: they never wrap, and a Paragraph per number was a tenth of the layout time."""
     if column.kind == "text":
-        return p(value, st.MX_B if bold else st.MX) if value else ""
+        return (p(value, st.MX_B if bold else st.MX) if value else ""), None
     if value is None:
-        return "" if bold else p("-", st.MX_C)
-    if column.kind == "money":
-        return fit(money(value, symbol=False), width, bold)
-    if column.kind == "pct":
-        return fit(pct(value, sign=False), width, bold)
-    if column.kind == "target":
-        return fit(target(value), width, bold)
-    return p(format_number(value), st.MX_C)
+        return ("", None) if bold else ("-", ("ALIGN", "CENTER"))
+    if column.kind == "count":
+        return format_number(value), None
+    text = _number_text(column, value)
+    size = fit_size(text, width, bold)
+    return text, (("FONTSIZE", size) if size != 6.0 else None)
 
 
 MATRIX_PAD = 1.6
@@ -161,40 +161,90 @@ def matrix_widths(cols) -> list[float]:
     return [c.width * mm if c.fixed else c.width * scale for c in cols]
 
 
-def matrix_table(content) -> Table:
-    """The Kemenko PMK matrix: header, the row of column numbers, the tags grouped under their
-    strategy (the Strategi column keeps the code), and the totals row."""
+def _matrix_style(cols, cell_cmds, total: bool):
+    """Grid, header, the numbers row; plain-string cells get their font, alignment and any
+    shrunk size or centred "-" here. The totals row gets no SPAN (a span makes reportlab
+    recompute every cell's span range at each page split): "JUMLAH" overflows into empty
+    cells whose inner rules are left out, which prints the same as the span."""
+    style = st.grid_style(header_rows=1, total_rows=1 if total else 0, numbers_row=True,
+                          pad=MATRIX_PAD)
+    style.add("FONT", (0, 1), (-1, -1), st.CONDENSED, 6, 7.2)
+    style.add("ALIGN", (0, 1), (-1, -1), "CENTER")
+    for i, c in enumerate(cols):
+        if c.kind in ("money", "pct", "target"):
+            style.add("ALIGN", (i, 2), (i, -1), "RIGHT")
+    if total:
+        style._cmds = [c for c in style._cmds if c[0] != "GRID"]
+        style.add("GRID", (0, 0), (-1, -2), 0.4, st.RULE)
+        style.add("GRID", (0, -1), (0, -1), 0.4, st.RULE)
+        style.add("BOX", (1, -1), (9, -1), 0.4, st.RULE)
+        style.add("GRID", (10, -1), (-1, -1), 0.4, st.RULE)
+        style.add("FONT", (0, -1), (-1, -1), st.CONDENSED_BOLD, 6, 7.2)
+        style.add("ALIGN", (1, -1), (1, -1), "LEFT")
+    for (col, row), (op, arg) in cell_cmds:
+        style.add(op, (col, row), (col, row), arg)
+    return style
+
+
+def _strategy_heading(strategy, widths) -> Table:
+    """The strategy's heading as a one-row, full-width band (it used to be a spanned row)."""
+    t = Table([[p(f"Strategi {strategy[0]}: {strategy[1]}", st.MX_B)]],
+              colWidths=[sum(widths)])
+    t.setStyle([("BOX", (0, 0), (-1, -1), 0.4, st.RULE),
+                ("BACKGROUND", (0, 0), (-1, -1), st.TOTAL_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), MATRIX_PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), MATRIX_PAD),
+                ("TOPPADDING", (0, 0), (-1, -1), MATRIX_PAD * 0.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), MATRIX_PAD * 0.8)])
+    return t
+
+
+def matrix_tables(content) -> list:
+    """The Kemenko PMK matrix as one Table per strategy, each under its heading band and with
+    the header and the row of column numbers repeated on every page; the totals row closes
+    the last one. One big table was quadratic: reportlab re-slices the remaining rows at
+    every page split."""
     cols = content.columns
     widths = matrix_widths(cols)
     inner = [w - 2 * MATRIX_PAD for w in widths]
-    data = [[p(PDF_LABELS.get(c.label, c.label), st.MX_H) for c in cols],
-            [p(str(i), st.MX_C) for i in range(1, len(cols) + 1)]]
-    cmds = []
-    strategy = None
+    head = [p(PDF_LABELS.get(c.label, c.label), st.MX_H) for c in cols]
+    numbers = [str(i) for i in range(1, len(cols) + 1)]
+    groups: list = []
     for row in content.matrix:
-        if row.strategy != strategy:
-            strategy = row.strategy
-            cmds += [("SPAN", (0, len(data)), (-1, len(data))),
-                     ("BACKGROUND", (0, len(data)), (-1, len(data)), st.TOTAL_FILL)]
-            data.append([p(f"Strategi {strategy[0]}: {strategy[1]}", st.MX_B)]
-                        + [""] * (len(cols) - 1))
-        cells = [_matrix_cell(c, v, w) for c, v, w in zip(cols, row.values, inner, strict=True)]
-        cells[1] = p(str(strategy[0]), st.MX_C)
-        head, dot, tail = str(row.values[3]).rpartition(".")
-        if head:  # 1.01.02.2.01. / 0024: break where the sub-activity number starts
-            cells[3] = Paragraph(f"{escape(head + dot)}<br/>{escape(tail)}", st.MX)
-        data.append(cells)
-    total = [_matrix_cell(c, v, w, bold=True)
-             for c, v, w in zip(cols, content.matrix_total, inner, strict=True)]
-    total[1] = p("JUMLAH", st.MX_B)
-    data.append(total)
-    t = Table(data, colWidths=widths, repeatRows=2)
-    style = st.grid_style(header_rows=1, total_rows=1, numbers_row=True, pad=MATRIX_PAD)
-    style.add("SPAN", (1, -1), (9, -1))
-    for cmd in cmds:
-        style.add(*cmd)
-    t.setStyle(style)
-    return t
+        if not groups or groups[-1][0] != row.strategy:
+            groups.append((row.strategy, []))
+        groups[-1][1].append(row)
+    out = []
+    for g, (strategy, rows) in enumerate(groups):
+        data, cell_cmds = [head, numbers], []
+        for row in rows:
+            cells = []
+            for i, (c, v, w) in enumerate(zip(cols, row.values, inner, strict=True)):
+                cell, cmd = _matrix_cell(c, v, w)
+                cells.append(cell)
+                if cmd:
+                    cell_cmds.append(((i, len(data)), cmd))
+            cells[1] = str(strategy[0])
+            code_head, dot, tail = str(row.values[3]).rpartition(".")
+            if code_head:  # 1.01.02.2.01. / 0024: break where the sub-activity number starts
+                cells[3] = Paragraph(f"{escape(code_head + dot)}<br/>{escape(tail)}", st.MX)
+            data.append(cells)
+        last = g == len(groups) - 1
+        if last:
+            total = []
+            for i, (c, v, w) in enumerate(zip(cols, content.matrix_total, inner, strict=True)):
+                cell, cmd = _matrix_cell(c, v, w, bold=True)
+                total.append(cell)
+                if cmd:
+                    cell_cmds.append(((i, len(data)), cmd))
+            total[1] = "JUMLAH"
+            data.append(total)
+        t = Table(data, colWidths=widths, repeatRows=2)
+        t.setStyle(_matrix_style(cols, cell_cmds, last))
+        # The heading band never ends a page without the first rows of its table.
+        out += [CondPageBreak(30 * mm), _strategy_heading(strategy, widths), t]
+    return out
 
 
 LOKUS_HEAD = ["No", "Kecamatan", "Desa", "KK Desil 1", "Jumlah Intervensi", "Strategi",
