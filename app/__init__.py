@@ -65,18 +65,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    _register_optional_blueprints(app)
-
     from .api import init_api
+    from .features import register as register_features
 
+    register_features(app)
     init_api(app)
-
-
-def _register_optional_blueprints(app: Flask) -> None:
-    """Feature blueprints register themselves through app/features.py."""
-    from .features import register
-
-    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -19,13 +19,10 @@ def register(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    # Each feature with commands exposes register_cli(app) in its own cli module.
+    """Each feature with commands exposes register_cli(app) in its own cli module."""
+    from .api.cli import register_cli as api_cli
     from .budget.cli import register_cli as budget_cli
-
-    budget_cli(app)
     from .reports.cli import register_cli as reports_cli
 
-    reports_cli(app)
-    from .api.cli import register_cli as api_cli
-
-    api_cli(app)
+    for register_feature_cli in (budget_cli, reports_cli, api_cli):
+        register_feature_cli(app)
