@@ -166,7 +166,11 @@ class LokusRow:
 
 def lokus_rows(fiscal_year_id: int, opd_id: int | None, by_village: dict) -> list[LokusRow]:
     """Priority villages of the year: interventions reaching each, convergence of strategies,
-    and the tagged/realized amounts apportioned to it by the rollup (`by_village`)."""
+    and the tagged/realized amounts apportioned to it by the rollup (`by_village`).
+
+    A one-OPD report (`opd_id`) lists only the villages that OPD's tags reach: the others are
+    not its report's subject (at L they were 11,000 rows from 100 kabupaten). The
+    kabupaten-wide report lists every priority village, the gaps included."""
     reach = (
         select(TagVillage.village_id, Tag.id.label("tag_id"), Strategy.code.label("strategy"),
                Opd.short_name.label("opd"))
@@ -186,7 +190,7 @@ def lokus_rows(fiscal_year_id: int, opd_id: int | None, by_village: dict) -> lis
                func.count(distinct(reach.c.strategy)).label("strategies"))
         .join(Village, VillageYear.village_id == Village.id)
         .join(District, Village.district_id == District.id)
-        .outerjoin(reach, reach.c.village_id == Village.id)
+        .join(reach, reach.c.village_id == Village.id, isouter=opd_id is None)
         .where(VillageYear.fiscal_year_id == fiscal_year_id, VillageYear.is_priority)
         .group_by(Village.id, District.name, District.code, Village.name, Village.code,
                   VillageYear.desil1_households)

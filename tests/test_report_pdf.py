@@ -127,6 +127,33 @@ def test_variants(kab):
     assert "Dinkes" not in text and len(content.matrix) == 2
 
 
+def test_one_opd_annex_lists_only_the_desa_its_tags_reach(kab):
+    from models import db
+    from tests import factories as make
+
+    def lokus_desa(name, tag):
+        v = make.village(fy=kab.fy, priority=True, desil1=5)
+        v.name = name
+        make.tag_village(tag, v)
+        return name
+
+    ours = lokus_desa("Desa Jangkauan Dinsos", kab.tags[1])  # Opd A's tag
+    theirs = lokus_desa("Desa Jangkauan Dinkes", kab.tags[2])  # Opd B's tag only
+    db.session.flush()
+
+    def annex(**kw):
+        _, pdf = _build(kab, **kw)
+        text = "\n".join(_pages(pdf.data))
+        return text.split("F. Lokus Desa Prioritas")[1]
+
+    one = annex(variant="opd", opd_id=kab.opd_a.id)
+    assert ours in one and "Dinsos" in one
+    assert theirs not in one and "Belum ada" not in one.split("* Bagian")[0]
+    whole = annex()
+    assert ours in whole and theirs in whole
+    assert "Belum ada" in whole  # the kabupaten report keeps the gap (KK Desil 1 = 12)
+
+
 def test_bad_options_name_the_field(kab):
     from app.services import ServiceError
 

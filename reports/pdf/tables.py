@@ -251,23 +251,48 @@ LOKUS_HEAD = ["No", "Kecamatan", "Desa", "KK Desil 1", "Jumlah Intervensi", "Str
               "Konvergensi", "Perangkat Daerah", "Anggaran Ditandai*", "Realisasi*"]
 
 
+def _lokus_money(value, width):
+    """A plain string when the amount fits on one line (the usual case), else a Paragraph
+    that may wrap after "Rp", as every amount used to."""
+    text = money(value)
+    if stringWidth(text, st.REGULAR, st.CELL.fontSize) <= width:
+        return text
+    return p(text, st.CELL_R)
+
+
 def lokus_table(rows, with_realization: bool) -> Table:
+    """The lokus annex. Only the names (kecamatan, desa, OPDs) can wrap and are Paragraphs;
+    numbers and codes are plain strings, styled by column below: a Paragraph per cell was
+    most of the annex's layout time."""
     head = LOKUS_HEAD if with_realization else LOKUS_HEAD[:-1]
+    weights = [8, 28, 30, 18, 20, 17, 21, 58, 32, 32]
+    widths = _widths(weights[:len(head)])
+    pad = 2
+    money_width = widths[8] - 2 * pad
     data = [[p(h, st.CELL_H) for h in head]]
+    gaps = []
     for i, r in enumerate(rows, 1):
         gap = r.interventions == 0
-        cells = [p(i, st.CELL_C), p(r.district), p(r.village),
-                 p(format_number(r.households), st.CELL_R),
-                 p("Belum ada" if gap else format_number(r.interventions),
-                   st.CELL_B if gap else st.CELL_R),
-                 p(r.strategies, st.CELL_C), p(f"{r.convergence} dari 3", st.CELL_C),
-                 p(r.opds), p(money(r.tagged), st.CELL_R)]
+        if gap:
+            gaps.append(i)
+        cells = [str(i), p(r.district), p(r.village), format_number(r.households),
+                 "Belum ada" if gap else format_number(r.interventions),
+                 r.strategies, f"{r.convergence} dari 3", p(r.opds),
+                 _lokus_money(r.tagged, money_width)]
         if with_realization:
-            cells.append(p(money(r.realized), st.CELL_R))
+            cells.append(_lokus_money(r.realized, money_width))
         data.append(cells)
-    weights = [8, 28, 30, 18, 20, 17, 21, 58, 32, 32]
-    t = Table(data, colWidths=_widths(weights[:len(head)]), repeatRows=1)
-    t.setStyle(st.grid_style(pad=2))
+    t = Table(data, colWidths=widths, repeatRows=1)
+    style = st.grid_style(pad=pad)
+    style.add("FONT", (0, 1), (-1, -1), st.REGULAR, st.CELL.fontSize, st.CELL.leading)
+    for col, align in ((0, "CENTER"), (3, "RIGHT"), (4, "RIGHT"), (5, "CENTER"),
+                       (6, "CENTER"), (8, "RIGHT"), (9, "RIGHT")):
+        if col < len(head):  # the plan has no realization column
+            style.add("ALIGN", (col, 1), (col, -1), align)
+    for row in gaps:  # "Belum ada": bold and left, as its Paragraph was
+        style.add("FONT", (4, row), (4, row), st.BOLD, st.CELL.fontSize, st.CELL.leading)
+        style.add("ALIGN", (4, row), (4, row), "LEFT")
+    t.setStyle(style)
     return t
 
 
