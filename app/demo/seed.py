@@ -182,8 +182,12 @@ def _realization(fy, tags: list[Tag], rng: random.Random) -> None:
             reached = int((tag.target_count or 0) * min(share * Decimal("1.1"), Decimal(1)))
             kind = kinds.get(i)
             explanation = ""
-            if kind == "double_semester" and q.number == 2:
-                amount = _money(prev.amount + tag.amount * CURVE[2] * pace)  # added twice
+            if kind == "double_semester" and q.number == len(quarters) and prev is not None:
+                # The error DESIGN.md cites: a figure already cumulative, added to the previous
+                # one again, which lands above the tagged amount.
+                amount = max(_money(prev.amount + tag.amount * CURVE[q.number] * pace),
+                             _money(tag.amount * Decimal("1.08")))
+                explanation = "Realisasi semester I terjumlah dua kali; akan dikoreksi."
             elif kind == "falling" and q.number == len(quarters) and prev is not None:
                 amount = _money(prev.amount * Decimal("0.8"))
                 explanation = "Koreksi atas pengembalian dana sisa kegiatan ke kas daerah."
