@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from forms.admin import FiscalYearForm, OpdForm, SettingsForm, UserForm
 from forms.choices import choices
@@ -27,7 +28,8 @@ def _opd_choices():
 @bp.route("/pengguna")
 @admin_only
 def users():
-    rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    rows = db.session.scalars(select(User).options(selectinload(User.opd))
+                              .order_by(User.role, User.username)).all()
     return render_template("admin/users.html", users=rows)
 
 

@@ -1,12 +1,11 @@
 """Who may see and change what, for the API: the UI's rules (app.security) with JSON messages."""
 from flask_login import current_user
 from flask_smorest import abort
-from sqlalchemy import select
 
 from models import FiscalYear, db
 
 from ..security import can_access_opd
-from ..services.reference import current_fiscal_year
+from ..services.reference import fiscal_year as find_fiscal_year
 
 # Path ids are bounded so a huge number is a 404, never a driver overflow.
 ID = "int(max=2147483647)"
@@ -16,10 +15,7 @@ WRITE_DENIED = "Anda tidak berwenang mengubah data OPD ini."
 
 
 def fiscal_year(year: int | None) -> FiscalYear:
-    if year is None:
-        fy = current_fiscal_year()
-    else:
-        fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
+    fy = find_fiscal_year(year)
     if fy is None:
         abort(404, message="Tahun anggaran tidak ditemukan.")
     return fy

@@ -14,7 +14,7 @@ from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, T
 
 from ..security import can_access_opd, check_opd_access, load_for, role_required
 from ..services import LockedError, ServiceError, StaleError
-from ..services.reference import current_fiscal_year
+from ..services.reference import fiscal_year
 from ..services.subactivities import (
     create_sub_activity,
     delete_sub_activity,
@@ -27,10 +27,7 @@ writer = role_required("opd", "secretariat")
 
 
 def fiscal_year_from_args() -> FiscalYear | None:
-    year = request.args.get("tahun", type=int)
-    if year is None:
-        return current_fiscal_year()
-    fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
+    fy = fiscal_year(request.args.get("tahun", type=int))
     if fy is None:
         abort(404)
     return fy

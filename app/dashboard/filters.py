@@ -9,7 +9,7 @@ from models import District, FiscalYear, FundingSource, Opd, Strategy, SubActivi
 from reports.rollup import RollupFilter
 
 from ..security import load_for
-from ..services.reference import current_fiscal_year, reporting_quarter
+from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 
 KIND_CODES = ("langsung", "tidak_langsung", "penunjang")
 SORTS = {
@@ -75,11 +75,9 @@ def parse(args, user) -> DashboardQuery:
     500. An `opd` user asking for another OPD's detail gets 403."""
     ignored: list[str] = []
     year = _int(args, "tahun", ignored)
-    fy = None
-    if year is not None:
-        fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
-        if fy is None:
-            ignored.append("tahun")
+    fy = fiscal_year(year) if year is not None else None
+    if year is not None and fy is None:
+        ignored.append("tahun")
     fy = fy or current_fiscal_year()
     if fy is None:
         return DashboardQuery(fy=None, ignored=ignored)

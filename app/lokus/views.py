@@ -10,7 +10,7 @@ from reports.rollup import RollupFilter
 
 from ..security import role_required
 from ..services import ServiceError, lokus_data
-from ..services.reference import current_fiscal_year, reporting_quarter
+from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 from . import bp
 
 READERS = ("secretariat", "viewer", "admin")
@@ -18,11 +18,7 @@ READERS = ("secretariat", "viewer", "admin")
 
 def _year(args) -> FiscalYear | None:
     raw = args.get("tahun", "")
-    if raw.isdigit():
-        fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == int(raw)))
-        if fy is not None:
-            return fy
-    return current_fiscal_year()
+    return (fiscal_year(int(raw)) if raw.isdigit() else None) or current_fiscal_year()
 
 
 def _int_arg(name, lo, hi):

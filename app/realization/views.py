@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from forms.realization import CopyPreviousForm, SheetForm, SubmitForm, parse_sheet
-from models import FiscalYear, Opd, Quarter, db
+from models import Opd, Quarter, db
 
 from ..review.views import refused
 from ..security import check_opd_access, role_required
 from ..services import LockedError, ServiceError, StaleError, workflow
 from ..services import realization as service
 from ..services.locks import quarter_is_locked
-from ..services.reference import current_fiscal_year, reporting_quarter
+from ..services.reference import fiscal_year, reporting_quarter
 from . import bp
 
 entry_roles = role_required("opd", "secretariat")
@@ -23,9 +23,7 @@ entry_roles = role_required("opd", "secretariat")
 
 def pick_quarter():
     """The fiscal year (`?tahun=`, default the current one) and quarter (`?triwulan=`)."""
-    year = request.args.get("tahun", type=int)
-    fy = (db.session.scalar(select(FiscalYear).where(FiscalYear.year == year)) if year
-          else current_fiscal_year())
+    fy = fiscal_year(request.args.get("tahun", type=int))
     if fy is None:
         abort(404)
     number = request.args.get("triwulan", type=int)

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forms.review import DecisionForm, ReopenForm, tag_comments, version_of
-from models import FiscalYear, ReviewComment, Submission, SubmissionEvent, db
+from models import ReviewComment, Submission, SubmissionEvent, db
 
 from ..security import load_for, role_required
 from ..services import ServiceError, StaleError, compliance, workflow
 from ..services import realization as realization_service
-from ..services.reference import current_fiscal_year, reporting_quarter
+from ..services.reference import fiscal_year, reporting_quarter
 from . import bp
 
 
@@ -24,9 +24,7 @@ def refused(message: str, status: int, back: str):
 
 
 def _fiscal_year():
-    year = request.args.get("tahun", type=int)
-    fy = (db.session.scalar(select(FiscalYear).where(FiscalYear.year == year)) if year
-          else current_fiscal_year())
+    fy = fiscal_year(request.args.get("tahun", type=int))
     if fy is None:
         abort(404)
     return fy

@@ -95,6 +95,13 @@ def create_fiscal_year(year: int, *, deadline_days: int | None = None) -> Fiscal
     return fy
 
 
+def fiscal_year(year: int | None = None) -> FiscalYear | None:
+    """The fiscal year numbered `year` (None when there is none), or the current one."""
+    if year is None:
+        return current_fiscal_year()
+    return db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
+
+
 def current_fiscal_year() -> FiscalYear | None:
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.is_current))
     if fy is None:
