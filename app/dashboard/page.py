@@ -4,13 +4,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import ZERO, Opd, Quarter, Realization, SubActivity, Submission, Tag, db
 from reports import rollup
 from reports.rollup import RollupRow
 
 from .. import charts
+from ..services import overview
 from ..services.clock import today
 from .filters import SORTS, DashboardQuery, options
 
@@ -24,17 +25,6 @@ def opd_statuses(fy_id: int, quarter: int) -> dict[int, tuple[str, bool]]:
             .join(Quarter, Quarter.id == Submission.quarter_id)
             .where(Quarter.fiscal_year_id == fy_id, Quarter.number == quarter))
     return {opd_id: (status, late) for opd_id, status, late in db.session.execute(stmt)}
-
-
-def anomaly_count(fy_id: int, opd_id: int | None) -> int:
-    stmt = (select(func.count(Realization.id))
-            .join(Quarter, Quarter.id == Realization.quarter_id)
-            .join(Tag, Tag.id == Realization.tag_id)
-            .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
-            .where(Quarter.fiscal_year_id == fy_id, Realization.anomalies != ""))
-    if opd_id is not None:
-        stmt = stmt.where(SubActivity.opd_id == opd_id)
-    return db.session.scalar(stmt)
 
 
 def own_opd(opd_id: int | None) -> int | None:
@@ -95,7 +85,7 @@ def build(q: DashboardQuery) -> dict:
                     for r in rollup.rollup(f, "funding_source")],
         "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
-        "anomalies": anomaly_count(f.fiscal_year_id, own_opd(f.opd_id)),
+        "anomalies": overview.anomaly_count(f.fiscal_year_id, opd_id=own_opd(f.opd_id)),
         "mode": NOTE_FLOW if f.flow else NOTE_TO_DATE,
         "sort_labels": {k: v[0] for k, v in SORTS.items()},
     }

@@ -36,7 +36,7 @@ def home():
             "main/home_secretariat.html",
             statuses=overview.submission_statuses(quarter) if quarter else [],
             counts=overview.status_counts(quarter) if quarter else {},
-            anomalies=overview.anomaly_count(quarter) if quarter else 0,
+            anomalies=overview.anomaly_count(fy.id, quarter_id=quarter.id) if quarter else 0,
             new_submissions=compliance.new_submissions(fy),
             headline=overview.headline(fy, quarter), **ctx)
     return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),

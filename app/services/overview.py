@@ -120,17 +120,18 @@ def status_counts(quarter: Quarter) -> dict[str, int]:
     return counts
 
 
-def anomaly_count(quarter: Quarter, opd_id: int | None = None) -> int:
+def anomaly_count(fiscal_year_id: int, *, quarter_id: int | None = None,
+                  opd_id: int | None = None) -> int:
+    """Realizations flagged by an anomaly rule in a year (or one quarter), for one OPD or all."""
     stmt = (
         select(func.count(Realization.id))
+        .join(Quarter, Quarter.id == Realization.quarter_id)
         .join(Tag, Tag.id == Realization.tag_id)
         .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
-        .where(Realization.quarter_id == quarter.id, Realization.anomalies != "")
+        .where(Quarter.fiscal_year_id == fiscal_year_id, Realization.anomalies != "")
     )
-    if opd_id:
+    if quarter_id is not None:
+        stmt = stmt.where(Realization.quarter_id == quarter_id)
+    if opd_id is not None:
         stmt = stmt.where(SubActivity.opd_id == opd_id)
     return db.session.scalar(stmt)
-
-
-__all__ = ["anomaly_count", "headline", "opd_sub_activities", "status_counts",
-           "submission_statuses"]
