@@ -1,0 +1,1 @@
+"""The security suite: hostile input, access, sessions, throttles (issue 11)."""
