@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install db run test test-sqlite test-postgres lint serve bench clean
+.PHONY: install db run test test-sqlite test-postgres lint serve worker bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,12 +19,18 @@ db: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 
+# Both serve plain HTTP: session cookies must not be marked Secure or the browser drops them.
 run: db
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Production-like server: gunicorn, two workers.
 serve: db
-	$(BIN)/gunicorn --no-control-socket -w 2 -b $(HOST):$(PORT) wsgi:app
+	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --no-control-socket -w 2 -b $(HOST):$(PORT) wsgi:app
+
+# The job worker for a Redis queue (TAGAR_JOBS_URL=redis://...; `make run` needs none: without
+# Redis the app works its SQLite queue in a thread of its own).
+worker: install
+	$(BIN)/flask jobs worker
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
 test: install lint test-sqlite

@@ -41,14 +41,27 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _secure_cookies() -> bool:
+    """Cookies only over HTTPS unless SESSION_COOKIE_SECURE=0 says this is a plain-HTTP
+    intranet (or the debug server runs); a stolen session cookie is the whole account."""
+    value = os.environ.get("SESSION_COOKIE_SECURE")
+    if value is None:
+        return os.environ.get("FLASK_DEBUG", "0").lower() not in ("1", "true", "yes")
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
 class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = _secret_key()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_COOKIE_SECURE = _secure_cookies()
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the
+    # client address is the TCP peer). Login and API throttling key on the address it gives.
+    TRUSTED_PROXIES = _int("TAGAR_TRUSTED_PROXIES", 0)
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a finance officer may keep a form open all day
     MAX_CONTENT_LENGTH = _int("TAGAR_MAX_UPLOAD_MB", 10) * 1024 * 1024
 
@@ -62,11 +75,35 @@ class Config:
     PEMDA_WEBSITE = os.environ.get("TAGAR_PEMDA_WEBSITE", "")
     REPORT_DEADLINE_DAYS = _int("TAGAR_REPORT_DEADLINE_DAYS", 15)
 
-    LOGIN_MAX_FAILURES = _int("TAGAR_LOGIN_MAX_FAILURES", 5)
-    LOGIN_LOCK_MINUTES = _int("TAGAR_LOGIN_LOCK_MINUTES", 15)
+    # Login throttling (app/services/throttle.py): past the limit, each further failure blocks
+    # the (account, address) pair or the address for BLOCK_SECONDS, doubling up to the cap; a
+    # streak is forgotten after WINDOW_MINUTES without failures.
+    LOGIN_ACCOUNT_FAILURES = _int("TAGAR_LOGIN_ACCOUNT_FAILURES", 5)
+    LOGIN_ADDRESS_FAILURES = _int("TAGAR_LOGIN_ADDRESS_FAILURES", 10)
+    LOGIN_WINDOW_MINUTES = _int("TAGAR_LOGIN_WINDOW_MINUTES", 15)
+    LOGIN_BLOCK_SECONDS = _int("TAGAR_LOGIN_BLOCK_SECONDS", 30)
+    LOGIN_BLOCK_MAX_MINUTES = _int("TAGAR_LOGIN_BLOCK_MAX_MINUTES", 15)
+    # The same for bad API tokens from one address (a valid token is never refused).
+    API_TOKEN_FAILURES = _int("TAGAR_API_TOKEN_FAILURES", 20)
+    API_TOKEN_WINDOW_MINUTES = _int("TAGAR_API_TOKEN_WINDOW_MINUTES", 10)
+    API_TOKEN_BLOCK_SECONDS = _int("TAGAR_API_TOKEN_BLOCK_SECONDS", 60)
+    API_TOKEN_BLOCK_MAX_MINUTES = _int("TAGAR_API_TOKEN_BLOCK_MAX_MINUTES", 10)
     PASSWORD_HASH_METHOD = "scrypt"
     # A fixed "now" (ISO datetime, UTC) for demos and tests of deadlines; unset in production.
     TAGAR_NOW = os.environ.get("TAGAR_NOW") or None
+
+    # Background jobs (app/jobs): redis://host:port/db in production; empty means a SQLite
+    # queue file in instance/ worked by a thread of the app itself (nothing else to start).
+    JOBS_URL = os.environ.get("TAGAR_JOBS_URL", "")
+    JOBS_QUEUE = os.environ.get("TAGAR_JOBS_QUEUE", "tagar")
+    # "thread": the app runs a worker thread; "external": `flask jobs worker` does;
+    # "immediate": jobs run inside the request (tests). Empty: thread for SQLite, else external.
+    JOBS_WORKER = os.environ.get("TAGAR_JOBS_WORKER", "")
+    JOBS_THREADS = _int("TAGAR_JOBS_THREADS", 1)
+    # Built report files (kept in the database, see reports/builds.py).
+    REPORT_KEEP_DAYS = _int("TAGAR_REPORT_KEEP_DAYS", 7)
+    REPORT_KEEP_PER_REQUEST = _int("TAGAR_REPORT_KEEP_PER_REQUEST", 3)
+    REPORT_STALE_MINUTES = _int("TAGAR_REPORT_STALE_MINUTES", 30)
 
 
 class TestConfig(Config):
@@ -75,4 +112,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # Hashing cost matters for a suite that creates hundreds of users; strength does not.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SESSION_COOKIE_SECURE = False  # the test client speaks plain HTTP
+    REMEMBER_COOKIE_SECURE = False
     SERVER_NAME = None
+    # A job runs inside the request that enqueues it, in the test's transaction; the job tests
+    # run the embedded and the Redis queue for real on apps of their own.
+    JOBS_WORKER = "immediate"

@@ -1,4 +1,6 @@
 """The application factory."""
+import re
+
 from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -12,12 +14,26 @@ def create_app(config_object=Config, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config_object)
     app.config.update(overrides)
+    if app.config.get("TRUSTED_PROXIES"):
+        # The client address (throttling, audit) and scheme come from X-Forwarded-For/-Proto,
+        # trusting exactly this many proxies; never more, or a client could forge its address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
+    from . import input_guards
+
+    input_guards.init_app(app)  # before the blueprints: it bounds the `int` route converter
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
+    from . import health, http_headers
+
+    health.init_app(app)
+    http_headers.init_app(app)
     return app
 
 
@@ -26,13 +42,26 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from . import jobs
+
+    jobs.init_app(app)  # background jobs (Huey)
 
     from models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        # "<id>:<session epoch>" (User.get_id): a session opened before the last logout,
+        # password change or deactivation carries an old epoch and is refused.
+        user_id, _, epoch = str(session_id).partition(":")
+        if not (_ID.fullmatch(user_id) and _ID.fullmatch(epoch)):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return user
+
+
+_ID = re.compile(r"[0-9]{1,9}")
 
 
 def _migrations_dir():
@@ -110,7 +139,11 @@ def register_error_pages(app: Flask) -> None:
             text = "Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi."
         else:
             title, text = messages.get(code, (error.name, error.description or ""))
-        return render_template("errors/error.html", code=code, title=title, text=text), code
+            # An input guard's own Indonesian reason (app/input_guards.py) is more helpful.
+            text = (getattr(error, "data", None) or {}).get("message") or text
+        # A 405 keeps its `Allow` header (RFC 9110), here as in the API's answer.
+        return (render_template("errors/error.html", code=code, title=title, text=text), code,
+                [h for h in error.get_headers() if h[0] == "Allow"])
 
     # One handler for every HTTP error; it replaces flask-smorest's, which it calls for the API.
     app.register_error_handler(HTTPException, handler)

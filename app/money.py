@@ -46,6 +46,8 @@ def parse_money(text: str | int | Decimal | None, *, allow_negative: bool = Fals
         raise MoneyError("Nilai wajib diisi.")
     if isinstance(text, Decimal | int):
         value = Decimal(text)
+        if not value.is_finite():  # NaN, Infinity: quantize() would raise, not refuse
+            raise MoneyError("Isian harus berupa angka.")
     else:
         s = _RP.sub("", str(text).strip()).replace(" ", "").replace("\u00a0", "")
         if not s:
@@ -78,12 +80,12 @@ def parse_money(text: str | int | Decimal | None, *, allow_negative: bool = Fals
             raise MoneyError("Isian harus berupa angka.") from exc
         if negative:
             value = -value
-    if value != value.quantize(CENT):
-        raise MoneyError("Paling banyak dua angka di belakang koma.")
     if value < 0 and not allow_negative:
         raise MoneyError("Nilai tidak boleh negatif.")
-    if abs(value) > MAX_MONEY:
+    if abs(value) > MAX_MONEY:  # first: quantize() raises past the context's 28 digits
         raise MoneyError("Nilai terlalu besar.")
+    if value != value.quantize(CENT):
+        raise MoneyError("Paling banyak dua angka di belakang koma.")
     return value.quantize(CENT)
 
 

@@ -6,7 +6,8 @@
     make bench BENCH_ARGS="--size M --pg postgresql://..."
 
 `--pg` (or BENCH_DATABASE_URL) adds PostgreSQL: that database is EMPTIED and rebuilt, so give a
-throwaway one (the one named `test` is refused). The load test needs PostgreSQL and gunicorn.
+throwaway one (the one named `test` is refused). The load test needs PostgreSQL and gunicorn;
+the upload bombs run gunicorn on a temporary SQLite demo database of their own.
 """
 import argparse
 import os
@@ -15,7 +16,7 @@ import time
 
 from bench.common import guard_url, make_app, rebuild
 
-NAMES = ("rollup", "pdf", "import", "load")
+NAMES = ("rollup", "pdf", "import", "load", "bombs")
 
 
 def _parse(argv=None):
@@ -48,7 +49,7 @@ def main(argv=None) -> None:
     args = _parse(argv)
     chosen = args.only or list(NAMES)
     started = time.perf_counter()
-    in_process = [n for n in chosen if n != "load"]
+    in_process = [n for n in chosen if n not in ("load", "bombs")]
     for name, url in _databases(args) if in_process else []:
         app = make_app(url)
         t0 = time.perf_counter()
@@ -84,6 +85,11 @@ def main(argv=None) -> None:
             print(f"\n== load: {args.users} users, {args.seconds} s, gunicorn 2 workers")
             load.main(["--database-url", args.pg, "--users", str(args.users),
                        "--seconds", str(args.seconds)])
+    if "bombs" in chosen:
+        from bench import upload_bombs
+
+        print("\n== upload bombs: gunicorn 2 workers on a temporary SQLite demo database")
+        upload_bombs.report(upload_bombs.run())
     print(f"\nall done in {time.perf_counter() - started:.0f} s")
 
 

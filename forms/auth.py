@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -12,12 +12,13 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField("Kata sandi saat ini", validators=[DataRequired("Wajib diisi.")])
     password = PasswordField(
         "Kata sandi baru",
-        validators=[DataRequired("Wajib diisi."), Length(min=8, message="Minimal 8 karakter.")],
+        validators=[DataRequired("Wajib diisi."), Length(min=10, message="Minimal 10 karakter.")],
     )
     confirm = PasswordField(
         "Ulangi kata sandi baru",
         validators=[EqualTo("password", message="Kata sandi tidak sama.")],
     )
+    revoke_tokens = BooleanField("Cabut juga semua token API saya")
 
 
 class TokenForm(FlaskForm):

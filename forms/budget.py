@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import Field
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from app.input_guards import INT32_MAX
 from app.money import MoneyError, money_input, parse_money
 
 REQ = "Wajib diisi."
@@ -146,6 +147,8 @@ class TagForm(FlaskForm):
     duration = StringField("Durasi pemberian", validators=[Optional(), _max(60)])
     target_count = CountField("Jumlah sasaran")
     target_unit = StringField("Satuan sasaran", validators=[Optional(), _max(30)])
+    # The explicit confirmation that desa removed from the lokus lose their realization figures.
+    drop_realized = BooleanField("Lepaskan juga realisasi per desanya")
 
     FIELDS = ("strategy_id", "tag_kind_id", "amount", "description", "aid_nature", "aid_type",
               "benefit_per_recipient", "duration", "target_count", "target_unit")
@@ -170,6 +173,9 @@ def parse_village_rows(formdata) -> tuple[list[dict], dict[int, str]]:
         try:
             vid = int(raw)
         except ValueError:
+            continue
+        if not 1 <= vid <= INT32_MAX:  # no such desa; a database integer cannot hold it
+            errors[0] = "Desa yang dipilih tidak dikenal."
             continue
         if vid in seen:
             continue

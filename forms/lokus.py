@@ -2,7 +2,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.input_guards import parse_int
 
 from .choices import choices
 
@@ -20,10 +22,18 @@ def _households(form, field):
     field.data = raw
 
 
+def _row_id(form, field):
+    """A desa id as the page sent it: a whole number a database integer can hold."""
+    try:
+        parse_int(field.data, lo=1)
+    except ValueError:
+        raise ValidationError("Desa tidak dikenal.") from None
+
+
 class VillageRowForm(Form):
     """One desa of the table (a sub-form: the outer form carries the CSRF token)."""
 
-    village_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
+    village_id = HiddenField(validators=[DataRequired(), _row_id])
     is_priority = BooleanField("Lokus")
     households = StringField("Rumah tangga desil 1", validators=[_households])
 

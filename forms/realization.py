@@ -40,6 +40,8 @@ def parse_percent(text: str) -> Decimal:
         value = Decimal(s)
     except InvalidOperation as exc:
         raise ValueError("Isian harus berupa angka persen, mis. 45,5.") from exc
+    if not value.is_finite():  # `NaN`, `Infinity`: Decimal parses them
+        raise ValueError("Isian harus berupa angka persen, mis. 45,5.")
     if not 0 <= value <= 100:
         raise ValueError("Realisasi fisik antara 0 dan 100 %.")
     if value != value.quantize(Decimal("0.01")):

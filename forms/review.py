@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
+from app.input_guards import INT32_MAX
+
 LONG = Length(max=4000, message="Paling banyak 4000 karakter.")
 
 
@@ -33,7 +35,7 @@ def tag_comments(formdata) -> dict[int, str]:
     for key in formdata:
         m = re.fullmatch(r"c-(\d{1,12})", key)
         body = (formdata.get(key) or "").strip()
-        if m and body:
+        if m and body and int(m.group(1)) <= INT32_MAX:
             found[int(m.group(1))] = body[:4000]
     return found
 

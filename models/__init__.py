@@ -3,14 +3,20 @@ from .area import District, Village, VillageDesilCount, VillageYear
 from .audit import AuditLog
 from .base import ZERO, Base, Money, Percent, db, utcnow
 from .budget import SubActivity, Tag, TagVillage
+from .data_version import DataVersion
 from .realization import Realization, RealizationVillage
 from .reference import FiscalYear, FundingSource, Opd, PemdaSettings, Quarter, Strategy, TagKind
+from .report_build import BUILD_STATUS_LABELS, BUILD_STATUSES, ReportBuild
 from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, SubmissionEvent
+from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
-    "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS", "ZERO",
-    "ApiToken", "AuditLog", "Base", "District", "FiscalYear", "FundingSource", "Money", "Opd",
+    "BUILD_STATUSES", "BUILD_STATUS_LABELS", "DataVersion", "ReportBuild",
+    "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS", "THROTTLE_KINDS",
+    "THROTTLE_KIND_LABELS", "ZERO",
+    "ApiToken", "AuditLog", "Base", "District", "FiscalYear", "FundingSource", "LoginThrottle",
+    "Money", "Opd",
     "PemdaSettings", "Percent", "Quarter", "Realization", "RealizationVillage", "ReviewComment",
     "Strategy", "SubActivity", "Submission", "SubmissionEvent", "Tag", "TagKind", "TagVillage",
     "User", "Village", "VillageDesilCount", "VillageYear", "db", "utcnow",

@@ -30,8 +30,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(12))
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # Bumped by logout, a password change and deactivation: a session (or remember-me cookie)
+    # carries the value it was opened with and stops working once they differ.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -41,12 +42,16 @@ class User(UserMixin, db.Model):
         CheckConstraint(f"role IN ({_ROLE_SQL})", name="role_valid"),
         # An OPD officer without an OPD could see nothing, or worse, everything.
         CheckConstraint("role <> 'opd' OR opd_id IS NOT NULL", name="opd_role_has_opd"),
-        CheckConstraint("failed_logins >= 0", name="failed_logins_nonneg"),
     )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the id and the
+        session epoch, so that both die when the epoch is bumped."""
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def role_label(self) -> str:

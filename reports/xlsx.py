@@ -1,19 +1,18 @@
 """The report's tables as an XLSX workbook (openpyxl): the same figures as the PDF, numbers
 kept as numbers (rupiah format), frozen headers, and user text that could run as a formula
-stored as plain text."""
+stored as plain text (by `xlsx_writer`, which every export uses)."""
 from datetime import datetime, time
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from . import xlsx_writer
 from .content import ReportContent
 
 RUPIAH = '"Rp" #,##0'
 PERCENT = '0.00'
 COUNT = '#,##0'
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -38,11 +37,7 @@ def put(ws, row: int, col: int, value, kind: str = "text", bold=False):
         cell.value = value
         cell.number_format = NUMBER_FORMATS[kind]
     else:
-        text = "" if value is None else str(value)
-        cell.value = text
-        if text.startswith(FORMULA_START):
-            cell.data_type = "s"  # openpyxl took it for a formula; a spreadsheet must not run it
-            cell.quotePrefix = True
+        xlsx_writer.put(ws, row, col, "" if value is None else str(value))
         cell.alignment = WRAP
     cell.border = BOX
     if bold:
@@ -63,19 +58,19 @@ def header(ws, row: int, labels, fill=FILL):
 
 
 def _title(ws, content: ReportContent, heading: str) -> int:
-    ws.cell(row=1, column=1, value=content.title.upper()).font = TITLE
-    ws.cell(row=2, column=1, value=content.opd.name if content.opd else content.pemda.name)
+    xlsx_writer.put(ws, 1, 1, content.title.upper()).font = TITLE
+    xlsx_writer.put(ws, 2, 1, content.opd.name if content.opd else content.pemda.name)
     basis = ""
     if content.with_realization:
         basis = ("DRAFT: memuat data yang belum diverifikasi" if content.draft
                  else "Hanya data yang telah diverifikasi")
-    ws.cell(row=3, column=1, value=f"{heading} · {content.period}" + (f" · {basis}"
-                                                                       if basis else ""))
+    xlsx_writer.put(ws, 3, 1, f"{heading} · {content.period}" + (f" · {basis}"
+                                                                  if basis else ""))
     return 5
 
 
 def _summary(ws, row: int, title: str, rows, total, real: bool) -> int:
-    ws.cell(row=row, column=1, value=title).font = BOLD
+    xlsx_writer.put(ws, row, 1, title).font = BOLD
     row += 1
     labels = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
     kinds = ["count", "text", "text", "count", "money"]
@@ -186,6 +181,4 @@ def build_xlsx(content: ReportContent) -> bytes:
     wb.properties.creator = "Tagar"
     wb.properties.title = content.title
     wb.properties.created = wb.properties.modified = stamp
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_writer.to_bytes(wb)

@@ -7,7 +7,8 @@ from models import AuditLog, User, db
 def _static_get_routes(app):
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments and rule.endpoint not in (
-                "static", "auth.login") and not rule.rule.startswith("/api/"):
+                "static", "auth.login", "health.healthz", "health.readyz"
+        ) and not rule.rule.startswith("/api/"):
             yield rule.rule
 
 

@@ -68,6 +68,10 @@ ENDPOINTS = [
     ("GET", "/api/v1/rollups?year=2026&by=opd", None, everyone()),
     ("GET", "/api/v1/rollups?year=2026&by=tag&opd_id={opd}", None, read()),
     ("GET", "/api/v1/rollups?year=2026&by=sub_activity&sub_activity_id={sa}", None, read()),
+    ("POST", "/api/v1/reports", {"variant": "opd", "year": 2026, "quarter": 1, "opd_id": "{opd}"},
+     read()),
+    ("GET", "/api/v1/reports/{report}", None, read()),
+    ("GET", "/api/v1/reports/{report}/file", None, read()),
 ]
 
 
@@ -91,8 +95,18 @@ def world(make):
         "sub_draft": make.submission(opd, make.quarter(fy, 1), "draft").id,
         "sub_submitted": make.submission(opd, make.quarter(fy, 2), "submitted").id,
         "sub_verified": make.submission(opd, make.quarter(fy_locked, 1), "verified").id,
+        "report": _finished_build(opd),
     }
     return users, ids
+
+
+def _finished_build(opd) -> int:
+    """A finished report build of the OPD (its file is not the matter here, its owner is)."""
+    from reports.builds import request_build
+
+    build, _ = request_build("pdf", year=2026, variant="opd", quarter=1, opd_id=opd.id)
+    build.status, build.progress, build.data, build.file_name = "done", 100, b"%PDF", "r.pdf"
+    return build.id
 
 
 def _fill(value, ids):
@@ -146,6 +160,7 @@ def test_matrix_covers_every_documented_operation(client):
                     .replace("/sub-activities/{x}", "/sub-activities/{sub_activity_id}")
                     .replace("/tags/{tag}", "/tags/{tag_id}").replace("/tags/{x}", "/tags/{tag_id}")
                     .replace("/submissions/{x}", "/submissions/{submission_id}")
+                    .replace("/reports/{report}", "/reports/{build_id}")
                     .replace("/realizations/1", "/realizations/{quarter}")
                     .replace("/realizations/3", "/realizations/{quarter}"))
         covered.add((method, template))

@@ -33,7 +33,7 @@ def test_create_user_command_refuses_bad_input(app):
     assert result.exit_code != 0
     assert "harus terhubung ke satu OPD" in result.output
     result = runner.invoke(args=["create-user", "y", "--role", "viewer", "--password", "pendek"])
-    assert result.exit_code != 0 and "minimal 8" in result.output.lower()
+    assert result.exit_code != 0 and "minimal 10" in result.output.lower()
     assert db.session.scalar(select(func.count(User.id)).where(User.username.in_(["x", "y"]))) == 0
 
 

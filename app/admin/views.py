@@ -8,11 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from forms.admin import FiscalYearForm, OpdForm, SettingsForm, UserForm
 from forms.choices import choices
-from models import FiscalYear, Opd, Quarter, User, db
+from models import FiscalYear, LoginThrottle, Opd, Quarter, User, db
 
 from ..security import role_required
-from ..services import ServiceError, audit
-from ..services.accounts import create_user, set_password
+from ..services import ServiceError, audit, throttle
+from ..services.accounts import create_user, deactivate, set_password
+from ..services.clock import now
+from ..services.image_reader import ImageError, read_image
 from ..services.reference import create_fiscal_year
 from ..services.reference import settings as pemda_settings
 from . import bp
@@ -30,7 +32,7 @@ def _opd_choices():
 def users():
     rows = db.session.scalars(select(User).options(selectinload(User.opd))
                               .order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=rows, blocked=throttle.blocked_accounts())
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
@@ -65,9 +67,13 @@ def user_edit(user_id=None):
                 user.email = form.email.data or ""
                 user.role = form.role.data
                 user.opd_id = opd.id if (opd and form.role.data == "opd") else None
-                user.active = form.active.data
+                if form.active.data:
+                    user.active = True
+                else:
+                    deactivate(user)  # ends the user's sessions as well
                 if form.password.data:
-                    set_password(user, form.password.data, actor=current_user)
+                    set_password(user, form.password.data, actor=current_user,
+                                 revoke_tokens=form.revoke_tokens.data)
                 audit.record_update(user, before, opd_id=user.opd_id)
         except ServiceError as exc:
             getattr(form, exc.field or "username").errors.append(exc.message)
@@ -81,13 +87,33 @@ def user_edit(user_id=None):
 @bp.route("/pengguna/<int:user_id>/buka-kunci", methods=["POST"])
 @admin_only
 def user_unlock(user_id):
+    """Lift the login blocks of one account, at every address."""
     user = db.get_or_404(User, user_id)
-    user.locked_until = None
-    user.failed_logins = 0
-    audit.record("unlock", "user", user.id, note="Kunci akun dibuka administrator")
+    rows = throttle.account_rows(user.username)
+    throttle.forget([r.key for r in rows])
+    audit.record("unlock", "user", user.id, old={"addresses": sorted(r.address for r in rows)},
+                 note="Blokir masuk dibuka administrator")
     db.session.commit()
-    flash(f"Akun {user.username} dibuka kembali.", "success")
+    flash(f"Blokir masuk akun {user.username} dibuka.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/pembatasan-masuk")
+@admin_only
+def throttles():
+    return render_template("admin/throttles.html", rows=throttle.current(), now=now())
+
+
+@bp.route("/pembatasan-masuk/<int:entry_id>/hapus", methods=["POST"])
+@admin_only
+def throttle_lift(entry_id):
+    entry = db.get_or_404(LoginThrottle, entry_id)
+    audit.record("unlock", "login_throttle", entry.id, old=audit.snapshot(entry),
+                 note="Pembatasan masuk dihapus administrator")
+    throttle.forget([entry.key])
+    db.session.commit()
+    flash(f"Pembatasan untuk {entry.address} dihapus.", "success")
+    return redirect(url_for("admin.throttles"))
 
 
 @bp.route("/opd")
@@ -186,17 +212,17 @@ def settings():
     row = pemda_settings()
     form = SettingsForm(obj=row)
     if form.validate_on_submit():
-        before = audit.snapshot(row)
-        logo = form.logo.data
-        form.logo.data = None
-        form.populate_obj(row)
-        if logo:
-            data = logo.read()
-            if len(data) > 1024 * 1024:
-                form.logo.errors.append("Logo paling besar 1 MB.")
-                db.session.rollback()
+        logo = None
+        if form.logo.data:  # a new file; without one the stored logo stays
+            try:
+                logo = read_image(form.logo.data)
+            except ImageError as exc:
+                form.logo.errors.append(exc.message)
                 return render_template("admin/settings.html", form=form, row=row)
-            row.logo = data
+        before = audit.snapshot(row)
+        form.populate_obj(row)
+        if logo is not None:
+            row.logo = logo
         audit.record_update(row, before)
         db.session.commit()
         flash("Pengaturan disimpan.", "success")

@@ -28,6 +28,9 @@ class TagarApi(Api):
             payload["errors"] = {"json": ["Isi permintaan bukan JSON yang sah."]}
         # Every error carries a message, also those raised by the framework (404, 405, 422).
         payload.setdefault("message", _MESSAGES.get(code, error.name))
+        if code == 405:  # RFC 9110: a 405 names the methods the address accepts
+            headers = {**(headers or {}), **dict(
+                h for h in error.get_headers() if h[0] == "Allow")}
         return payload, code, headers
 
 
@@ -63,10 +66,16 @@ def init_api(app: Flask) -> None:
         "security": [{"bearerAuth": []}],
     })
     api.init_app(app)
+    # Path ids use the bounded `int` converter (app/input_guards.py): documented as integers.
+    from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from . import docs, realizations, reference, rollups, sub_activities, submissions, tags
+    from ..input_guards import BoundedIntConverter
 
-    for module in (reference, sub_activities, tags, realizations, submissions, rollups):
+    api.register_converter(BoundedIntConverter, integerconverter2paramschema)
+
+    from . import docs, realizations, reference, reports, rollups, sub_activities, submissions, tags
+
+    for module in (reference, sub_activities, tags, realizations, submissions, rollups, reports):
         for blp in module.blueprints():
             api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
             # Token-authenticated and never cookie-authenticated, so CSRF does not apply.
@@ -85,7 +94,8 @@ def init_api(app: Flask) -> None:
                                 request.remote_addr or "")
         except TokenError as exc:
             g._login_user = AnonymousUserMixin()
-            abort(exc.status, message=exc.message)
+            extra = {"headers": {"Retry-After": str(exc.retry_after)}} if exc.retry_after else {}
+            abort(exc.status, message=exc.message, **extra)
         g._login_user = user
         return None
 

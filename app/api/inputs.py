@@ -70,6 +70,9 @@ class TagInSchema(Schema):
     target_unit = text(30)
     villages = fields.List(fields.Nested(TagVillageInSchema), load_default=list, metadata={
         "description": "Lokus desa tagging; daftar lengkap (yang tidak disebut dilepas)"})
+    drop_realized_villages = fields.Boolean(load_default=False, load_only=True, metadata={
+        "description": "true: desa yang dilepas ikut kehilangan realisasi per desanya; tanpa "
+                       "ini pelepasan desa yang sudah memiliki realisasi ditolak (422)"})
     version = fields.Integer(metadata={"description": "Versi yang dibaca (wajib pada PUT)"})
 
     @validates_schema

@@ -73,7 +73,7 @@ def _values(data: dict) -> tuple[dict, list[dict]]:
     """The body as the service's values: strategy and tag kind by code (the form gives ids)."""
     values = {k: v for k, v in data.items()
               if k not in ("version", "villages", "sub_activity_id", "strategy_code",
-                           "tag_kind_code")}
+                           "tag_kind_code", "drop_realized_villages")}
     values["strategy_id"] = db.session.scalar(
         select(Strategy.id).where(Strategy.code == data["strategy_code"]))
     values["tag_kind_id"] = db.session.scalar(
@@ -110,7 +110,8 @@ def replace(data, tag_id):
         refuse(422, "Sertakan version yang dibaca.", version=["Wajib diisi."])
     values, villages = _values(data)
     return _saved(run(lambda: save_tag(tag.sub_activity, tag, values, villages,
-                                       data.get("version")),
+                                       data.get("version"),
+                                       drop_realized=data["drop_realized_villages"]),
                       field_map=FIELD_MAP, current=lambda: s.TagSchema().dump(tag)))
 
 

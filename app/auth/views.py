@@ -8,7 +8,7 @@ from forms.auth import ChangePasswordForm, LoginForm
 from models import db
 
 from ..services import ServiceError
-from ..services.accounts import LoginError, authenticate, set_password
+from ..services.accounts import LoginError, authenticate, end_sessions, set_password
 from . import bp
 
 
@@ -26,23 +26,28 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     error = None
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except LoginError as exc:
-            db.session.commit()  # keep the failure count and any lock
-            error = exc.message
+            db.session.commit()  # keep the failure counts and any block
+            error, status = exc.message, exc.status
+            if exc.retry_after:
+                headers["Retry-After"] = str(exc.retry_after)
         else:
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-    status = 200 if error is None else 401
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends every session of the user, so a copied cookie is worth nothing afterwards.
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash("Anda telah keluar.", "info")
     return redirect(url_for("auth.login"))
@@ -56,12 +61,17 @@ def change_password():
         if not check_password_hash(current_user.password_hash, form.current.data):
             form.current.errors.append("Kata sandi saat ini salah.")
         else:
+            user = current_user._get_current_object()
             try:
-                set_password(current_user, form.password.data, actor=current_user)
+                set_password(user, form.password.data, actor=user,
+                             revoke_tokens=form.revoke_tokens.data)
             except ServiceError as exc:
                 form.password.errors.append(exc.message)
             else:
+                login_user(user)  # this session carries the new epoch; all others end
                 db.session.commit()
-                flash("Kata sandi telah diganti.", "success")
+                flash("Kata sandi telah diganti. Sesi lain akun ini telah diakhiri"
+                      + (" dan semua token API dicabut." if form.revoke_tokens.data else "."),
+                      "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

@@ -7,9 +7,10 @@ from forms.choices import choices
 from models import Strategy, SubActivity, Tag, TagKind, db
 
 from ..money import money_input
+from ..refusals import race_as_stale
 from ..security import load_for
 from ..services import LockedError, ServiceError, StaleError
-from ..services.subactivity_tags import delete_tag, save_tag
+from ..services.subactivity_tags import delete_tag, realized_villages, save_tag
 from . import bp, queries
 from .views import apply_errors, sa_detail, typed_values, writer
 
@@ -33,6 +34,14 @@ def _rows_of(tag: Tag | None) -> list[dict]:
             for tv in tag.villages]
 
 
+def _realized_names(tag: Tag | None) -> list[str]:
+    """Desa of the tag with per-desa realization: removing them needs the confirmation box."""
+    if tag is None:
+        return []
+    figures = realized_villages(tag, [tv.village_id for tv in tag.villages])
+    return sorted({rv.village.name for rv in figures})
+
+
 def _page(sa: SubActivity, tag: Tag | None):
     form = _tag_form(TagForm(obj=tag))
     rows, row_errors = _rows_of(tag), {}
@@ -44,9 +53,12 @@ def _page(sa: SubActivity, tag: Tag | None):
         valid = form.validate_on_submit()
         if valid and not row_errors:
             try:
-                with db.session.begin_nested():  # a refusal undoes this request's writes
-                    _saved, warnings = save_tag(sa, tag, form.values(), rows,
-                                                form.version.data)
+                with race_as_stale():
+                    with db.session.begin_nested():  # a refusal undoes this request's writes
+                        _saved, warnings = save_tag(
+                            sa, tag, form.values(), rows, form.version.data,
+                            drop_realized=bool(form.drop_realized.data))
+                    db.session.commit()
             except StaleError as exc:
                 stale = typed_values(form, TagForm.FIELDS)
                 db.session.refresh(tag)
@@ -59,7 +71,6 @@ def _page(sa: SubActivity, tag: Tag | None):
                 lokus_error = (exc.errors.pop("villages", None) or [None])[0]
                 loose = apply_errors(form, exc) if exc.errors else []
             else:
-                db.session.commit()
                 flash("Tagging disimpan.", "success")
                 if warnings:
                     flash(f"Desa berikut bukan lokus tahun {sa.fiscal_year.year}: "
@@ -77,7 +88,9 @@ def _page(sa: SubActivity, tag: Tag | None):
     return render_template(
         "budget/tag_form.html", form=form, sa=sa, tag=tag, groups=groups, selected=selected,
         selected_ids={s["id"] for s in selected}, loose=loose, stale=stale,
-        lokus_error=lokus_error or ("Periksa nilai per desa." if row_errors else None)), status
+        realized=_realized_names(tag),
+        lokus_error=lokus_error or (row_errors.get(0) or "Periksa nilai per desa."
+                                    if row_errors else None)), status
 
 
 @bp.route("/<int:sa_id>/tag/baru", methods=["GET", "POST"])
@@ -102,12 +115,13 @@ def tag_delete(tag_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        with db.session.begin_nested():
-            delete_tag(tag, form.version.data)
+        with race_as_stale():
+            with db.session.begin_nested():
+                delete_tag(tag, form.version.data)
+            db.session.commit()
     except ServiceError as exc:
         status = 409 if isinstance(exc, StaleError) else 423 if isinstance(
             exc, LockedError) else 422
         return sa_detail(sa_id, error=exc.message, status=status)
-    db.session.commit()
     flash("Tagging dihapus.", "success")
     return redirect(url_for("budget.sa_detail", sa_id=sa_id))

@@ -1,11 +1,10 @@
 """Tagar's own import template: a header row, an instructions row, and the funding sources."""
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 
 from models import FundingSource, db
+from reports import xlsx_writer
 
 from ..services.sipd_import import TEMPLATE_HEADERS
 
@@ -46,7 +45,5 @@ def build_template() -> bytes:
     funds = wb.create_sheet("Sumber Dana")
     funds.append(["Kode", "Nama"])
     for fs in db.session.scalars(select(FundingSource).order_by(FundingSource.code)):
-        funds.append([fs.code, fs.name])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        xlsx_writer.append_row(funds, [fs.code, fs.name])
+    return xlsx_writer.to_bytes(wb)

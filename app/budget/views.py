@@ -12,6 +12,8 @@ from forms.budget import ConfirmForm, SubActivityForm
 from forms.choices import choices
 from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, TagVillage, db
 
+from ..input_guards import query_int
+from ..refusals import race_as_stale
 from ..security import can_access_opd, check_opd_access, load_for, role_required
 from ..services import LockedError, ServiceError, StaleError
 from ..services.reference import fiscal_year
@@ -27,7 +29,7 @@ writer = role_required("opd", "secretariat")
 
 
 def fiscal_year_from_args() -> FiscalYear | None:
-    fy = fiscal_year(request.args.get("tahun", type=int))
+    fy = fiscal_year(query_int("tahun"))
     if fy is None:
         abort(404)
     return fy
@@ -35,7 +37,7 @@ def fiscal_year_from_args() -> FiscalYear | None:
 
 def opd_from_args(*, write: bool = False) -> Opd:
     """`?opd=` for the roles that pick; an opd user is held to its own OPD (403 otherwise)."""
-    opd_id = request.args.get("opd", type=int)
+    opd_id = query_int("opd")
     if opd_id is None:
         opd_id = current_user.opd_id if current_user.role == "opd" else db.session.scalar(
             select(Opd.id).where(Opd.is_active).order_by(Opd.code).limit(1))
@@ -73,7 +75,7 @@ def list_url(sa_or_opd_id, fy: FiscalYear) -> str:
 def index():
     fy = fiscal_year_from_args()
     opd = opd_from_args()
-    strategy = request.args.get("strategi", type=int)
+    strategy = query_int("strategi")
     text = (request.args.get("q") or "").strip()[:100]
     rows, totals = (queries.sub_activity_list(opd.id, fy.id, strategy=strategy, text=text)
                     if fy else ([], {}))
@@ -103,14 +105,15 @@ def sa_new():
     status, loose = 200, []
     if form.validate_on_submit():
         try:
-            with db.session.begin_nested():  # a refusal undoes this request's writes only
-                sa = create_sub_activity(opd.id, fy.id, form.values())
-        except LockedError as exc:
-            status, loose = 423, [exc.message]
+            with race_as_stale():
+                with db.session.begin_nested():  # a refusal undoes this request's writes only
+                    sa = create_sub_activity(opd.id, fy.id, form.values())
+                db.session.commit()
+        except (LockedError, StaleError) as exc:
+            status, loose = 423 if isinstance(exc, LockedError) else 409, [exc.message]
         except ServiceError as exc:
             loose = apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(f"Sub kegiatan {sa.code} ditambahkan. Tambahkan tagging di bawah ini.",
                   "success")
             return redirect(url_for("budget.sa_detail", sa_id=sa.id))
@@ -143,8 +146,10 @@ def sa_edit(sa_id: int):
     status, loose, stale = 200, [], None
     if form.validate_on_submit():
         try:
-            with db.session.begin_nested():
-                changed = update_sub_activity(sa, form.values(), form.version.data)
+            with race_as_stale():
+                with db.session.begin_nested():
+                    changed = update_sub_activity(sa, form.values(), form.version.data)
+                db.session.commit()
         except StaleError as exc:
             stale = typed_values(form, SubActivityForm.FIELDS)
             db.session.refresh(sa)
@@ -156,7 +161,6 @@ def sa_edit(sa_id: int):
         except ServiceError as exc:
             loose = apply_errors(form, exc)
         else:
-            db.session.commit()
             flash("Perubahan disimpan." if changed else "Tidak ada perubahan.", "success")
             return redirect(url_for("budget.sa_detail", sa_id=sa.id))
     return render_template("budget/sa_form.html", form=form, sa=sa, opd=sa.opd,
@@ -172,13 +176,14 @@ def sa_delete(sa_id: int):
         abort(400)
     opd_id, fy, code = sa.opd_id, sa.fiscal_year, sa.code
     try:
-        with db.session.begin_nested():
-            delete_sub_activity(sa, form.version.data)
+        with race_as_stale():
+            with db.session.begin_nested():
+                delete_sub_activity(sa, form.version.data)
+            db.session.commit()
     except ServiceError as exc:
         status = 409 if isinstance(exc, StaleError) else 423 if isinstance(
             exc, LockedError) else 422
         return sa_detail(sa_id, error=exc.message, status=status)
-    db.session.commit()
     flash(f"Sub kegiatan {code} dihapus.", "success")
     return redirect(list_url(opd_id, fy))
 

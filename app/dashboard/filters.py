@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import District, FiscalYear, FundingSource, Opd, Strategy, SubActivity, TagKind, db
 from reports.rollup import RollupFilter
 
+from ..input_guards import INT32_MAX, parse_int
 from ..security import load_for
 from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 
@@ -47,18 +48,12 @@ class DashboardQuery:
 
 
 def _int(args, name: str, ignored: list[str], lo=None, hi=None) -> int | None:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
+    try:  # bounded to a database integer: a larger id is ignored, never a query error
+        return parse_int(args.get(name), lo=-INT32_MAX if lo is None else lo,
+                         hi=INT32_MAX if hi is None else hi)
     except ValueError:
         ignored.append(name)
         return None
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        ignored.append(name)
-        return None
-    return value
 
 
 def _exists(model, obj_id, name, ignored):

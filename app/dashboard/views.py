@@ -1,5 +1,5 @@
 """The plan-versus-realization dashboard and the anomaly list (thin: parse, check, render)."""
-from flask import render_template, request
+from flask import flash, render_template, request
 from flask_login import current_user, login_required
 
 from ..services import anomalies as anomaly_rules
@@ -24,5 +24,7 @@ def anomalies():
     # The quarter filter is optional here: without `triwulan` every quarter is listed.
     quarter = q.filt.quarter if request.args.get("triwulan") else None
     rows = page.anomaly_list(q.fy.id, quarter, page.own_opd(q.filt.opd_id))
+    if q.ignored:  # this page has no filter form to show them beside
+        flash(f"Filter berikut tidak dikenali dan diabaikan: {', '.join(q.ignored)}.", "warning")
     return render_template("dashboard/anomalies.html", q=q, rows=rows, quarter=quarter,
                            describe=anomaly_rules.describe)

@@ -8,6 +8,7 @@ from models import District, FiscalYear, Village, VillageYear, db
 from reports import lokus as lokus_report
 from reports.rollup import RollupFilter
 
+from ..input_guards import INT32_MAX, query_int
 from ..security import role_required
 from ..services import ServiceError, lokus_data
 from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
@@ -17,13 +18,12 @@ READERS = ("secretariat", "viewer", "admin")
 
 
 def _year(args) -> FiscalYear | None:
-    raw = args.get("tahun", "")
-    return (fiscal_year(int(raw)) if raw.isdigit() else None) or current_fiscal_year()
+    year = query_int("tahun")
+    return (fiscal_year(year) if year is not None else None) or current_fiscal_year()
 
 
 def _int_arg(name, lo, hi):
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and lo <= int(raw) <= hi else None
+    return query_int(name, lo=lo, hi=hi)
 
 
 @bp.route("/")
@@ -33,7 +33,7 @@ def index():
     if fy is None:
         return render_template("dashboard/empty.html")
     quarter = _int_arg("triwulan", 1, 4) or getattr(reporting_quarter(fy), "number", 4)
-    district_id = _int_arg("kecamatan", 1, 2**31)
+    district_id = _int_arg("kecamatan", 1, INT32_MAX)
     # A desa's share comes only from tags that reach it, so the kecamatan filter of the rollup
     # leaves the figures of that kecamatan's desa unchanged.
     f = RollupFilter(fiscal_year_id=fy.id, quarter=quarter, district_id=district_id)
@@ -83,6 +83,8 @@ def data():
             db.session.commit()
             flash(f"Data lokus {fy.year} disimpan ({changed} desa berubah).", "success")
             return redirect(url_for("lokus.data", tahun=fy.year))
+    elif can_edit and form.is_submitted():
+        flash("Periksa isian yang ditandai; tidak ada yang disimpan.", "danger")
     info = {r.id: r for r in table}
     return render_template("lokus/data.html", fy=fy, form=form, info=info, can_edit=can_edit)
 

@@ -5,12 +5,12 @@ Thin: every route loads, checks the OPD (per object), calls a service, commits o
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from forms.realization import CopyPreviousForm, SheetForm, SubmitForm, parse_sheet
 from models import Opd, Quarter, db
 
-from ..review.views import refused
+from ..input_guards import query_int
+from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, role_required
 from ..services import LockedError, ServiceError, StaleError, workflow
 from ..services import realization as service
@@ -23,10 +23,10 @@ entry_roles = role_required("opd", "secretariat")
 
 def pick_quarter():
     """The fiscal year (`?tahun=`, default the current one) and quarter (`?triwulan=`)."""
-    fy = fiscal_year(request.args.get("tahun", type=int))
+    fy = fiscal_year(query_int("tahun"))
     if fy is None:
         abort(404)
-    number = request.args.get("triwulan", type=int)
+    number = query_int("triwulan")
     if number is None:
         quarter = reporting_quarter(fy)
     else:
@@ -66,9 +66,9 @@ def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None
 def index():
     fy, quarter = pick_quarter()
     if current_user.role == "opd":
-        opd_id = request.args.get("opd", type=int) or current_user.opd_id
+        opd_id = query_int("opd") or current_user.opd_id
     else:
-        opd_id = request.args.get("opd", type=int)
+        opd_id = query_int("opd")
         if opd_id is None:
             opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
             return render_template("realization/pick.html", opds=opds, fy=fy, quarter=quarter)
@@ -88,21 +88,23 @@ def save(opd_id: int, quarter_id: int):
         flash("Periksa isian yang ditandai; tidak ada yang disimpan.", "danger")
         return render_sheet(opd, quarter, raw=raw, errors=errors)
     try:
-        saved = service.save_sheet(opd.id, quarter, rows, current_user)
+        with race_as_stale():
+            saved = service.save_sheet(opd.id, quarter, rows, current_user)
+            db.session.commit()
     except LockedError as exc:
         db.session.rollback()
         return refused(exc.message, 409, _back(opd, quarter))
-    except (StaleError, StaleDataError) as exc:
+    except StaleError as exc:
         db.session.rollback()
-        stale = exc.current if isinstance(exc, StaleError) else [r.tag_id for r in rows]
-        flash(StaleError().message, "danger")
+        # A lost race names no row: every row of this save shows its stored values again.
+        stale = exc.current or [r.tag_id for r in rows]
+        flash(exc.message, "danger")
         keep = {k: v for k, v in raw.items() if k not in set(stale)}
         return render_sheet(opd, quarter, raw=keep, stale=stale, status=409)
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message + " Tidak ada yang disimpan.", "danger")
         return render_sheet(opd, quarter, raw=raw)
-    db.session.commit()
     flash(f"Realisasi disimpan ({saved} tagging berubah)." if saved
           else "Tidak ada perubahan.", "success" if saved else "info")
     return redirect(_back(opd, quarter))
@@ -115,15 +117,16 @@ def copy_previous(opd_id: int, quarter_id: int):
     if not CopyPreviousForm().validate_on_submit():
         abort(400)
     try:
-        copied = service.copy_previous(opd.id, quarter, current_user)
-    except LockedError as exc:
+        with race_as_stale():
+            copied = service.copy_previous(opd.id, quarter, current_user)
+            db.session.commit()
+    except (LockedError, StaleError) as exc:
         db.session.rollback()
         return refused(exc.message, 409, _back(opd, quarter))
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
         return redirect(_back(opd, quarter))
-    db.session.commit()
     flash(f"{copied} tagging diisi dari triwulan sebelumnya; periksa dan sesuaikan." if copied
           else "Tidak ada yang disalin: semua tagging sudah terisi atau triwulan sebelumnya "
                "kosong.", "success" if copied else "info")
@@ -137,10 +140,12 @@ def submit(opd_id: int, quarter_id: int):
     form = SubmitForm()
     if not form.validate_on_submit():
         abort(400)
-    sub = workflow.ensure_started(opd.id, quarter, current_user)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
-        workflow.submit(sub, current_user, version=version)
+        with race_as_stale():
+            sub = workflow.ensure_started(opd.id, quarter, current_user)
+            workflow.submit(sub, current_user, version=version)
+            db.session.commit()
     except (workflow.NotAllowedError, workflow.WrongStateError) as exc:
         db.session.rollback()
         return refused(exc.message, exc.status_code, _back(opd, quarter))
@@ -151,7 +156,6 @@ def submit(opd_id: int, quarter_id: int):
         db.session.rollback()
         flash(exc.message, "danger")
         return render_sheet(opd, quarter, problems=exc.errors)
-    db.session.commit()
     flash(f"Laporan {quarter.label} diajukan ke Sekretariat TKPKD"
           + (" (melewati batas waktu)." if sub.is_late else "."), "success")
     return redirect(_back(opd, quarter))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from . import views  # noqa: E402,F401
+from . import builds, views  # noqa: E402,F401

@@ -1,20 +1,22 @@
-"""Reports: choose a variant and period, download the Kemenko PMK report as PDF or XLSX.
+"""Reports: choose a variant and period; the Kemenko PMK report (PDF or XLSX) is built by the
+job queue (see builds.py) and downloaded when ready.
 
 An `opd` user gets only its own OPD's report: the OPD list offers only it, and any other OPD
 (or the kabupaten-wide report, which shows every OPD's tags) is refused with 403."""
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from forms.choices import choices
 from forms.reports import ReportForm
 from models import FiscalYear, Opd, db
-from reports.service import FILE_TYPES, build_report
+from reports.builds import recent_builds
 
+from ..input_guards import parse_int
 from ..security import check_opd_access, role_required
-from ..services import ServiceError
 from ..services.reference import current_fiscal_year, reporting_quarter
 from . import bp
+from .builds import start_build
 
 
 def _form() -> ReportForm:
@@ -36,7 +38,10 @@ def _form() -> ReportForm:
 def _guard(raw: str) -> None:
     """Whatever the form offered: an opd user asking for the kabupaten-wide report or for
     another OPD's report is refused (403), not merely shown a validation message."""
-    opd_id = int(raw) if raw.isdigit() else 0
+    try:
+        opd_id = parse_int(raw, lo=0) or 0
+    except ValueError:
+        abort(400)
     if opd_id:
         check_opd_access(opd_id)
     elif current_user.role == "opd":
@@ -59,17 +64,8 @@ def index():
     if request.method == "POST":
         _guard(request.form.get("opd_id", ""))
     if form.validate_on_submit():
-        opd_id = form.opd_id.data or None
-        try:
-            name, data = build_report(
-                form.fmt.data, year=form.year.data, variant=form.variant.data,
-                quarter=form.quarter.data, semester=form.semester.data, opd_id=opd_id,
-                include_unverified=form.include_unverified.data,
-                number=(form.number.data or "").strip())
-        except ServiceError as exc:
-            field = getattr(form, {"opd": "opd_id"}.get(exc.field, exc.field or ""), form.variant)
-            field.errors = [*field.errors, exc.message]
-        else:
-            return send_file(data, mimetype=FILE_TYPES[form.fmt.data], as_attachment=True,
-                             download_name=name)
-    return render_template("reports/index.html", form=form)
+        response = start_build(form)
+        if response is not None:
+            return response
+    return render_template("reports/index.html", form=form,
+                           builds=recent_builds(current_user))

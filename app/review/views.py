@@ -10,6 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from forms.review import DecisionForm, ReopenForm, tag_comments, version_of
 from models import ReviewComment, Submission, SubmissionEvent, db
 
+from ..input_guards import query_int
+from ..refusals import race_as_stale, refused
 from ..security import load_for, role_required
 from ..services import ServiceError, StaleError, compliance, workflow
 from ..services import realization as realization_service
@@ -17,14 +19,8 @@ from ..services.reference import fiscal_year, reporting_quarter
 from . import bp
 
 
-def refused(message: str, status: int, back: str):
-    """A refused action: the reason, the HTTP status (403 role, 409 state), a way back."""
-    return render_template("review/refused.html", message=message, code=status,
-                           back=back), status
-
-
 def _fiscal_year():
-    fy = fiscal_year(request.args.get("tahun", type=int))
+    fy = fiscal_year(query_int("tahun"))
     if fy is None:
         abort(404)
     return fy
@@ -34,7 +30,7 @@ def _fiscal_year():
 @role_required("secretariat")
 def queue():
     fy = _fiscal_year()
-    number = request.args.get("triwulan", type=int)
+    number = query_int("triwulan")
     quarter = (realization_service.quarter_in(fy, number) if number
                else reporting_quarter(fy))
     if quarter is None:
@@ -86,13 +82,15 @@ def _decide(submission_id: int, action: str):
     back = url_for("review.detail", submission_id=sub.id)
     version = version_of(form)
     try:
-        if action == "verify":
-            workflow.verify(sub, current_user, note=form.general.data, version=version)
-        elif action == "return":
-            workflow.return_(sub, current_user, general=form.general.data,
-                             tag_comments=tag_comments(request.form), version=version)
-        else:
-            workflow.reopen(sub, current_user, reason=form.reason.data, version=version)
+        with race_as_stale():
+            if action == "verify":
+                workflow.verify(sub, current_user, note=form.general.data, version=version)
+            elif action == "return":
+                workflow.return_(sub, current_user, general=form.general.data,
+                                 tag_comments=tag_comments(request.form), version=version)
+            else:
+                workflow.reopen(sub, current_user, reason=form.reason.data, version=version)
+            db.session.commit()
     except (workflow.NotAllowedError, workflow.WrongStateError) as exc:
         db.session.rollback()
         return refused(exc.message, exc.status_code, back)
@@ -108,7 +106,6 @@ def _decide(submission_id: int, action: str):
                 ).errors = [exc.message]
         return _render(sub, **({"reopen_form": target} if action == "reopen"
                                else {"form": target}))
-    db.session.commit()
     messages = {"verify": "Laporan diverifikasi dan dikunci.",
                 "return": "Laporan dikembalikan ke OPD dengan catatan.",
                 "reopen": "Laporan dibuka kembali dan dikembalikan ke OPD."}

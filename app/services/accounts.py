@@ -1,5 +1,12 @@
-"""Accounts: creating users, checking passwords, locking an account after repeated failures."""
-from datetime import timedelta
+"""Accounts: creating users, checking passwords, throttling guessing, ending sessions.
+
+Failed logins are throttled per client address and per (account, address) pair
+(services.throttle), never per account alone: a stranger guessing from elsewhere cannot lock
+the owner out. Unknown and known names get the same answer and the same hashing work, so a
+probe learns nothing about which names exist. A per-user session epoch, kept in the session
+cookie, lets logout, a password change and deactivation end every session of the user.
+"""
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -7,21 +14,25 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ROLES, Opd, User, db
 
-from . import ServiceError, audit
+from . import ServiceError, audit, passwords, throttle
+from .api_tokens import revoke_all_tokens
 from .clock import now
 
-MIN_PASSWORD = 8
-# Checked against when the username is unknown, so a probe cannot time which names exist.
-_DUMMY_HASH = generate_password_hash("tagar-dummy", method="pbkdf2:sha256:1000")
+WRONG = "Nama pengguna atau kata sandi salah."
 
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def validate_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise ServiceError(f"Kata sandi minimal {MIN_PASSWORD} karakter.", field="password")
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    # Checked when the name is unknown: the same method, so the same time, as a real account.
+    return generate_password_hash("tagar-dummy-password", method=method)
+
+
+def validate_password(password: str, username: str = "") -> None:
+    passwords.check(password, username)
 
 
 def create_user(
@@ -43,7 +54,7 @@ def create_user(
         raise ServiceError("Pengguna dengan peran OPD harus terhubung ke satu OPD.", field="opd_id")
     if role != "opd":
         opd = None  # other roles see every OPD; an OPD link would only confuse
-    validate_password(password)
+    validate_password(password, username)
     exists = db.session.scalar(select(func.count()).where(User.username == username))
     if exists:
         raise ServiceError("Nama pengguna sudah dipakai.", field="username")
@@ -61,55 +72,92 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str, *, actor=None) -> None:
-    validate_password(password)
+def end_sessions(user: User) -> None:
+    """Every session and remember-me cookie of `user` stops working (see User.get_id)."""
+    user.session_epoch = User.session_epoch + 1  # in SQL: two concurrent bumps both count
+    db.session.flush()
+
+
+def set_password(user: User, password: str, *, actor=None, revoke_tokens: bool = False) -> None:
+    """A new password ends the user's other sessions; the caller logs its own one in again."""
+    validate_password(password, user.username)
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    end_sessions(user)
+    throttle.forget([r.key for r in throttle.account_rows(user.username)])
     audit.record("password", "user", user.id, note="Kata sandi diganti", user=actor)
+    if revoke_tokens:
+        revoke_all_tokens(user, actor=actor or user)
+
+
+def deactivate(user: User) -> None:
+    if user.active:
+        user.active = False
+        end_sessions(user)
 
 
 class LoginError(ServiceError):
-    pass
+    status = 401
+    retry_after = 0
 
 
-def authenticate(username: str, password: str) -> User:
-    """The user whose password this is, or LoginError with the message to show.
+class LoginThrottled(LoginError):
+    status = 429
 
-    After LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
-    LOGIN_LOCK_MINUTES, and the message says until when.
+    def __init__(self, seconds: int):
+        super().__init__("Terlalu banyak percobaan masuk yang gagal. "
+                         f"Coba lagi dalam {throttle.wait_text(seconds)}.")
+        self.retry_after = seconds
+
+
+def _login_name(username: str | None) -> tuple[str, bool]:
+    """The name as stored (lower case) and whether it can exist at all."""
+    name = (username or "").strip().lower()
+    clean = name.replace("\x00", "")[:60]
+    return clean, bool(name) and clean == name
+
+
+def authenticate(username: str, password: str, address: str | None = None) -> User:
+    """The user whose password this is, or LoginError with the message (and status) to show.
+
+    A blocked address or (account, address) pair is refused before any password is checked;
+    the answer and the work done are the same whether the name exists or not.
     """
-    cfg = current_app.config
-    user = db.session.scalar(
-        select(User).where(User.username == (username or "").strip().lower())
-    )
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise LoginError("Nama pengguna atau kata sandi salah.")
-    t = now()
-    if user.locked_until and user.locked_until > t:
-        minutes = max(1, int((user.locked_until - t).total_seconds() // 60) + 1)
-        raise LoginError(
-            f"Akun terkunci sementara karena terlalu banyak percobaan masuk yang gagal. "
-            f"Coba lagi dalam {minutes} menit atau hubungi administrator."
-        )
-    if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = t + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            audit.record("lock", "user", user.id, user=user,
-                         note="Akun dikunci setelah percobaan masuk berulang yang gagal")
-            raise LoginError(
-                f"Terlalu banyak percobaan yang gagal. Akun dikunci selama "
-                f"{cfg['LOGIN_LOCK_MINUTES']} menit."
-            )
-        left = cfg["LOGIN_MAX_FAILURES"] - user.failed_logins
-        raise LoginError(f"Nama pengguna atau kata sandi salah. Sisa percobaan: {left}.")
+    address = throttle.clean_address(address)
+    name, possible = _login_name(username)
+    pair = throttle.key("login_account", address, name)
+    wait = throttle.retry_after([pair, throttle.key("login_address", address)])
+    if wait:
+        raise LoginThrottled(wait)
+    user = None
+    if possible:
+        user = db.session.scalar(select(User).where(User.username == name))
+    stored = user.password_hash if user else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    if not check_password_hash(stored, password or "") or user is None:
+        wait = _count_failure(address, name, user)
+        raise LoginThrottled(wait) if wait else LoginError(WRONG)
     if not user.active:
         raise LoginError("Akun ini dinonaktifkan. Hubungi administrator.")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = t
+    throttle.forget([pair])  # the address counter stays: a valid login must not reset it
+    user.last_login_at = now()
     audit.record("login", "user", user.id, user=user)
     return user
+
+
+def _count_failure(address: str, name: str, user: User | None) -> int:
+    """Count a failed login for the pair and the address; audit any block it starts."""
+    wait = 0
+    for rule, username in ((throttle.login_account_rule(), name),
+                           (throttle.login_address_rule(), "")):
+        row_id, seconds = throttle.fail(rule, address, username)
+        if not seconds:
+            continue
+        wait = max(wait, seconds)
+        if rule.kind == "login_account" and user is not None:
+            audit.record("lock", "user", user.id, new={"address": address, "seconds": seconds},
+                         note=f"Masuk dari {address} ditahan {throttle.wait_text(seconds)} "
+                              f"setelah percobaan berulang yang gagal")
+        else:
+            audit.record("lock", "login_throttle", row_id,
+                         new={"address": address, "username": username, "seconds": seconds},
+                         note=f"{rule.kind} {address} ditahan {throttle.wait_text(seconds)}")
+    return wait

@@ -2,21 +2,20 @@
 
 Tokens are 256-bit random strings, so a fast hash is enough (unlike passwords, they cannot be
 guessed from a dictionary); the hash makes a leaked database useless for calling the API.
+Bad tokens are throttled per address (services.throttle), but only the failing attempts: a
+valid token always works, so one misconfigured client cannot block the others behind a proxy.
 """
 import hashlib
 import secrets
-from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from models import ApiToken, AuditLog, User, db
+from models import ApiToken, User, db
 
-from . import ServiceError, audit
+from . import ServiceError, audit, throttle
 from .clock import now
 
 PREFIX = "tgr_"
-MAX_FAILURES = 20  # failed attempts from one address ...
-FAILURE_WINDOW = timedelta(minutes=10)  # ... within this window answer 429
 
 
 def _hash(token: str) -> str:
@@ -45,36 +44,44 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
                      .isoformat()}, opd_id=token.user.opd_id, user=actor)
 
 
+def revoke_all_tokens(user: User, *, actor: User) -> int:
+    """Revoke every live token of `user` (asked for when a password is changed)."""
+    live = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                     ApiToken.revoked_at.is_(None))).all()
+    for token in live:
+        revoke_token(token, actor=actor)
+    return len(live)
+
+
 class TokenError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry_after: int = 0):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def recent_failures(ip: str) -> int:
-    return db.session.scalar(select(func.count(AuditLog.id)).where(
-        AuditLog.action == "api_auth_fail", AuditLog.ip == ip,
-        AuditLog.at > now() - FAILURE_WINDOW))
+        self.retry_after = retry_after
 
 
 def authenticate(header: str | None, ip: str) -> User:
     """The active user behind an `Authorization: Bearer tgr_...` header, or TokenError.
 
-    Failures are recorded in the audit log (which also makes the rate limit hold across
-    gunicorn workers); past MAX_FAILURES in the window the address gets 429.
+    A valid token is never refused. A bad one is counted against its address (and audited);
+    once the address is over the limit its bad tokens get 429 with the seconds to wait.
     """
-    if recent_failures(ip) >= MAX_FAILURES:
-        raise TokenError(429, "Terlalu banyak percobaan token yang gagal. Coba lagi nanti.")
     scheme, _, secret = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise TokenError(401, "Token API diperlukan (Authorization: Bearer <token>).")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret.strip())))
-    if token is None or token.revoked_at is not None or not token.user.active:
-        entry = audit.record("api_auth_fail", "api_token", token.id if token else None,
-                             note="Token API tidak valid atau dicabut")
-        entry.ip = ip[:45]
-        db.session.commit()  # the failure must count even though the request is refused
-        raise TokenError(401, "Token API tidak valid atau sudah dicabut.")
-    token.last_used_at = now()
-    return token.user
+    if token is not None and token.revoked_at is None and token.user.active:
+        token.last_used_at = now()
+        return token.user
+    address = throttle.clean_address(ip)
+    wait = throttle.retry_after([throttle.key("api_address", address)])
+    if wait:
+        raise TokenError(429, "Terlalu banyak percobaan token yang gagal dari alamat ini. "
+                              f"Coba lagi dalam {throttle.wait_text(wait)}.", wait)
+    throttle.fail(throttle.api_address_rule(), address)
+    entry = audit.record("api_auth_fail", "api_token", token.id if token else None,
+                         note="Token API tidak valid atau dicabut")
+    entry.ip = address
+    db.session.commit()  # the failure must count even though the request is refused
+    raise TokenError(401, "Token API tidak valid atau sudah dicabut.")

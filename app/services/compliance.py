@@ -2,7 +2,6 @@
 the notices on the home pages. Counts and sums come from SQL; Python only lays them out."""
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,6 +21,7 @@ from models import (
     Tag,
     db,
 )
+from reports import xlsx_writer
 
 SEMESTER_QUARTER = {1: 2, 2: 4}  # semester -> the quarter whose figure to date it is
 
@@ -116,18 +116,19 @@ def board_xlsx(fy: FiscalYear, rows: list[BoardRow]) -> bytes:
     for i, r in enumerate(rows, 1):
         def sem(n, r=r):
             return r.semester(n)[1]  # Decimal: openpyxl stores it as a number, exactly
-        ws.append([i, r.opd.code, r.opd.name, r.tagged,
-                   _cell_status(r.quarters.get(1)), _cell_status(r.quarters.get(2)), sem(1),
-                   _cell_status(r.quarters.get(3)), _cell_status(r.quarters.get(4)), sem(2)])
+        # OPD code and name are user text: one of them may read as a formula.
+        xlsx_writer.append_row(ws, [i, r.opd.code, r.opd.name, r.tagged,
+                                    _cell_status(r.quarters.get(1)),
+                                    _cell_status(r.quarters.get(2)), sem(1),
+                                    _cell_status(r.quarters.get(3)),
+                                    _cell_status(r.quarters.get(4)), sem(2)])
     for col in ("D", "G", "J"):
         for cell in ws[col][2:]:
             cell.number_format = '"Rp" #,##0'
     for col, width in zip("ABCDEFGHIJ", (5, 24, 44, 20, 18, 18, 20, 18, 18, 20), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D3"  # header rows and the OPD columns stay in view
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_writer.to_bytes(wb)
 
 
 def returned_notices(opd_id: int, fy: FiscalYear) -> list[dict]:

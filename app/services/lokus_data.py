@@ -6,11 +6,7 @@ counted per desa and desil as it streams, and dropped; no cell other than the de
 desil is ever looked at, nothing of it is logged, stored or written to disk. The preview is
 carried to the confirm step as a signed token of the counts alone.
 """
-import csv
-import io
 import re
-import warnings
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -21,11 +17,17 @@ from sqlalchemy import delete, select
 from models import District, FiscalYear, Village, VillageDesilCount, VillageYear, db
 
 from . import ServiceError, audit
+from .sheet_reader import SheetLimits, iter_rows
 
 SOURCES = ("P3KE", "DTSEN")
 MAX_UNPLACED_SHOWN = 100
 TOKEN_MAX_AGE = 3600  # a preview older than an hour must be uploaded again
 MAX_HOUSEHOLDS = 1_000_000
+# A kabupaten's export: one row per family, the many columns of P3KE/DTSEN; far larger than a
+# budget sheet, still bounded so that no upload holds a worker for long (see sheet_reader).
+READ_LIMITS = SheetLimits(max_bytes=10 * 1024 * 1024, max_expanded=100 * 1024 * 1024,
+                          max_rows=200_000, max_cols=100, max_scanned=400_000,
+                          max_strings=600_000, max_seconds=20)
 
 
 # --- by hand -------------------------------------------------------------------------------
@@ -125,35 +127,6 @@ def _columns(header: list) -> dict[str, int] | None:
     return None
 
 
-def _iter_rows(filename: str, data: bytes):
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if ext == "csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first.count)
-        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
-        return
-    if ext != "xlsx":
-        raise ServiceError("Hanya berkas .xlsx atau .csv yang dapat diimpor.", field="file")
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken archive
-        raise ServiceError("Berkas .xlsx tidak dapat dibaca.", field="file") from exc
-    try:
-        yield from enumerate(wb.worksheets[0].iter_rows(values_only=True), 1)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ServiceError("Isi berkas .xlsx rusak.", field="file") from exc
-    finally:
-        wb.close()
-
-
 def _village_index():
     rows = db.session.execute(select(Village.id, Village.code, Village.name, District.name)
                               .join(District, District.id == Village.district_id)).all()
@@ -173,14 +146,11 @@ def preview(source: str, filename: str, data: bytes) -> ImportPreview:
     result = ImportPreview(source=source)
     counts: dict[int, Counter] = defaultdict(Counter)
     cols = None
-    for number, cells in _iter_rows(filename, data):
-        cells = list(cells)
+    for number, cells in iter_rows(filename, data, READ_LIMITS):
         if cols is None:
             cols = _columns(cells) if number <= 20 else None
             if cols is None and number >= 20:
                 break
-            continue
-        if all(c in (None, "") for c in cells):
             continue
         result.rows += 1
 

@@ -2,13 +2,28 @@
 
 A tag's amounts never exceed the allocation in force; per-desa amounts never exceed the tag's.
 Only villages of the kabupaten (the village table) can be chosen; a desa that is not a lokus of
-the fiscal year is allowed with a warning (the SK may come later than the DPA).
+the fiscal year is allowed with a warning (the SK may come later than the DPA). A desa that
+already has per-desa realization figures on the tag is not dropped silently: the save is refused
+naming it, unless the user confirmed dropping those figures too (never orphan figures, which
+would make the realization unsaveable).
 """
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import Strategy, SubActivity, Tag, TagKind, TagVillage, Village, VillageYear, db, utcnow
+from models import (
+    Realization,
+    RealizationVillage,
+    Strategy,
+    SubActivity,
+    Tag,
+    TagKind,
+    TagVillage,
+    Village,
+    VillageYear,
+    db,
+    utcnow,
+)
 
 from ..money import format_rupiah
 from . import ServiceError, audit, locks
@@ -67,12 +82,51 @@ def _amounts_change(tag: Tag | None, values: dict, villages: list[dict]) -> bool
     return now != {v["village_id"]: v["amount"] for v in villages}
 
 
+def realized_villages(tag: Tag, village_ids) -> list[RealizationVillage]:
+    """The tag's per-desa realization figures in these villages (any quarter)."""
+    if not village_ids:
+        return []
+    return list(db.session.scalars(
+        select(RealizationVillage).join(Realization)
+        .where(Realization.tag_id == tag.id, RealizationVillage.village_id.in_(village_ids))
+        .order_by(RealizationVillage.id)))
+
+
+def _drop_realized(sa: SubActivity, tag: Tag, villages: list[dict], confirmed: bool) -> None:
+    """Desa leaving the tag take their per-desa realization with them, only when confirmed and
+    only from quarters still open for editing."""
+    removed = {tv.village_id for tv in tag.villages} - {v["village_id"] for v in villages}
+    figures = realized_villages(tag, removed)
+    if not figures:
+        return
+    names = ", ".join(sorted({rv.village.name for rv in figures}))
+    if not confirmed:
+        message = (f"Desa {names} sudah memiliki realisasi per desa pada tagging ini. Biarkan "
+                   "desa tersebut tetap dipilih, atau centang \"Lepaskan juga realisasi per "
+                   "desanya\" untuk melepasnya beserta angka realisasinya.")
+        raise ServiceError(message, errors={"villages": [message]})
+    for rv in figures:
+        locks.ensure_quarter_unlocked(sa.opd_id, rv.realization.quarter_id)
+    for rv in figures:
+        realization = rv.realization
+        audit.record_delete(rv, opd_id=sa.opd_id, parent=("realization", realization.id),
+                            note=f"Desa {rv.village.name} dilepas dari tag #{tag.id}")
+        realization.villages.remove(rv)
+        realization.updated_at = utcnow()  # bumps its version: an open sheet is now stale
+    db.session.flush()
+
+
 def save_tag(sa: SubActivity, tag: Tag | None, values: dict, villages: list[dict],
-             expected_version=None) -> tuple[Tag, list[str]]:
-    """Create (`tag` None) or update a tag and its lokus; returns it and the warnings."""
+             expected_version=None, *, drop_realized: bool = False) -> tuple[Tag, list[str]]:
+    """Create (`tag` None) or update a tag and its lokus; returns it and the warnings.
+
+    `drop_realized`: the user confirmed that desa leaving the tag lose their per-desa
+    realization figures; without it such a removal is refused, naming the desa."""
     if tag is not None:
         check_version(tag, expected_version)
     _validate(sa, tag, values, villages)
+    if tag is not None:
+        _drop_realized(sa, tag, villages, drop_realized)
     if _amounts_change(tag, values, villages):
         locks.ensure_budget_unlocked(sa.opd_id, sa.fiscal_year_id)
     for key in TEXT_FIELDS:

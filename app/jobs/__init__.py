@@ -1,0 +1,36 @@
+"""Background jobs: slow work (report builds; imports later) off the request path.
+
+Huey runs them, on Redis in production (`TAGAR_JOBS_URL=redis://...`, worked by `flask jobs
+worker`) and on a SQLite file in instance/ by default, worked by a thread of the app itself, so
+`make run` needs no other server. The job code is the same on both. A job runs in an app context
+of its own and commits its own work, like a request.
+
+Everything enqueues through `enqueue(name, *args)`; the jobs that exist are listed in `JOBS`.
+"""
+from flask import Flask, current_app
+
+# Job name -> "module:function". Arguments must be JSON-like (ids, not objects): the worker may
+# be another process on another machine.
+JOBS = {
+    "report.build": "reports.builds:run_build",
+}
+
+
+def init_app(app: Flask) -> None:
+    from .cli import jobs_cli
+    from .queue import JobQueue
+
+    app.extensions["jobs"] = JobQueue(app)
+    app.cli.add_command(jobs_cli)
+
+
+def enqueue(name: str, *args) -> None:
+    """Queue job `name` with `args`. Call it after the commit that stored what the job reads:
+    the worker reads the database, not this session."""
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}")
+    current_app.extensions["jobs"].enqueue(name, *args)
+
+
+def queue_of(app: Flask):
+    return app.extensions["jobs"]

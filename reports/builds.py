@@ -1,0 +1,166 @@
+"""Reports built by the job queue, and kept so that the same request is answered at once.
+
+A build is keyed by everything its file depends on: format, variant, year, the quarter or
+semester that variant uses, the OPD, verified-only or not, the letter number, the letter date
+(the report prints it) and the data version (`models.data_version`, bumped by any committed write
+to what the report reads). A request whose key matches a queued, running or finished build gets
+that build; otherwise a new one is queued. The version is read before the job reads the data, so
+a file may be newer than its key says, never older.
+
+Files are kept in the database row (see models.report_build) and pruned after a build finishes:
+older than REPORT_KEEP_DAYS, or beyond the newest REPORT_KEEP_PER_REQUEST of the same request.
+Like every service, this module flushes and never commits, except `run_build`: it is a job, its
+own "request", and commits its progress so that the page polling it can show it.
+"""
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from app.services import ServiceError
+from app.services.clock import today
+from models import ReportBuild, db, utcnow
+from models.data_version import current_version
+
+from .content import build_content, resolve_options
+from .pdf.kemenko import build_pdf
+from .service import file_name
+from .xlsx import build_xlsx
+
+log = logging.getLogger(__name__)
+
+FAILED_UNEXPECTEDLY = "Terjadi kesalahan sistem saat menyusun laporan. Coba lagi atau hubungi " \
+                      "administrator."
+STALLED = "Penyusunan tidak selesai dalam batas waktu (pekerja antrean berhenti?)."
+
+
+def _key(parts: dict) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int | None = None,
+                  semester: int | None = None, opd_id: int | None = None,
+                  include_unverified: bool = False, number: str = "") -> tuple[ReportBuild, bool]:
+    """(build, created): the build answering this request, new (queued) only when no usable
+    one exists. A ServiceError names a wrong option, as `resolve_options` does."""
+    if fmt not in ("pdf", "xlsx"):
+        raise ServiceError("Format harus pdf atau xlsx.", field="fmt")
+    options = resolve_options(year, variant, quarter=quarter, semester=semester, opd_id=opd_id,
+                              include_unverified=include_unverified, number=number)
+    # Only the period field the variant reads is part of the key.
+    quarter = options.quarter if variant in ("quarterly", "opd") else None
+    semester = options.semester if variant == "semester" else None
+    request = {"kind": fmt, "variant": variant, "year": year, "quarter": quarter,
+               "semester": semester, "opd_id": options.opd_id,
+               "include_unverified": bool(include_unverified), "number": number}
+    letter_date, version = today(), current_version()
+    cache_key = _key({**request, "letter_date": letter_date, "data_version": version})
+    existing = db.session.scalars(
+        select(ReportBuild).where(ReportBuild.cache_key == cache_key,
+                                  ReportBuild.status != "failed")
+        .order_by(ReportBuild.id.desc()).limit(1)).first()
+    if existing is not None:
+        if not _stalled(existing):
+            return existing, False
+        existing.status, existing.error, existing.finished_at = "failed", STALLED, utcnow()
+    build = ReportBuild(
+        kind=fmt, variant=variant, year=year, quarter=quarter, semester=semester,
+        opd_id=options.opd_id, include_unverified=bool(include_unverified), number=number,
+        letter_date=letter_date, data_version=version, request_key=_key(request),
+        cache_key=cache_key, status="queued", progress=0,
+        requested_by_id=getattr(user, "id", None))
+    db.session.add(build)
+    db.session.flush()
+    return build, True
+
+
+def _stalled(build: ReportBuild) -> bool:
+    if build.status not in ("queued", "running"):
+        return False
+    limit = timedelta(minutes=current_app.config.get("REPORT_STALE_MINUTES", 30))
+    return build.created_at < utcnow() - limit
+
+
+def _write(build: ReportBuild, *, keep_open: bool = False, **values) -> None:
+    """Set `values` in a short transaction of their own. On SQLite a transaction that reads
+    and then writes fails at once ("database is locked") when another connection is committing,
+    and one that writes early holds the only write lock while the job reads for seconds; so the
+    job reads in one transaction and writes in another. `keep_open` leaves the write transaction
+    open for more writes (the caller commits)."""
+    db.session.commit()
+    for name, value in values.items():
+        setattr(build, name, value)
+    if keep_open:
+        db.session.flush()
+    else:
+        db.session.commit()
+
+
+def run_build(build_id: int) -> None:
+    """The job: build the file of a queued build, record progress, the file or the reason."""
+    build = db.session.get(ReportBuild, build_id)
+    if build is None or build.status != "queued":
+        return  # pruned meanwhile, or delivered twice by the queue
+    _write(build, status="running", started_at=utcnow(), progress=5)
+    try:
+        options = resolve_options(
+            build.year, build.variant, quarter=build.quarter, semester=build.semester,
+            opd_id=build.opd_id, include_unverified=build.include_unverified,
+            fixed_date=build.letter_date, number=build.number)
+        _write(build, progress=15)
+        content = build_content(options)
+        _write(build, progress=60)
+        pages = None
+        if build.kind == "pdf":
+            result = build_pdf(content)
+            data, pages = result.data, result.pages
+        else:
+            data = build_xlsx(content)
+        name = file_name(content, build.kind)
+        _write(build, keep_open=True, data=data, size=len(data), pages=pages, file_name=name,
+               status="done", progress=100, finished_at=utcnow())
+    except ServiceError as exc:  # the data changed since the request (a year removed, ...)
+        _record_failure(build_id, exc.message)
+    except Exception:
+        log.exception("report build %s failed", build_id)
+        _record_failure(build_id, FAILED_UNEXPECTEDLY)
+    prune(build.request_key)
+
+
+def _record_failure(build_id: int, message: str) -> None:
+    db.session.rollback()
+    build = db.session.get(ReportBuild, build_id)
+    _write(build, keep_open=True, status="failed", error=message[:500], finished_at=utcnow())
+
+
+def prune(request_key: str | None = None) -> int:
+    """Delete finished builds past the age limit, and those of `request_key` beyond the newest
+    few. Returns the number of builds deleted."""
+    config = current_app.config
+    finished = ReportBuild.status.in_(("done", "failed"))
+    cutoff = utcnow() - timedelta(days=config.get("REPORT_KEEP_DAYS", 7))
+    old = set(db.session.scalars(select(ReportBuild.id).where(
+        finished, ReportBuild.created_at < cutoff)))
+    if request_key:
+        old.update(db.session.scalars(
+            select(ReportBuild.id).where(finished, ReportBuild.request_key == request_key)
+            .order_by(ReportBuild.id.desc())
+            .offset(config.get("REPORT_KEEP_PER_REQUEST", 3))))
+    if old:
+        db.session.execute(delete(ReportBuild).where(ReportBuild.id.in_(old)),
+                           execution_options={"synchronize_session": False})
+    return len(old)
+
+
+def recent_builds(user, limit: int = 20) -> list[ReportBuild]:
+    """The newest builds the user may see: an OPD user only its own OPD's."""
+    stmt = (select(ReportBuild).options(selectinload(ReportBuild.opd),
+                                        selectinload(ReportBuild.requested_by))
+            .order_by(ReportBuild.id.desc()).limit(limit))
+    if user.role == "opd":
+        stmt = stmt.where(ReportBuild.opd_id == user.opd_id)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,74 @@
+"""The report page with a real queue, in a real Chromium: the request is answered at once, the
+page's script polls the build, shows it finished and starts the download, without a CSP
+violation; a reload (no script needed) shows the finished build with its link."""
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from werkzeug.serving import make_server
+
+from app import create_app
+from config import TestConfig
+from models import db
+
+from .conftest import DEMO_NOW, log_in
+
+# Installed before the page's own code runs (through DevTools, which the CSP does not govern).
+WATCH = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP-VIOLATION " + e.violatedDirective + " " + e.blockedURI);
+});"""
+
+
+@pytest.fixture(scope="module")
+def live_app():
+    """The demo on its own SQLite file, with the embedded queue (`make run`'s): a thread of the
+    server works the jobs."""
+    base = Path(tempfile.mkdtemp(prefix="tagar-jobs-browser-"))
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'browser.db'}",
+                     TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True, JOBS_WORKER="thread",
+                     JOBS_URL=f"sqlite:///{base / 'jobs.db'}")
+    with app.app_context():
+        db.create_all()
+        from app.demo.seed import seed_demo
+
+        seed_demo(year=2026)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    app.extensions["jobs"].close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_report_is_built_in_the_background_and_downloaded_when_ready(page, live_app):
+    messages = []
+    page.add_init_script(WATCH)
+    page.on("console", lambda m: messages.append(m.text))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    log_in(page, "sekretariat")
+    page.goto(page.base + "/laporan/")
+    page.select_option("#variant", "quarterly")
+    page.select_option("#quarter", "3")
+    page.select_option("#fmt", "pdf")
+    with page.expect_download(timeout=30000) as info:
+        page.click("button[type=submit]:has-text('Unduh')")
+        page.wait_for_url("**/laporan/#build-*")
+        assert "Laporan sedang disusun" in page.inner_text("body")
+    download = info.value
+    assert download.suggested_filename == "laporan-kemenko-2026-tw3.pdf"
+    with open(download.path(), "rb") as fh:
+        assert len(PdfReader(fh).pages) > 3
+    row = page.locator("tr[id^=build-]").first
+    row.locator("a:has-text('Unduh')").wait_for()
+    assert row.get_attribute("data-build-state") == "done"
+    page.reload()
+    row = page.locator("tr[id^=build-]").first
+    assert "Unduh" in row.inner_text() and "halaman" in row.inner_text()
+    assert not [m for m in messages if "CSP-VIOLATION" in m or m.startswith("pageerror")]

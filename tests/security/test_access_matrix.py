@@ -1,0 +1,383 @@
+"""The access matrix, enumerated from `app.url_map` (issue 11): every rule and method of the UI
+and the API, tried as every role (anonymous, an officer of the object's own OPD, an officer of
+another OPD, secretariat, viewer, admin) against objects of OPD A.
+
+- A rule that is not in `ACCESS` fails the test: a new route must be classified here.
+- Anonymous: the UI redirects to the login page (or 401), the API answers 401.
+- A role that may not use the route: 403 (or 404). A POST/PUT/DELETE so refused writes nothing:
+  the row count of every table, the audit log included, is unchanged.
+- A role that may: neither a login redirect nor 401/403/404 (validation errors are fine).
+- Never a 500.
+Each try runs inside a savepoint that is rolled back afterwards, so one role's successful delete
+does not turn the next role's try into a 404.
+
+`tests/test_api_matrix.py` stays: it pins the exact API status per role (201, 204, ...); this file
+guarantees that no route, UI or API, is left unclassified or unguarded.
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from flask import g
+from sqlalchemy import func, select
+
+from app.services.api_tokens import create_token
+from models import LoginThrottle, db
+
+from .. import factories
+
+YEAR, LOCKED_YEAR = 2026, 2028
+LOGGED_IN = frozenset({"own", "foreign", "secretariat", "viewer", "admin"})
+PUBLIC = LOGGED_IN | {"anonymous"}
+READ_A = frozenset({"own", "secretariat", "viewer", "admin"})  # OPD A's data, read
+WRITE_A = frozenset({"own", "secretariat"})  # OPD A's data, written
+ADMIN = frozenset({"admin"})
+SECRETARIAT = frozenset({"secretariat"})
+READERS = frozenset({"secretariat", "viewer", "admin"})
+ROLES = ("anonymous", "own", "foreign", "secretariat", "viewer", "admin")
+LIST_A = f"year={YEAR}&opd_id={{opd}}"
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset  # who may
+    query: str = ""  # appended to the path; {name} filled from the world
+    data: dict = field(default_factory=dict)  # form (UI) or JSON (API) body
+    success_to_login: bool = False  # its success is a redirect to the login page (logout)
+    args: dict = field(default_factory=dict)  # path argument -> world key, beyond ARG_DEFAULTS
+
+
+SA_BODY = {"code": "1.06.05.2.02.0777", "name": "Baru", "program_name": "P",
+           "activity_name": "K", "allocation_original": "1000000"}
+TAG_BODY = {"strategy_code": 1, "tag_kind_code": "langsung", "amount": "1000",
+            "description": "Aktivitas"}
+BUDGET_Q = f"tahun={YEAR}&opd={{opd}}"
+
+# (endpoint, method) -> who may. Path arguments name OPD A's objects (see ARG_DEFAULTS).
+ACCESS = {
+    ("static", "GET"): Access(PUBLIC),
+    ("health.healthz", "GET"): Access(PUBLIC),
+    ("health.readyz", "GET"): Access(PUBLIC),
+    ("auth.login", "GET"): Access(PUBLIC),
+    ("auth.login", "POST"): Access(PUBLIC),
+    ("auth.logout", "POST"): Access(LOGGED_IN, success_to_login=True),
+    ("auth.change_password", "GET"): Access(LOGGED_IN),
+    ("auth.change_password", "POST"): Access(LOGGED_IN),
+    ("auth.tokens", "GET"): Access(LOGGED_IN),
+    ("auth.tokens", "POST"): Access(LOGGED_IN),
+    ("auth.revoke", "POST"): Access(frozenset({"own"})),  # the own officer's token
+    ("main.home", "GET"): Access(LOGGED_IN),
+    ("main.opd_detail", "GET"): Access(READ_A),
+    ("dashboard.index", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
+    ("dashboard.anomalies", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
+    ("admin.users", "GET"): Access(ADMIN),
+    ("admin.user_edit", "GET"): Access(ADMIN),
+    ("admin.user_edit", "POST"): Access(ADMIN),
+    ("admin.user_unlock", "POST"): Access(ADMIN),
+    ("admin.throttles", "GET"): Access(ADMIN),
+    ("admin.throttle_lift", "POST"): Access(ADMIN),
+    ("admin.opds", "GET"): Access(ADMIN),
+    ("admin.opd_edit", "GET"): Access(ADMIN),
+    ("admin.opd_edit", "POST"): Access(ADMIN),
+    ("admin.years", "GET"): Access(ADMIN),
+    ("admin.years", "POST"): Access(ADMIN),
+    ("admin.year_current", "POST"): Access(ADMIN),
+    ("admin.quarter_update", "POST"): Access(ADMIN),
+    ("admin.settings", "GET"): Access(ADMIN),
+    ("admin.settings", "POST"): Access(ADMIN),
+    ("budget.index", "GET"): Access(READ_A, BUDGET_Q),
+    ("budget.sa_new", "GET"): Access(WRITE_A, BUDGET_Q),
+    ("budget.sa_new", "POST"): Access(WRITE_A, BUDGET_Q),
+    ("budget.sa_detail", "GET"): Access(READ_A),
+    ("budget.sa_history", "GET"): Access(READ_A),
+    ("budget.sa_edit", "GET"): Access(WRITE_A),
+    ("budget.sa_edit", "POST"): Access(WRITE_A),
+    ("budget.sa_delete", "POST"): Access(WRITE_A, data={"version": "{sa_version}"}),
+    ("budget.tag_new", "GET"): Access(WRITE_A),
+    ("budget.tag_new", "POST"): Access(WRITE_A),
+    ("budget.tag_edit", "GET"): Access(WRITE_A),
+    ("budget.tag_edit", "POST"): Access(WRITE_A),
+    ("budget.tag_delete", "POST"): Access(WRITE_A, data={"version": "{tag_version}"}),
+    ("budget.import_upload", "GET"): Access(WRITE_A, BUDGET_Q),
+    ("budget.import_upload", "POST"): Access(WRITE_A, BUDGET_Q),
+    # The pending import names its OPD only inside the token: an unknown token is refused
+    # (400) for every writer before any OPD is known; the role is checked first.
+    ("budget.import_commit", "POST"): Access(frozenset({"own", "foreign", "secretariat"})),
+    ("budget.import_template", "GET"): Access(LOGGED_IN),
+    ("realization.index", "GET"): Access(WRITE_A, f"opd={{opd}}&tahun={YEAR}&triwulan=2"),
+    ("realization.save", "POST"): Access(WRITE_A),
+    ("realization.submit", "POST"): Access(WRITE_A),
+    ("realization.copy_previous", "POST"): Access(WRITE_A),
+    ("review.queue", "GET"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("review.compliance", "GET"): Access(READERS, f"tahun={YEAR}"),
+    ("review.detail", "GET"): Access(READ_A),
+    ("review.verify", "POST"): Access(SECRETARIAT, data={"version": "{sub_version}",
+                                                         "general": "Lengkap"}),
+    ("review.return_", "POST"): Access(SECRETARIAT, data={"version": "{sub_version}",
+                                                          "general": "Lengkapi data"}),
+    ("review.reopen", "POST"): Access(SECRETARIAT, data={"version": "{locked_version}",
+                                                         "reason": "Koreksi angka"},
+                                      args={"submission_id": "sub_locked"}),
+    ("reports.index", "GET"): Access(LOGGED_IN),
+    ("reports.index", "POST"): Access(READ_A, data={
+        "variant": "opd", "opd_id": "{opd}", "year": YEAR, "quarter": 1, "semester": 1,
+        "fmt": "xlsx"}),
+    ("reports.build_status", "GET"): Access(READ_A),
+    ("reports.build_file", "GET"): Access(READ_A),
+    ("lokus.index", "GET"): Access(READERS, f"tahun={YEAR}"),
+    ("lokus.data", "GET"): Access(READERS, f"tahun={YEAR}"),
+    ("lokus.data", "POST"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("lokus.import_file", "GET"): Access(SECRETARIAT),
+    ("lokus.import_file", "POST"): Access(SECRETARIAT),
+    ("lokus.import_confirm", "POST"): Access(SECRETARIAT),
+    # The API: token roles; anonymous means no token.
+    ("api_docs.docs", "GET"): Access(PUBLIC),
+    ("api-docs.openapi_json", "GET"): Access(PUBLIC),
+    ("api_reference.opds", "GET"): Access(LOGGED_IN),
+    ("api_reference.strategies", "GET"): Access(LOGGED_IN),
+    ("api_reference.tag_kinds", "GET"): Access(LOGGED_IN),
+    ("api_reference.funding_sources", "GET"): Access(LOGGED_IN),
+    ("api_reference.fiscal_years", "GET"): Access(LOGGED_IN),
+    ("api_reference.districts", "GET"): Access(LOGGED_IN),
+    ("api_reference.villages", "GET"): Access(LOGGED_IN, f"year={YEAR}"),
+    ("api_sub_activities.list_sub_activities", "GET"): Access(READ_A, LIST_A),
+    ("api_sub_activities.create", "POST"): Access(WRITE_A, data={
+        **SA_BODY, "opd_id": "{opd}", "year": YEAR}),
+    ("api_sub_activities.get_sub_activity", "GET"): Access(READ_A),
+    ("api_sub_activities.replace", "PUT"): Access(WRITE_A, data={
+        **SA_BODY, "code": "{sa_code}", "version": "{sa_version}"}),
+    ("api_sub_activities.delete", "DELETE"): Access(WRITE_A, "version={sa_version}"),
+    ("api_tags.list_tags", "GET"): Access(READ_A, LIST_A),
+    ("api_tags.create", "POST"): Access(WRITE_A, data={**TAG_BODY, "sub_activity_id": "{sa}"}),
+    ("api_tags.get_tag", "GET"): Access(READ_A),
+    ("api_tags.replace", "PUT"): Access(WRITE_A, data={**TAG_BODY, "version": "{tag_version}"}),
+    ("api_tags.delete", "DELETE"): Access(WRITE_A, "version={tag_version}"),
+    ("api_realizations.list_realizations", "GET"): Access(READ_A, LIST_A),
+    ("api_tag_realizations.get_realization", "GET"): Access(READ_A),
+    ("api_tag_realizations.put_realization", "PUT"): Access(WRITE_A, data={
+        "amount": "1000", "physical_progress": "10", "reached_count": 1}),
+    ("api_submissions.list_submissions", "GET"): Access(READ_A, LIST_A),
+    ("api_submissions.get_submission", "GET"): Access(READ_A),
+    ("api_submissions.transition", "POST"): Access(WRITE_A, data={"action": "submit"},
+                                                   args={"submission_id": "sub_draft"}),
+    ("api_rollups.get_rollup", "GET"): Access(READ_A, f"year={YEAR}&by=tag&opd_id={{opd}}"),
+    ("api_reports.create", "POST"): Access(READ_A, data={
+        "variant": "opd", "opd_id": "{opd}", "year": YEAR, "quarter": 1, "format": "xlsx"}),
+    ("api_reports.get_build", "GET"): Access(READ_A),
+    ("api_reports.get_file", "GET"): Access(READ_A),
+}
+
+# Path argument -> the world's key: OPD A's object (or, for admin routes, an object to edit).
+ARG_DEFAULTS = {
+    "opd_id": "opd", "sa_id": "sa", "tag_id": "tag", "submission_id": "sub",
+    "quarter_id": "quarter", "user_id": "own_user", "token_id": "own_token", "fy_id": "fy",
+    "entry_id": "throttle", "build_id": "build", "token": "import_token", "quarter": "q_number",
+    "sub_activity_id": "sa", "filename": "static_file",
+}
+
+# Arguments that name an object owned by an OPD (loaded through `load_for`): the officer of
+# another OPD must be refused wherever one appears, in the path or as ?opd= / ?opd_id=.
+OPD_OWNED_ARGS = {"opd_id", "sa_id", "tag_id", "submission_id", "build_id", "sub_activity_id"}
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def fresh_g() -> None:
+    """The test client reuses the test's app context, so `g` outlives a request: empty it, as
+    a real request starts, or the user (and CSRF token) Flask-Login and Flask-WTF cached for
+    the previous client would answer this one."""
+    for name in list(g):
+        g.pop(name)
+
+
+def _counts() -> dict:
+    """The row count of every table, in one round trip."""
+    tables = db.metadata.sorted_tables
+    row = db.session.execute(select(*[
+        select(func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables
+    ])).one()
+    return dict(zip([t.name for t in tables], row, strict=True))
+
+
+@pytest.fixture
+def world(make):
+    return build_world(make)
+
+
+def build_world(make):
+    """OPD A and OPD B, each with a sub-activity, a tag, a realization and a submitted quarter;
+    one user per role; OPD A's other objects that the routes name. (users, ids)."""
+    from reports.builds import request_build
+
+    fy, fy_locked = make.fiscal_year(YEAR), make.fiscal_year(LOCKED_YEAR)
+    w = {}
+    for side in ("a", "b"):
+        opd = make.opd()
+        sa = make.sub_activity(opd, fy, allocation="10000000")
+        tag = make.tag(sa, amount="4000000", target_count=100)
+        make.realization(tag, make.quarter(fy, 1), amount="100000", progress="10", reached=5)
+        sub = make.submission(opd, make.quarter(fy, 1), "submitted")
+        w[side] = {"opd": opd, "sa": sa, "tag": tag, "sub": sub}
+    a = w["a"]
+    users = {"own": make.user("opd", opd_obj=a["opd"]),
+             "foreign": make.user("opd", opd_obj=w["b"]["opd"]),
+             "secretariat": make.user("secretariat"), "viewer": make.user("viewer"),
+             "admin": make.user("admin")}
+    own_token, _ = create_token(users["own"], "milik sendiri")
+    locked = make.submission(a["opd"], make.quarter(fy_locked, 1), "verified")
+    draft = make.submission(a["opd"], make.quarter(fy, 3), "draft")
+    build, _ = request_build("xlsx", user=users["own"], year=YEAR, variant="opd", quarter=1,
+                             opd_id=a["opd"].id)
+    from datetime import datetime
+
+    throttle = LoginThrottle(key="login_address:192.0.2.9", kind="login_address",
+                             address="192.0.2.9", failures=3, first_failure_at=datetime(2026, 1, 1),
+                             last_failure_at=datetime(2026, 1, 1))
+    db.session.add(throttle)
+    db.session.flush()
+    ids = {
+        "opd": a["opd"].id, "sa": a["sa"].id, "sa_version": a["sa"].version,
+        "sa_code": a["sa"].code, "tag": a["tag"].id, "tag_version": a["tag"].version,
+        "sub": a["sub"].id, "sub_version": a["sub"].version, "sub_locked": locked.id,
+        "locked_version": locked.version, "sub_draft": draft.id,
+        "quarter": make.quarter(fy, 2).id, "q_number": 1, "own_user": users["own"].id,
+        "own_token": own_token.id, "fy": fy.id, "throttle": throttle.id, "build": build.id,
+        "import_token": "tidak-ada", "static_file": "tagar.css",
+    }
+    return users, ids
+
+
+def _fill(value, ids):
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and "{" in value:
+        return value.format(**ids)
+    return value
+
+
+def _url(rule, access: Access, ids) -> str:
+    values = {arg: ids[access.args.get(arg, ARG_DEFAULTS[arg])] for arg in rule.arguments}
+    _, path = rule.build(values, append_unknown=False)
+    query = _fill(access.query, ids)
+    return path + (f"?{query}" if query else "")
+
+
+def _cases(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_rule_is_classified(app):
+    missing = [f"{method} {rule.rule} ({rule.endpoint})" for rule, method in _cases(app)
+               if (rule.endpoint, method) not in ACCESS]
+    assert not missing, "classify these routes in ACCESS:\n" + "\n".join(missing)
+    lenient = [f"{method} {rule.rule}" for rule, method in _cases(app)
+               if (rule.arguments & OPD_OWNED_ARGS or "{opd}" in ACCESS[(rule.endpoint,
+                                                                          method)].query)
+               and "foreign" in ACCESS[(rule.endpoint, method)].roles]
+    assert not lenient, f"an OPD-owned object open to another OPD's officer: {lenient}"
+    stale = set(ACCESS) - {(rule.endpoint, method) for rule, method in _cases(app)}
+    assert not stale, f"ACCESS names routes that no longer exist: {sorted(stale)}"
+
+
+def _clients(app, users):
+    """One UI client per role, each logged in from its own address (the login throttle counts
+    per address), and one API token per role."""
+    clients, tokens = {}, {}
+    for i, role in enumerate(ROLES):
+        c = app.test_client()
+        c.environ_base["REMOTE_ADDR"] = f"198.51.100.{10 + i}"
+        if role != "anonymous":
+            fresh_g()
+            resp = c.post("/login", data={"username": users[role].username,
+                                          "password": factories.PASSWORD})
+            assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+            tokens[role] = create_token(users[role], "matriks akses")[1]
+        clients[role] = c
+    return clients, tokens
+
+
+def _try(client, method, url, *, api, body, token, check_unchanged):
+    """One request inside a savepoint that is rolled back afterwards."""
+    db.session.commit()
+    fresh_g()
+    connection = db.session.bind
+    savepoint = connection.begin_nested()
+    try:
+        before = _counts() if check_unchanged else None
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        kwargs = {"json": body} if api and method in STATE_CHANGING else {"data": body}
+        resp = client.open(url, method=method, headers=headers, **kwargs)
+        after = _counts() if check_unchanged else None
+        status, location = resp.status_code, resp.headers.get("Location", "")
+        resp.close()
+    finally:
+        db.session.close()
+        savepoint.rollback()
+    return status, location, before, after
+
+
+def _is_login_redirect(status, location):
+    return status in (301, 302, 303) and "/login" in location
+
+
+def test_access_matrix(app, world, capsys):
+    users, ids = world
+    clients, tokens = _clients(app, users)
+    names = {role: u.username for role, u in users.items()}
+    seen, tried_by_kind = Counter(), Counter()
+    failures = []
+    routes = 0
+    for rule, method in _cases(app):
+        access = ACCESS[(rule.endpoint, method)]
+        api = rule.rule.startswith("/api/")
+        url = _url(rule, access, ids)
+        body = _fill(access.data, ids) or None
+        routes += 1
+        for role in ROLES:
+            allowed = role in access.roles
+            writes = method in STATE_CHANGING
+            client = clients["anonymous"] if api else clients[role]
+            token = tokens.get(role) if api else None
+            status, location, before, after = _try(
+                client, method, url, api=api, body=body, token=token,
+                check_unchanged=writes and not allowed)
+            seen[status // 100 * 100] += 1
+            tried_by_kind["api" if api else "ui"] += 1
+            where = f"{method} {url} ({rule.endpoint}) as {role}: {status} {location}"
+            if status >= 500:
+                failures.append("500: " + where)
+            elif allowed:
+                if status in (401, 403, 404) or (_is_login_redirect(status, location)
+                                                  and not access.success_to_login):
+                    failures.append("refused but allowed: " + where)
+            elif role == "anonymous":
+                if not (status == 401 or (not api and _is_login_redirect(status, location))):
+                    failures.append("anonymous not sent to login: " + where)
+            elif status not in (403, 404):
+                failures.append("not refused: " + where)
+            if before is not None and before != after:
+                changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+                failures.append(f"refused request wrote {changed}: " + where)
+            if rule.endpoint == "auth.logout" and role != "anonymous":
+                clients[role] = _relogin(app, clients, role, names)
+    total = sum(seen.values())
+    with capsys.disabled():
+        print(f"\naccess matrix: {routes} rule x method pairs x {len(ROLES)} roles = {total} "
+              f"tries ({tried_by_kind['ui']} UI, {tried_by_kind['api']} API); "
+              f"by status class {dict(sorted(seen.items()))}; "
+              f"500s: {sum(1 for f in failures if f.startswith('500'))}")
+    assert total == routes * len(ROLES)
+    assert not failures, "\n".join(failures)
+
+
+def _relogin(app, clients, role, users):
+    """A logout ends the role's session; log it in again for the routes after it."""
+    c = app.test_client()
+    c.environ_base["REMOTE_ADDR"] = clients[role].environ_base["REMOTE_ADDR"]
+    fresh_g()
+    resp = c.post("/login", data={"username": users[role],
+                                  "password": factories.PASSWORD})
+    assert resp.status_code == 302
+    return c

