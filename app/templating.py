@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .money import format_number, format_percent, format_rupiah, money_input
 from .services.clock import WIB
+from .services.compliance import days_left, days_overdue
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -77,4 +78,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today}
+        return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today,
+                "days_overdue": days_overdue, "days_left": days_left}

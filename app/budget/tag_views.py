@@ -10,6 +10,7 @@ from ..money import money_input
 from ..refusals import race_as_stale
 from ..security import load_for
 from ..services import LockedError, ServiceError, StaleError
+from ..services.locks import ensure_budget_unlocked
 from ..services.subactivity_tags import delete_tag, realized_villages, save_tag
 from . import bp, queries
 from .views import apply_errors, sa_detail, typed_values, writer
@@ -42,6 +43,23 @@ def _realized_names(tag: Tag | None) -> list[str]:
     return sorted({rv.village.name for rv in figures})
 
 
+def _choice_names(form: TagForm, typed: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The typed values of a refused save, with the strategy and tag kind by name, not id."""
+    names = {n: {str(c.value): c.label for c in form[n].choices}
+             for n in ("strategy_id", "tag_kind_id")}
+    return [(label, names.get(n, {}).get(value, value))
+            for n, (label, value) in zip(TagForm.FIELDS, typed, strict=True)]
+
+
+def _lock_reason(sa: SubActivity) -> str | None:
+    """Why the amounts of this sub-activity's tags cannot change now (None: they can)."""
+    try:
+        ensure_budget_unlocked(sa.opd_id, sa.fiscal_year_id)
+    except LockedError as exc:
+        return exc.message
+    return None
+
+
 def _page(sa: SubActivity, tag: Tag | None):
     form = _tag_form(TagForm(obj=tag))
     rows, row_errors = _rows_of(tag), {}
@@ -60,7 +78,7 @@ def _page(sa: SubActivity, tag: Tag | None):
                             drop_realized=bool(form.drop_realized.data))
                     db.session.commit()
             except StaleError as exc:
-                stale = typed_values(form, TagForm.FIELDS)
+                stale = _choice_names(form, typed_values(form, TagForm.FIELDS))
                 db.session.refresh(tag)
                 form = _tag_form(TagForm(formdata=None, obj=tag))
                 form.version.data = tag.version
@@ -77,6 +95,9 @@ def _page(sa: SubActivity, tag: Tag | None):
                           f"{', '.join(warnings)}. Periksa kembali bila tidak disengaja.",
                           "warning")
                 return redirect(url_for("budget.sa_detail", sa_id=sa.id))
+    lock_reason = _lock_reason(sa)
+    if lock_reason:  # opened read-only where the lock bites, with the reason on top
+        form.amount.render_kw = {"readonly": True, "aria-readonly": "true"}
     groups, by_id = queries.village_choices(sa.fiscal_year_id)
     selected = []
     for row in rows:
@@ -88,7 +109,7 @@ def _page(sa: SubActivity, tag: Tag | None):
     return render_template(
         "budget/tag_form.html", form=form, sa=sa, tag=tag, groups=groups, selected=selected,
         selected_ids={s["id"] for s in selected}, loose=loose, stale=stale,
-        realized=_realized_names(tag),
+        realized=_realized_names(tag), lock_reason=lock_reason,
         lokus_error=lokus_error or (row_errors.get(0) or "Periksa nilai per desa."
                                     if row_errors else None)), status
 

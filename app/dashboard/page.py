@@ -11,7 +11,7 @@ from reports import rollup
 from reports.rollup import RollupRow
 
 from .. import charts
-from ..services import overview
+from ..services import compliance, overview
 from ..services.clock import today
 from .filters import SORTS, DashboardQuery, options
 
@@ -19,12 +19,19 @@ NOTE_FLOW = "arus triwulan (selisih dari triwulan sebelumnya)"
 NOTE_TO_DATE = "kumulatif s.d. akhir triwulan"
 
 
-def opd_statuses(fy_id: int, quarter: int) -> dict[int, tuple[str, bool]]:
-    """OPD id -> (submission status, is_late) for the quarter, one query."""
-    stmt = (select(Submission.opd_id, Submission.status, Submission.is_late)
-            .join(Quarter, Quarter.id == Submission.quarter_id)
-            .where(Quarter.fiscal_year_id == fy_id, Quarter.number == quarter))
-    return {opd_id: (status, late) for opd_id, status, late in db.session.execute(stmt)}
+def opd_statuses(fy, quarter: int) -> dict[int, tuple[str | None, int | None]]:
+    """OPD id -> (submission status, days overdue) for the quarter, one query. Every active
+    OPD is listed: one that never opened its sheet is late once the deadline has passed."""
+    q = next((qq for qq in fy.quarters if qq.number == quarter), None)
+    if q is None:
+        return {}
+    stmt = (select(Opd.id, Submission).select_from(Opd)
+            .outerjoin(Submission, (Submission.opd_id == Opd.id)
+                       & (Submission.quarter_id == q.id))
+            .where(Opd.is_active))
+    on = today()
+    return {opd_id: (sub.status if sub else None, compliance.days_overdue(q, sub, on))
+            for opd_id, sub in db.session.execute(stmt)}
 
 
 def own_opd(opd_id: int | None) -> int | None:
@@ -79,7 +86,7 @@ def build(q: DashboardQuery) -> dict:
     ctx = {
         "q": q, "f": f, "opts": opts, "short": short, "total": total,
         "by_strategy": by_strategy, "by_opd": by_opd, "index": index, "trend": trend,
-        "semesters": semesters, "statuses": opd_statuses(f.fiscal_year_id, f.quarter),
+        "semesters": semesters, "statuses": opd_statuses(q.fy, f.quarter),
         "by_kind": [(k["row"], q.url(jenis=k["code"])) for k in index["kinds"]],
         "by_fund": [(r, q.url(dana=r.key) if r.key else None)
                     for r in rollup.rollup(f, "funding_source")],

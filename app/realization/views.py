@@ -152,6 +152,14 @@ def submit(opd_id: int, quarter_id: int):
     except StaleError as exc:
         db.session.rollback()
         return refused(exc.message, 409, _back(opd, quarter))
+    except workflow.NotReadyError as exc:
+        db.session.rollback()
+        # Nothing is submitted, but the refreshed anomaly flags are true: keep them, so the
+        # sheet marks the rows the refusal names.
+        service.refresh_anomalies(opd.id, quarter)
+        db.session.commit()
+        flash(exc.message, "danger")
+        return render_sheet(opd, quarter, problems=exc.errors)
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")

@@ -14,7 +14,7 @@ OVER_TARGET = "over_target"
 
 LABELS = {
     OVER_TAGGED: "Realisasi keuangan melebihi anggaran yang ditandai",
-    FALLING: "Nilai kumulatif turun dibanding triwulan sebelumnya",
+    FALLING: "Nilai kumulatif turun dibanding triwulan terakhir yang terisi",
     DONE_UNSPENT: "Fisik 100 % tetapi belum ada realisasi keuangan",
     OVER_TARGET: "Penerima manfaat melebihi sasaran",
 }

@@ -1,11 +1,17 @@
 """Who has reported: the review queue of a quarter, the OPD x quarter board (and its XLSX), and
-the notices on the home pages. Counts and sums come from SQL; Python only lays them out."""
+the notices on the home pages. Counts and sums come from SQL; Python only lays them out.
+
+Lateness: a report first submitted after the deadline day is late (stored on the submission,
+judged once); a report *not yet submitted* -- a draft, or no row at all because the OPD never
+opened the sheet -- is late from the day after the deadline, counted to today.
+"""
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from models import (
@@ -23,7 +29,55 @@ from models import (
 )
 from reports import xlsx_writer
 
+from .clock import WIB
+from .clock import today as _today
+
 SEMESTER_QUARTER = {1: 2, 2: 4}  # semester -> the quarter whose figure to date it is
+
+
+DUE_SOON_DAYS = 7  # the OPD home warns this many days before the deadline
+
+
+def days_overdue(quarter: Quarter, sub: Submission | None, on: date | None = None) -> int | None:
+    """Days past the deadline of a late report (at its first submission, or to date when not yet
+    submitted); None when it is on time or not yet due."""
+    if _was_submitted(sub):
+        if not sub.is_late:
+            return None
+        at = sub.first_submitted_at or sub.submitted_at
+        return max(1, ((at + WIB).date() - quarter.deadline).days) if at else 1
+    days = ((on or _today()) - quarter.deadline).days
+    return days if days > 0 else None
+
+
+def _was_submitted(sub: Submission | None) -> bool:
+    return sub is not None and (sub.first_submitted_at is not None or sub.status != "draft")
+
+
+def days_left(quarter: Quarter, sub: Submission | None, on: date | None = None) -> int | None:
+    """Days until the deadline of a report not yet submitted, within the warning window."""
+    if _was_submitted(sub):
+        return None
+    days = (quarter.deadline - (on or _today())).days
+    return days if 0 <= days <= DUE_SOON_DAYS else None
+
+
+def late_condition(quarter: Quarter, on: date | None = None):
+    """SQL: the (outer-joined) submission of an active OPD is late for `quarter`."""
+    if (on or _today()) > quarter.deadline:
+        never = Submission.first_submitted_at.is_(None) & or_(
+            Submission.status.is_(None), Submission.status == "draft")
+        return or_(Submission.is_late.is_(True), never)
+    return Submission.is_late.is_(True)
+
+
+def late_count(quarter: Quarter) -> int:
+    """Active OPDs late for the quarter, including those with no submission row at all."""
+    return db.session.scalar(
+        select(func.count(Opd.id)).select_from(Opd)
+        .outerjoin(Submission, (Submission.opd_id == Opd.id)
+                   & (Submission.quarter_id == quarter.id))
+        .where(Opd.is_active, late_condition(quarter)))
 
 
 def _per_opd(stmt) -> dict[int, object]:
@@ -51,8 +105,10 @@ def queue(quarter: Quarter):
         .outerjoin(Submission, (Submission.opd_id == Opd.id)
                    & (Submission.quarter_id == quarter.id))
         .where(Opd.is_active).order_by(Opd.code)).all()
+    on = _today()
     return [{"opd": opd, "submission": sub, "tags": tags.get(opd.id, 0),
-             "filled": filled.get(opd.id, 0), "anomalies": flagged.get(opd.id, 0)}
+             "filled": filled.get(opd.id, 0), "anomalies": flagged.get(opd.id, 0),
+             "overdue": days_overdue(quarter, sub, on)}
             for opd, sub in rows]
 
 
@@ -62,6 +118,7 @@ class BoardRow:
     tagged: Decimal
     quarters: dict[int, Submission | None] = field(default_factory=dict)
     realized: dict[int, Decimal] = field(default_factory=dict)  # quarter number -> to date
+    overdue: dict[int, int | None] = field(default_factory=dict)  # quarter number -> days
 
     def semester(self, n: int) -> tuple[Submission | None, Decimal | None]:
         q = SEMESTER_QUARTER[n]
@@ -90,13 +147,16 @@ def board(fy: FiscalYear) -> list[BoardRow]:
     for opd_id, number, amount in realized:
         if opd_id in rows:
             rows[opd_id].realized[number] = Decimal(amount)
+    on = _today()
+    for row in rows.values():
+        for q in fy.quarters:
+            row.overdue[q.number] = days_overdue(q, row.quarters.get(q.number), on)
     return list(rows.values())
 
 
-def _cell_status(sub: Submission | None) -> str:
-    if sub is None:
-        return "Belum mulai"
-    return STATUS_LABELS[sub.status] + (" (terlambat)" if sub.is_late else "")
+def _cell_status(sub: Submission | None, overdue: int | None = None) -> str:
+    label = "Belum mulai" if sub is None else STATUS_LABELS[sub.status]
+    return label + (f" (terlambat {overdue} hari)" if overdue else "")
 
 
 def board_xlsx(fy: FiscalYear, rows: list[BoardRow]) -> bytes:
@@ -117,11 +177,10 @@ def board_xlsx(fy: FiscalYear, rows: list[BoardRow]) -> bytes:
         def sem(n, r=r):
             return r.semester(n)[1]  # Decimal: openpyxl stores it as a number, exactly
         # OPD code and name are user text: one of them may read as a formula.
-        xlsx_writer.append_row(ws, [i, r.opd.code, r.opd.name, r.tagged,
-                                    _cell_status(r.quarters.get(1)),
-                                    _cell_status(r.quarters.get(2)), sem(1),
-                                    _cell_status(r.quarters.get(3)),
-                                    _cell_status(r.quarters.get(4)), sem(2)])
+        def cell(n, r=r):
+            return _cell_status(r.quarters.get(n), r.overdue.get(n))
+        xlsx_writer.append_row(ws, [i, r.opd.code, r.opd.name, r.tagged, cell(1), cell(2),
+                                    sem(1), cell(3), cell(4), sem(2)])
     for col in ("D", "G", "J"):
         for cell in ws[col][2:]:
             cell.number_format = '"Rp" #,##0'

@@ -16,6 +16,8 @@ from models import (
     db,
 )
 
+from . import compliance
+
 
 def opd_sub_activities(opd_id: int, fiscal_year_id: int):
     """The OPD's sub-activities with tagged amount and lokus count, one query."""
@@ -112,11 +114,7 @@ def status_counts(quarter: Quarter) -> dict[str, int]:
         .group_by(status)
     )
     counts = dict(db.session.execute(stmt).all())
-    late = db.session.scalar(
-        select(func.count(Submission.id)).where(Submission.quarter_id == quarter.id,
-                                               Submission.is_late)
-    )
-    counts["late"] = late
+    counts["late"] = compliance.late_count(quarter)  # never-started OPDs past the deadline too
     return counts
 
 

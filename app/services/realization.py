@@ -2,6 +2,11 @@
 
 The whole sheet of an OPD is saved at once. Each row carries the version it was read at; if any
 row changed underneath, nothing is saved (StaleError) and the current values are shown.
+
+A figure to date is compared with the latest *earlier quarter that has a figure*, not only the
+quarter just before: an OPD that leaves TW III empty and reports less in TW IV than in TW II has
+a falling cumulative all the same. Changing a quarter can change the flags of later quarters,
+so they are recomputed with it.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -68,6 +73,18 @@ def previous_quarter(quarter: Quarter) -> Quarter | None:
     return quarter_in(quarter.fiscal_year, quarter.number - 1) if quarter.number > 1 else None
 
 
+def _year_quarters(quarter: Quarter) -> list[Quarter]:
+    return sorted(quarter.fiscal_year.quarters, key=lambda q: q.number)
+
+
+def latest_before(found: dict, quarter: Quarter, tag_id: int) -> Realization | None:
+    """The tag's figure in the latest quarter before `quarter` that has one."""
+    for q in reversed(_year_quarters(quarter)):
+        if q.number < quarter.number and (q.id, tag_id) in found:
+            return found[(q.id, tag_id)]
+    return None
+
+
 def opd_tags(opd_id: int, fiscal_year_id: int) -> list[Tag]:
     """Every tag of the OPD's sub-activities for the year, with what the sheet shows."""
     stmt = (
@@ -93,14 +110,13 @@ def _realizations(opd_id: int, quarter_ids: list[int]) -> dict[tuple[int, int], 
 
 
 def sheet(opd_id: int, quarter: Quarter) -> list[SheetRow]:
-    prev = previous_quarter(quarter)
+    """One row per tag: its figure, the latest earlier figure (the flow is measured from it)."""
     sem1 = quarter_in(quarter.fiscal_year, 2) if quarter.number > 2 else None
-    ids = [q.id for q in (quarter, prev, sem1) if q is not None]
+    ids = [q.id for q in _year_quarters(quarter) if q.number <= quarter.number]
     tags = opd_tags(opd_id, quarter.fiscal_year_id)
     found = _realizations(opd_id, ids)
     return [
-        SheetRow(t, found.get((quarter.id, t.id)),
-                 found.get((prev.id, t.id)) if prev else None,
+        SheetRow(t, found.get((quarter.id, t.id)), latest_before(found, quarter, t.id),
                  found.get((sem1.id, t.id)) if sem1 else None)
         for t in tags
     ]
@@ -128,8 +144,7 @@ def save_sheet(opd_id: int, quarter: Quarter, rows: list[RowInput], user) -> int
     """Save the rows that changed; the number saved. All or nothing (the view commits)."""
     ensure_writable(opd_id, quarter, user)
     tags = {t.id: t for t in opd_tags(opd_id, quarter.fiscal_year_id)}
-    prev = previous_quarter(quarter)
-    found = _realizations(opd_id, [q.id for q in (quarter, prev) if q is not None])
+    found = _realizations(opd_id, [q.id for q in _year_quarters(quarter)])
     stale = []
     for row in rows:
         if row.tag_id not in tags:
@@ -143,16 +158,21 @@ def save_sheet(opd_id: int, quarter: Quarter, rows: list[RowInput], user) -> int
     for row in rows:
         tag = tags[row.tag_id]
         current = found.get((quarter.id, row.tag_id))
-        previous = found.get((prev.id, row.tag_id)) if prev else None
-        if _write(tag, quarter, current, previous, row, user):
+        previous = latest_before(found, quarter, row.tag_id)
+        written = _write(tag, quarter, current, previous, row, user)
+        if written is not None:
+            found[(quarter.id, row.tag_id)] = written
             saved += 1
     if rows:
         workflow.ensure_started(opd_id, quarter, user)
+    if saved:
+        _recompute(opd_id, quarter, tags, found, later_only=True)
     db.session.flush()
     return saved
 
 
-def _write(tag, quarter, current, previous, row: RowInput, user) -> bool:
+def _write(tag, quarter, current, previous, row: RowInput, user) -> Realization | None:
+    """The realization, created or changed; None when nothing changed."""
     allowed = {tv.village_id for tv in tag.villages}
     if set(row.villages) - allowed:
         raise ServiceError("Desa yang diisi bukan lokus tagging ini.")
@@ -179,17 +199,17 @@ def _write(tag, quarter, current, previous, row: RowInput, user) -> bool:
     if created:
         current.updated_by_id = user.id
         audit.record_create(current, opd_id=tag.sub_activity.opd_id, parent=("tag", tag.id))
-        return True
+        return current
     old, new = audit.diff(before, audit.snapshot(current))
     if villages_changed:
         old["villages"] = {str(k): v for k, v in before_villages.items()}
         new["villages"] = {str(k): v for k, v in row.villages.items()}
     if not new:
-        return False
+        return None
     current.updated_by_id = user.id
     audit.record("update", "realization", current.id, old=old, new=new,
                  opd_id=tag.sub_activity.opd_id, parent=("tag", tag.id))
-    return True
+    return current
 
 
 def _set_villages(r: Realization, counts: dict[int, int]) -> bool:
@@ -207,16 +227,15 @@ def _set_villages(r: Realization, counts: dict[int, int]) -> bool:
 
 
 def copy_previous(opd_id: int, quarter: Quarter, user) -> int:
-    """Start the quarter from the previous one's figures, for tags not yet filled in."""
-    prev = previous_quarter(quarter)
-    if prev is None:
+    """Start the quarter from the latest earlier figures, for tags not yet filled in."""
+    if previous_quarter(quarter) is None:
         raise ServiceError("Triwulan I tidak memiliki triwulan sebelumnya untuk disalin.")
     ensure_writable(opd_id, quarter, user)
     tags = opd_tags(opd_id, quarter.fiscal_year_id)
-    found = _realizations(opd_id, [quarter.id, prev.id])
+    found = _realizations(opd_id, [q.id for q in _year_quarters(quarter)])
     copied = 0
     for tag in tags:
-        source = found.get((prev.id, tag.id))
+        source = latest_before(found, quarter, tag.id)
         if source is None or (quarter.id, tag.id) in found:
             continue
         r = Realization(tag=tag, quarter=quarter, amount=source.amount,
@@ -229,25 +248,39 @@ def copy_previous(opd_id: int, quarter: Quarter, user) -> int:
                                                  reached_count=v.reached_count))
         db.session.add(r)
         audit.record_create(r, opd_id=opd_id, parent=("tag", tag.id),
-                            note=f"Disalin dari {prev.label}")
+                            note=f"Disalin dari {source.quarter.label}")
+        found[(quarter.id, tag.id)] = r
         copied += 1
     if copied:
         workflow.ensure_started(opd_id, quarter, user)
+        _recompute(opd_id, quarter, {t.id: t for t in tags}, found, later_only=True)
     return copied
 
 
 def refresh_anomalies(opd_id: int, quarter: Quarter) -> None:
-    """Recompute stored codes against the previous quarter as it stands now."""
-    prev = previous_quarter(quarter)
+    """Recompute the stored codes of `quarter` and every later quarter as the data stands now."""
     tags = {t.id: t for t in opd_tags(opd_id, quarter.fiscal_year_id)}
-    found = _realizations(opd_id, [q.id for q in (quarter, prev) if q is not None])
-    for (quarter_id, tag_id), r in found.items():
-        if quarter_id != quarter.id or tag_id not in tags:
+    found = _realizations(opd_id, [q.id for q in _year_quarters(quarter)])
+    _recompute(opd_id, quarter, tags, found, later_only=False)
+    db.session.flush()
+
+
+def _recompute(opd_id: int, quarter: Quarter, tags: dict, found: dict, *,
+               later_only: bool) -> None:
+    """Refresh the codes of the quarter (unless `later_only`) and the quarters after it, each
+    against the latest earlier figure; a change is audited."""
+    by_number = {q.id: q for q in _year_quarters(quarter)}
+    for (quarter_id, tag_id), r in sorted(found.items(),
+                                          key=lambda kv: by_number[kv[0][0]].number):
+        q = by_number[quarter_id]
+        if tag_id not in tags or q.number < quarter.number or (
+                later_only and q.number == quarter.number):
             continue
-        codes = _detect(r, tags[tag_id], found.get((prev.id, tag_id)) if prev else None)
+        codes = _detect(r, tags[tag_id], latest_before(found, q, tag_id))
         if codes != r.anomalies:
+            note = ("Anomali dihitung ulang saat pengajuan" if q.id == quarter.id
+                    else f"Anomali dihitung ulang karena {quarter.label} berubah")
             audit.record("update", "realization", r.id, old={"anomalies": r.anomalies},
                          new={"anomalies": codes}, opd_id=opd_id, parent=("tag", tag_id),
-                         note="Anomali dihitung ulang saat pengajuan")
+                         note=note)
             r.anomalies = codes
-    db.session.flush()

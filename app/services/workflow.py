@@ -31,6 +31,11 @@ class NotAllowedError(ServiceError):
     status_code = 403
 
 
+class NotReadyError(ServiceError):
+    """Figures missing or anomalies unexplained: the submission waits. The anomaly codes
+    refreshed on the way are true all the same, so the caller may keep (commit) them."""
+
+
 class WrongStateError(ServiceError):
     """The submission is not in a state this transition starts from: HTTP 409."""
 
@@ -151,8 +156,8 @@ def submit(sub: Submission, user, *, version: int | None = None) -> SubmissionEv
             parts.append(f"{len(problems['missing'])} tagging belum diisi realisasinya")
         if problems["unexplained"]:
             parts.append(f"{len(problems['unexplained'])} anomali belum diberi penjelasan")
-        raise ServiceError("Laporan belum dapat diajukan: " + "; ".join(parts) + ".",
-                           errors=problems)
+        raise NotReadyError("Laporan belum dapat diajukan: " + "; ".join(parts) + ".",
+                            errors=problems)
     t = now()
     sub.submitted_at = t
     extra = {"submitted_at": t.isoformat()}
