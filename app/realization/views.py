@@ -14,7 +14,6 @@ from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, role_required
 from ..services import LockedError, ServiceError, StaleError, workflow
 from ..services import realization as service
-from ..services.locks import quarter_is_locked
 from ..services.reference import fiscal_year, reporting_quarter
 from . import bp
 
@@ -52,10 +51,15 @@ def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None
     if current_user.role != "opd":
         opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
     submission = workflow.find(opd.id, quarter.id)
+    try:  # a sheet that cannot be saved opens read-only, saying why
+        service.ensure_writable(opd.id, quarter, current_user)
+        lock_reason = None
+    except LockedError as exc:
+        lock_reason = exc.message
     return render_template(
         "realization/index.html", opd=opd, quarter=quarter, fy=quarter.fiscal_year, rows=rows,
         opds=opds, submission=submission, previous=service.previous_quarter(quarter),
-        locked=quarter_is_locked(opd.id, quarter.id), raw=raw or {}, errors=errors or {},
+        locked=lock_reason is not None, lock_reason=lock_reason, raw=raw or {}, errors=errors or {},
         stale=set(stale), problems=problems, form=SheetForm(), copy_form=CopyPreviousForm(),
         submit_form=SubmitForm(), can_submit=submission is None or workflow.can(
             current_user, "submit", submission)), status
