@@ -39,12 +39,14 @@ def live_app():
     yield from serve_demo()
 
 
-def serve_demo():
+def serve_demo(**overrides):
     """A threaded server on its own SQLite file with the demo; a test module that changes the
-    demo's state (the cycle test) overrides `live_app` with a server of its own."""
-    path = Path(tempfile.mkdtemp(prefix="tagar-browser-")) / "browser.db"
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True)
+    demo's state (the cycle test) overrides `live_app` with a server of its own. `overrides`
+    are config values; a callable gets the server's temporary folder (for more files there)."""
+    base = Path(tempfile.mkdtemp(prefix="tagar-browser-"))
+    overrides = {k: v(base) if callable(v) else v for k, v in overrides.items()}
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'browser.db'}",
+                     TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True, **overrides)
     with app.app_context():
         db.create_all()
         from app.demo.seed import seed_demo
@@ -58,6 +60,8 @@ def serve_demo():
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
     yield app
     server.shutdown()
+    if "jobs" in app.extensions:
+        app.extensions["jobs"].close()
     with app.app_context():
         db.engine.dispose()
 

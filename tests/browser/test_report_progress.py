@@ -1,19 +1,10 @@
 """The report page with a real queue, in a real Chromium: the request is answered at once, the
 page's script polls the build, shows it finished and starts the download, without a CSP
 violation; a reload (no script needed) shows the finished build with its link."""
-import tempfile
-import threading
-from pathlib import Path
-
 import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
-from app import create_app
-from config import TestConfig
-from models import db
-
-from .conftest import DEMO_NOW, log_in
+from .conftest import log_in, serve_demo
 
 # Installed before the page's own code runs (through DevTools, which the CSP does not govern).
 WATCH = """document.addEventListener("securitypolicyviolation", function (e) {
@@ -25,26 +16,8 @@ WATCH = """document.addEventListener("securitypolicyviolation", function (e) {
 def live_app():
     """The demo on its own SQLite file, with the embedded queue (`make run`'s): a thread of the
     server works the jobs."""
-    base = Path(tempfile.mkdtemp(prefix="tagar-jobs-browser-"))
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'browser.db'}",
-                     TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True, JOBS_WORKER="thread",
-                     JOBS_URL=f"sqlite:///{base / 'jobs.db'}")
-    with app.app_context():
-        db.create_all()
-        from app.demo.seed import seed_demo
-
-        seed_demo(year=2026)
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    app.extensions["jobs"].close()
-    with app.app_context():
-        db.engine.dispose()
+    yield from serve_demo(JOBS_WORKER="thread",
+                          JOBS_URL=lambda base: f"sqlite:///{base / 'jobs.db'}")
 
 
 def test_report_is_built_in_the_background_and_downloaded_when_ready(page, live_app):
