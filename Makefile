@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install db run test test-sqlite test-postgres lint serve worker bench clean
+.PHONY: install db run test test-sqlite test-postgres lint serve worker bench restore-drill clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Restore the newest backup (or BACKUP=file) into a scratch database and compare the rollups
+# with DATABASE_URL's (docs/DEPLOY.md).
+restore-drill: install
+	scripts/restore_drill.sh $(if $(BACKUP),$(BACKUP),--dump)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -5,6 +5,7 @@ DATABASE_URL and SECRET_KEY (or lets the key be generated once into instance/).
 """
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -104,6 +105,18 @@ class Config:
     REPORT_KEEP_DAYS = _int("TAGAR_REPORT_KEEP_DAYS", 7)
     REPORT_KEEP_PER_REQUEST = _int("TAGAR_REPORT_KEEP_PER_REQUEST", 3)
     REPORT_STALE_MINUTES = _int("TAGAR_REPORT_STALE_MINUTES", 30)
+    # Dashboard figures cache (app/cache.py): redis://host:port/db shares it between workers
+    # and nodes; empty means memory of each process. Keyed by the data version, so never stale.
+    CACHE_URL = os.environ.get("TAGAR_CACHE_URL", "")
+    CACHE_PREFIX = os.environ.get("TAGAR_CACHE_PREFIX", "tagar:")
+    CACHE_TTL_SECONDS = _int("TAGAR_CACHE_TTL_SECONDS", 3600)
+    # An import commit of more rows (SIPD lines, P3KE/DTSEN desa) than this runs as a job.
+    IMPORT_JOB_ROWS = _int("TAGAR_IMPORT_JOB_ROWS", 300)
+    # Evidence files (bukti dukung) are stored here, outside the web root; empty: instance/.
+    EVIDENCE_DIR = os.environ.get("TAGAR_EVIDENCE_DIR", "")
+    EVIDENCE_MAX_MB = _int("TAGAR_EVIDENCE_MAX_MB", 5)
+    # One JSON line per request on the `tagar.request` logger (app/request_log.py); 0: off.
+    REQUEST_LOG = os.environ.get("TAGAR_REQUEST_LOG", "1") != "0"
 
 
 class TestConfig(Config):
@@ -118,3 +131,5 @@ class TestConfig(Config):
     # A job runs inside the request that enqueues it, in the test's transaction; the job tests
     # run the embedded and the Redis queue for real on apps of their own.
     JOBS_WORKER = "immediate"
+    # Evidence files written by tests go to the temporary directory, never to instance/.
+    EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")

@@ -30,10 +30,11 @@ def create_app(config_object=Config, **overrides) -> Flask:
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
-    from . import health, http_headers
+    from . import health, http_headers, request_log
 
     health.init_app(app)
     http_headers.init_app(app)
+    request_log.init_app(app)  # one line per request: duration, status, user id
     return app
 
 
@@ -42,9 +43,10 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    from . import jobs
+    from . import cache, jobs
 
     jobs.init_app(app)  # background jobs (Huey)
+    cache.init_app(app)  # computed figures keyed by the data version
 
     from models import User
 
@@ -72,12 +74,22 @@ def _migrations_dir():
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys and let SQLAlchemy own transactions (savepoints work)."""
+    """SQLite: enforce foreign keys and let SQLAlchemy own transactions (savepoints work).
+
+    A file database also gets WAL (readers never block the writer: a job's commit and a page's
+    read go on together) and a busy timeout (a second writer waits for the lock instead of
+    failing at once with "database is locked")."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # "" for :memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 @event.listens_for(Engine, "begin")

@@ -39,7 +39,7 @@ def _short(text: str, limit: int = 30) -> str:
 def legend(chart_id: str) -> Markup:
     """The key: an outlined box for the tagged amount, a hatched box for the realization."""
     return Markup(
-        f'<svg class="chart-legend" width="420" height="20" role="img" '
+        f'<svg class="chart-legend" width="420" height="20" viewBox="0 0 420 20" role="img" '
         f'aria-label="Keterangan grafik">{_defs(chart_id + "-lg")}'
         '<rect x="1" y="4" width="22" height="11" fill="#fff" stroke="#000"/>'
         '<text x="30" y="14">Anggaran ditandai</text>'

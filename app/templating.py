@@ -25,6 +25,7 @@ NAV = [
     ("admin.opds", "OPD", ("admin",)),
     ("admin.years", "Tahun Anggaran", ("admin",)),
     ("admin.settings", "Pengaturan", ("admin",)),
+    ("help.index", "Bantuan", ("opd", "secretariat", "viewer", "admin")),
 ]
 
 
@@ -46,6 +47,15 @@ def nav_items():
                 active = first_of_blueprint.get(request.blueprint or "") == endpoint
             items.append({"url": url_for(endpoint), "label": label, "active": active})
     return items
+
+
+def unread_notifications() -> int:
+    """The bell's count: called by the template, so only pages with the nav pay the query."""
+    if not current_user.is_authenticated or "notifications.index" not in current_app.view_functions:
+        return 0
+    from .services.notifications import unread_count
+
+    return unread_count(current_user.id)
 
 
 def date_id(value, fmt: str = "long") -> str:
@@ -79,4 +89,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject():
         return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today,
-                "days_overdue": days_overdue, "days_left": days_left}
+                "days_overdue": days_overdue, "days_left": days_left,
+                "unread_notifications": unread_notifications}

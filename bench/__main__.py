@@ -6,15 +6,16 @@
     make bench BENCH_ARGS="--size M --pg postgresql://..."
 
 `--pg` (or BENCH_DATABASE_URL) adds PostgreSQL: that database is EMPTIED and rebuilt, so give a
-throwaway one (the one named `test` is refused). The load test needs PostgreSQL and gunicorn;
-the upload bombs run gunicorn on a temporary SQLite demo database of their own.
+throwaway one (the one named `test` is refused); it is created when it does not exist. The
+load test needs PostgreSQL and gunicorn; the upload bombs run gunicorn on a temporary SQLite
+demo database of their own.
 """
 import argparse
 import os
 import tempfile
 import time
 
-from bench.common import guard_url, make_app, rebuild
+from bench.common import make_app, prepare_url, rebuild
 
 NAMES = ("rollup", "pdf", "import", "load", "bombs")
 
@@ -41,7 +42,7 @@ def _databases(args) -> list[tuple[str, str]]:
         folder = tempfile.mkdtemp(prefix="tagar-bench-")
         dbs.append(("sqlite", f"sqlite:///{folder}/bench-{args.size.lower()}.db"))
     if args.pg:
-        dbs.append(("postgresql", guard_url(args.pg)))
+        dbs.append(("postgresql", prepare_url(args.pg)))
     return dbs
 
 

@@ -15,7 +15,7 @@ import tempfile
 
 from sqlalchemy import String, event, func, insert, select
 
-from bench.common import analyze, guard_url, make_app, measure
+from bench.common import analyze, make_app, measure, prepare_url
 
 PAGES = ("/dasbor/", "/dasbor/?arus=1&triwulan=2&urut=serapan", "/dasbor/?opd=1&sub=1",
          "/dasbor/anomali", "/lokus/")
@@ -127,7 +127,7 @@ def main() -> None:
     run(f"sqlite:///{path}", "SQLite")
     os.remove(path)
     if args.pg:
-        run(guard_url(args.pg), "PostgreSQL")
+        run(prepare_url(args.pg), "PostgreSQL")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,35 @@ def guard_url(url: str) -> str:
     return url
 
 
+def prepare_url(url: str) -> str:
+    """guard_url, then create the PostgreSQL database when it does not exist yet."""
+    url = guard_url(url)
+    if ensure_database(url):
+        print(f"created database {make_url(url).database!r}")
+    return url
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database `url` names when it does not exist (connecting to the
+    server's `postgres` database to do so). True when it was created. Other backends: no-op."""
+    from sqlalchemy import create_engine, text
+
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "postgresql":
+        return False
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": parsed.database}):
+                return False
+            quoted = admin.dialect.identifier_preparer.quote(parsed.database)
+            conn.execute(text(f"CREATE DATABASE {quoted}"))
+            return True
+    finally:
+        admin.dispose()
+
+
 def make_app(url: str, **overrides):
     """The app on `url`, with TestConfig's cheap password hash and no CSRF (in-process use)."""
     from app import create_app

@@ -8,31 +8,38 @@ in production). Each user is a thread with its own keep-alive connection and coo
 (CSRF token from the login form), then, until time is up, picks an action, waits a think time
 and goes again. Each user edits its own tag, so a refused save is an error, not a race.
 Latencies are per request; p50/p95/p99 per action and overall. gunicorn is stopped at the end.
+
+A report download is a job (issue 12): the POST answers 303 to the build, which the user polls
+(`/laporan/bangun/<id>`, as the page does) and then downloads; "PDF request -> file" is the time
+from the POST to the last byte of the file. `--jobs-url` picks the queue (Redis with
+`--job-workers` worker processes by default; `immediate` builds inside the request, as before),
+`--nodes 2` runs two gunicorns sharing the database and queue, users split between them.
 """
 import argparse
 import http.client
+import json
 import os
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from decimal import Decimal
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import BENCH_NOW, BENCH_PASSWORD, guard_url
+from bench.common import BENCH_NOW, BENCH_PASSWORD, prepare_url
+from bench.servers import ROOT, free_port, start_gunicorn, start_job_workers, stop
 
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["ROOT", "User", "free_port", "inputs", "start_gunicorn", "start_job_workers", "stop"]
+
 # Action -> weight in the mix an OPD officer produces in a reporting week.
 MIX = {"list": 30, "dashboard": 20, "save": 25, "home": 15, "pdf": 10}
 ACTION_RE = re.compile(r'action="/realisasi/(\d+)/(\d+)"')
+BUILD_RE = re.compile(r"#build-(\d+)")
+POLL_SECONDS = (0.5, 1.0)  # first poll, then every: as app/static/reports.js does
+BUILD_TIMEOUT = 300
 
 
 class _Inputs(HTMLParser):
@@ -105,46 +112,17 @@ def prepare(url: str, users: int) -> list[dict]:
     return plan
 
 
-# --- the server --------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(url: str, port: int, workers: int, threads: int, log, root: Path = ROOT,
-                   env: dict | None = None) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "TAGAR_NOW": BENCH_NOW,
-           "SECRET_KEY": "bench-load-secret", "PYTHONPATH": str(root), **(env or {})}
-    cmd = [str(Path(sys.executable).with_name("gunicorn")), "--no-control-socket",
-           "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-           "--chdir", str(root), "wsgi:app"]
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=root)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/login")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.send_signal(signal.SIGTERM)
-    raise RuntimeError("gunicorn did not start; see its log")
-
-
 # --- one simulated user ------------------------------------------------------------------------
 
 class User:
-    def __init__(self, port: int, spec: dict, record, think: float):
+    def __init__(self, port: int, spec: dict, record, think: float, record_file=None):
         self.port, self.spec, self.record, self.think = port, spec, record, think
+        self.record_file = record_file or (lambda ms: None)
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.saves = 0
 
-    def request(self, action, method, path, form=None, expect=(200,)):
+    def request(self, action, method, path, form=None, expect=(200,), raw=False):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -166,7 +144,11 @@ class User:
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
         self.record(action, ms, None if resp.status in expect else f"HTTP {resp.status}")
-        return data.decode("utf-8", "replace") if resp.status in expect else None
+        if resp.status not in expect:
+            return None
+        if raw:
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+        return data.decode("utf-8", "replace")
 
     def log_in(self) -> bool:
         page = self.request("login form", "GET", "/login")
@@ -196,7 +178,34 @@ class User:
                 "year": "2026", "quarter": "3", "semester": "1",
                 "opd_id": str(self.spec["opd_id"]), "include_unverified": "y", "fmt": "pdf",
                 "number": ""}
-        self.request("pdf", "POST", "/laporan/", form)
+        # The build is a job: a new one answers 303 to the report page (#build-<id>), a stored
+        # one the file itself. Poll the build's state like the page does, then download.
+        t0 = time.perf_counter()
+        resp = self.request("pdf", "POST", "/laporan/", form, expect=(200, 303), raw=True)
+        if resp is None:
+            return
+        status, headers, _ = resp
+        if status == 303:
+            match = BUILD_RE.search(headers.get("location", ""))
+            if not match or not self.follow_build(int(match[1])):
+                return
+        self.record_file((time.perf_counter() - t0) * 1000)
+
+    def follow_build(self, build_id: int) -> bool:
+        """Poll /laporan/bangun/<id> until done, then fetch the file. False on failure."""
+        deadline = time.time() + BUILD_TIMEOUT
+        time.sleep(POLL_SECONDS[0])
+        while time.time() < deadline:
+            body = self.request("pdf poll", "GET", f"/laporan/bangun/{build_id}")
+            state = json.loads(body) if body else {"status": "failed"}
+            if state["status"] == "done":
+                return self.request("pdf file", "GET", state["download_url"]) is not None
+            if state["status"] == "failed":
+                self.record("pdf build", 0.0, f"failed: {state.get('error')}")
+                return False
+            time.sleep(POLL_SECONDS[1])
+        self.record("pdf build", 0.0, "timeout")
+        return False
 
     def run(self, start_at: float, stop_at: float, rng: random.Random):
         time.sleep(max(0.0, start_at - time.time()))
@@ -227,12 +236,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: int,
-        threads: int) -> dict:
-    url = guard_url(url)
+        threads: int, jobs_url: str = "", job_workers: int = 1, nodes: int = 1,
+        job_nice: int = 0) -> dict:
+    url = prepare_url(url)
     plan = prepare(url, users)
-    port = free_port()
+    ports = [free_port() for _ in range(nodes)]
     samples: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
+    to_file: list[float] = []
     lock = threading.Lock()
 
     def record(action, ms, error):
@@ -241,14 +252,36 @@ def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: 
             if error:
                 errors[f"{action}: {error}"] = errors.get(f"{action}: {error}", 0) + 1
 
+    def record_file(ms):
+        with lock:
+            to_file.append(ms)
+
+    # Redis: a queue of this run's own, worked by separate worker processes. Without it, each
+    # gunicorn worker works an SQLite queue file in a thread of its own (the embedded default).
+    # "immediate": the build runs inside the request, as before issue 12 (for comparison).
+    if jobs_url == "immediate":
+        jobs_env, jobs_url = {"TAGAR_JOBS_WORKER": "immediate"}, ""
+        job_workers, label = 0, "immediate (built inside the request)"
+    elif jobs_url:
+        jobs_env = {"TAGAR_JOBS_URL": jobs_url, "TAGAR_JOBS_QUEUE": f"tagar-load-{os.getpid()}"}
+        label = f"Redis, {job_workers} worker process(es), nice {job_nice}"
+    else:
+        jobs_env = {"TAGAR_JOBS_URL": "sqlite:///" + os.path.join(tempfile.mkdtemp(), "jobs.db")}
+        label = "embedded (SQLite queue, a thread in each gunicorn worker)"
     with tempfile.NamedTemporaryFile("w+", prefix="tagar-gunicorn-", suffix=".log",
                                      delete=False) as log:
-        proc = start_gunicorn(url, port, workers, threads, log)
+        # Several nodes: gunicorns on ports of their own, sharing the database and queue,
+        # each user talking to one of them (round robin), as behind a balancer.
+        procs = [start_gunicorn(url, port, workers, threads, log, env=jobs_env)
+                 for port in ports]
+        helpers = (start_job_workers(url, jobs_env, job_workers, log, nice=job_nice)
+                   if jobs_url else [])
         try:
             begin = time.time()
             stop_at = begin + ramp + seconds
             rng = random.Random(8)
-            pool = [threading.Thread(target=User(port, spec, record, think).run,
+            pool = [threading.Thread(target=User(ports[i % nodes], spec, record, think,
+                                                 record_file).run,
                                      args=(begin + ramp * i / users, stop_at,
                                            random.Random(rng.random())), daemon=True)
                     for i, spec in enumerate(plan)]
@@ -258,16 +291,18 @@ def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: 
                 t.join(timeout=stop_at - time.time() + 120)
             elapsed = time.time() - begin
         finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop([*procs, *helpers])
     return {"samples": samples, "errors": errors, "elapsed": elapsed, "log": log.name,
-            "users": users, "workers": workers, "threads": threads, "think": think}
+            "users": users, "workers": workers, "threads": threads, "think": think,
+            "nodes": nodes,
+            "to_file": to_file, "jobs": label}
 
 
 def report(result: dict) -> None:
     samples = result["samples"]
     everything = [ms for values in samples.values() for ms in values]
-    print(f"  {result['users']} users, gunicorn {result['workers']} workers x "
+    print(f"  {result['users']} users, {result.get('nodes', 1)} node(s) of gunicorn "
+          f"{result['workers']} workers x "
           f"{result['threads']} threads, think {result['think']:.1f} s, "
           f"{len(everything)} requests in {result['elapsed']:.0f} s "
           f"({len(everything) / result['elapsed']:.0f} req/s)")
@@ -277,6 +312,11 @@ def report(result: dict) -> None:
         print(f"  {action:<12} {len(values):>6} {statistics.median(values):8.0f} "
               f"{percentile(values, 95):8.0f} {percentile(values, 99):8.0f} "
               f"{max(values):8.0f}")
+    to_file = result.get("to_file") or []
+    print(f"  jobs: {result.get('jobs')}")
+    if to_file:
+        print(f"  PDF request -> file: n {len(to_file)}, p50 {statistics.median(to_file):.0f} ms, "
+              f"p95 {percentile(to_file, 95):.0f} ms, max {max(to_file):.0f} ms")
     total_errors = sum(result["errors"].values())
     print(f"  errors: {total_errors}" + "".join(f"\n    {k}: {v}"
                                                  for k, v in result["errors"].items()))
@@ -293,10 +333,21 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--pdf-weight", type=int, default=MIX["pdf"],
                         help="share of PDF downloads in the mix (of about 100)")
+    parser.add_argument("--jobs-url", default=os.environ.get("BENCH_JOBS_URL",
+                                                             "redis://127.0.0.1:6379/0"),
+                        help="Redis queue for report builds ('': the embedded SQLite queue; "
+                             "'immediate': built inside the request, as before)")
+    parser.add_argument("--job-workers", type=int, default=2,
+                        help="`flask jobs worker` processes (with --jobs-url)")
+    parser.add_argument("--job-nice", type=int, default=0,
+                        help="CPU niceness of the job workers (10: web requests first)")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="app nodes (gunicorn processes of --workers each)")
     args = parser.parse_args(argv)
     MIX["pdf"] = args.pdf_weight
     report(run(args.database_url, args.users, args.seconds, args.think, args.ramp,
-               args.workers, args.threads))
+               args.workers, args.threads, args.jobs_url, args.job_workers, args.nodes,
+               args.job_nice))
 
 
 if __name__ == "__main__":

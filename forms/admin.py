@@ -6,10 +6,17 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from models import ROLE_LABELS
 
 from .choices import choices
+from .reports import ADDRESSEE_LABELS, CodesField
 
 REQ = "Wajib diisi."
 # A plain pattern: the email_validator package would be one more dependency for one field.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Alamat surel tidak valid.")
+
+
+SIGNATORY_LABELS = [("head", "Kepala daerah (Bupati/Wali Kota)"),
+                    ("chair", "Ketua TKPKD / Sekda"),
+                    ("both", "Kepala daerah dan Ketua TKPKD / Sekda")]
+PAPER_LABELS = [("A4", "A4 (210 × 297 mm)"), ("F4", "F4 / folio (215 × 330 mm)")]
 
 
 def _max(n: int) -> Length:
@@ -73,9 +80,15 @@ class SettingsForm(FlaskForm):
     head_title = StringField("Jabatan kepala daerah", validators=[DataRequired(REQ), _max(120)])
     head_name = StringField("Nama kepala daerah", validators=[Optional(), _max(120)])
     head_nip = StringField("NIP kepala daerah", validators=[Optional(), _max(30)])
+    tkpkd_chair_title = StringField("Jabatan penanda tangan kedua (Ketua TKPKD / Sekda)",
+                                    validators=[Optional(), _max(120)])
     tkpkd_chair_name = StringField("Nama Ketua TKPKD", validators=[Optional(), _max(120)])
     tkpkd_chair_nip = StringField("NIP Ketua TKPKD", validators=[Optional(), _max(30)])
-    report_addressee = StringField("Tujuan laporan", validators=[Optional(), _max(300)])
+    # A select missing from the request keeps the stored value (SelectField ignores it).
+    signatories = SelectField("Penanda tangan laporan", choices=choices(SIGNATORY_LABELS))
+    report_addressees = CodesField("Tujuan laporan (bawaan, dapat diubah per laporan)",
+                                   choices=choices(ADDRESSEE_LABELS))
+    paper_size = SelectField("Ukuran kertas laporan", choices=choices(PAPER_LABELS))
     report_deadline_days = IntegerField("Batas laporan (hari setelah akhir triwulan)", validators=[
         NumberRange(0, 90, message="Antara 0 dan 90 hari.")])
     # Read and checked by services.image_reader (decoded, not judged by its name).

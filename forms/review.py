@@ -24,6 +24,24 @@ class ReopenForm(FlaskForm):
     version = HiddenField()
 
 
+class BulkVerifyForm(FlaskForm):
+    """CSRF for the queue's bulk verification; the ticked reports are read by `bulk_ids`."""
+
+
+BULK_MAX = 200  # a kabupaten has ~18 OPDs; a province-wide queue a few hundred
+
+
+def bulk_ids(formdata) -> list[tuple[int, int | None]]:
+    """(submission id, version the list showed) of each ticked report, bounded, deduplicated."""
+    found: dict[int, int | None] = {}
+    for raw in formdata.getlist("ids")[:BULK_MAX]:
+        if re.fullmatch(r"\d{1,10}", raw or "") and 0 < int(raw) <= INT32_MAX:
+            version = formdata.get(f"v-{raw}", "")
+            found[int(raw)] = (int(version) if re.fullmatch(r"\d{1,10}", version)
+                               and int(version) <= INT32_MAX else None)
+    return list(found.items())
+
+
 def tag_comment_name(tag_id: int) -> str:
     return f"c-{tag_id}"
 

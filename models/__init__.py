@@ -4,6 +4,9 @@ from .audit import AuditLog
 from .base import ZERO, Base, Money, Percent, db, utcnow
 from .budget import SubActivity, Tag, TagVillage
 from .data_version import DataVersion
+from .evidence import EVIDENCE_TYPES, Evidence
+from .import_job import IMPORT_STATUS_LABELS, ImportJob
+from .notification import NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, Notification
 from .realization import Realization, RealizationVillage
 from .reference import FiscalYear, FundingSource, Opd, PemdaSettings, Quarter, Strategy, TagKind
 from .report_build import BUILD_STATUS_LABELS, BUILD_STATUSES, ReportBuild
@@ -12,7 +15,9 @@ from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
-    "BUILD_STATUSES", "BUILD_STATUS_LABELS", "DataVersion", "ReportBuild",
+    "NOTIFICATION_KINDS", "NOTIFICATION_KIND_LABELS", "Notification", "EVIDENCE_TYPES", "Evidence",
+    "BUILD_STATUSES", "BUILD_STATUS_LABELS", "DataVersion", "IMPORT_STATUS_LABELS", "ImportJob",
+    "ReportBuild",
     "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS", "THROTTLE_KINDS",
     "THROTTLE_KIND_LABELS", "ZERO",
     "ApiToken", "AuditLog", "Base", "District", "FiscalYear", "FundingSource", "LoginThrottle",

@@ -32,10 +32,20 @@ class PemdaSettings(db.Model):
         String(300), default="Menteri Koordinator Bidang Pemberdayaan Masyarakat"
     )
     report_deadline_days: Mapped[int] = mapped_column(default=15)
+    # The report (issue 13): paper, who signs, who receives by default.
+    paper_size: Mapped[str] = mapped_column(String(2), default="A4", server_default="A4")
+    tkpkd_chair_title: Mapped[str] = mapped_column(
+        String(120), default="Ketua TKPKD", server_default="Ketua TKPKD")  # or "Sekretaris Daerah"
+    signatories: Mapped[str] = mapped_column(
+        String(5), default="head", server_default="head")  # head | chair | both
+    report_addressees: Mapped[str] = mapped_column(
+        String(60), default="menko_pm,mendagri", server_default="menko_pm,mendagri")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         CheckConstraint("report_deadline_days BETWEEN 0 AND 90", name="deadline_days_range"),
+        CheckConstraint("paper_size IN ('A4', 'F4')", name="paper_size_valid"),
+        CheckConstraint("signatories IN ('head', 'chair', 'both')", name="signatories_valid"),
     )
 
 

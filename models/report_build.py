@@ -38,6 +38,7 @@ class ReportBuild(db.Model):
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
     include_unverified: Mapped[bool] = mapped_column(default=False)
     number: Mapped[str] = mapped_column(String(80), default="")
+    addressees: Mapped[str] = mapped_column(String(60), default="", server_default="")
     letter_date: Mapped[date]
     data_version: Mapped[int] = mapped_column(BigInteger)
     # sha256 of the request without (request_key) and with (cache_key) date and data version.

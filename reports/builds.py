@@ -1,7 +1,8 @@
 """Reports built by the job queue, and kept so that the same request is answered at once.
 
 A build is keyed by everything its file depends on: format, variant, year, the quarter or
-semester that variant uses, the OPD, verified-only or not, the letter number, the letter date
+semester that variant uses, the OPD, verified-only or not, the letter number, the addressees
+chosen (the settings' paper and signatories are in the data version), the letter date
 (the report prints it) and the data version (`models.data_version`, bumped by any committed write
 to what the report reads). A request whose key matches a queued, running or finished build gets
 that build; otherwise a new one is queued. The version is read before the job reads the data, so
@@ -26,7 +27,7 @@ from app.services.clock import today
 from models import ReportBuild, db, utcnow
 from models.data_version import current_version
 
-from .content import build_content, resolve_options
+from .content import SEMESTER_VARIANTS, build_content, resolve_options
 from .pdf.kemenko import build_pdf
 from .service import file_name
 from .xlsx import build_xlsx
@@ -44,19 +45,22 @@ def _key(parts: dict) -> str:
 
 def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int | None = None,
                   semester: int | None = None, opd_id: int | None = None,
-                  include_unverified: bool = False, number: str = "") -> tuple[ReportBuild, bool]:
+                  include_unverified: bool = False, number: str = "",
+                  addressees=()) -> tuple[ReportBuild, bool]:
     """(build, created): the build answering this request, new (queued) only when no usable
     one exists. A ServiceError names a wrong option, as `resolve_options` does."""
     if fmt not in ("pdf", "xlsx"):
         raise ServiceError("Format harus pdf atau xlsx.", field="fmt")
     options = resolve_options(year, variant, quarter=quarter, semester=semester, opd_id=opd_id,
-                              include_unverified=include_unverified, number=number)
+                              include_unverified=include_unverified, number=number,
+                              addressees=addressees)
     # Only the period field the variant reads is part of the key.
     quarter = options.quarter if variant in ("quarterly", "opd") else None
-    semester = options.semester if variant == "semester" else None
+    semester = options.semester if variant in SEMESTER_VARIANTS else None
     request = {"kind": fmt, "variant": variant, "year": year, "quarter": quarter,
                "semester": semester, "opd_id": options.opd_id,
-               "include_unverified": bool(include_unverified), "number": number}
+               "include_unverified": bool(include_unverified), "number": number,
+               "addressees": ",".join(options.addressees)}
     letter_date, version = today(), current_version()
     cache_key = _key({**request, "letter_date": letter_date, "data_version": version})
     existing = db.session.scalars(
@@ -70,6 +74,7 @@ def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int 
     build = ReportBuild(
         kind=fmt, variant=variant, year=year, quarter=quarter, semester=semester,
         opd_id=options.opd_id, include_unverified=bool(include_unverified), number=number,
+        addressees=",".join(options.addressees),
         letter_date=letter_date, data_version=version, request_key=_key(request),
         cache_key=cache_key, status="queued", progress=0,
         requested_by_id=getattr(user, "id", None))
@@ -110,7 +115,7 @@ def run_build(build_id: int) -> None:
         options = resolve_options(
             build.year, build.variant, quarter=build.quarter, semester=build.semester,
             opd_id=build.opd_id, include_unverified=build.include_unverified,
-            fixed_date=build.letter_date, number=build.number)
+            fixed_date=build.letter_date, number=build.number, addressees=build.addressees)
         _write(build, progress=15)
         content = build_content(options)
         _write(build, progress=60)

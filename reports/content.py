@@ -11,15 +11,36 @@ from app.services.clock import today
 from app.services.reference import settings
 from models import FiscalYear, Opd, PemdaSettings, db
 
+from . import verified
 from .matrix import PLAN_COLUMNS, Column, LokusRow, MatrixRow, lokus_rows, matrix_rows
 
 VARIANTS = {
     "quarterly": "Laporan triwulanan",
     "semester": "Laporan semester (Inpres 8/2025)",
+    "gubernur": "Laporan semester kepada Gubernur (Inpres 8/2025)",
     "opd": "Laporan satu perangkat daerah",
     "plan": "Rencana aksi tahunan",
 }
+SEMESTER_VARIANTS = ("semester", "gubernur")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# Who a kabupaten-wide report may be addressed to. Since Inpres 8/2025 the coordinating
+# ministry is Kemenko PM together with Mendagri; the governor compiles the bupati/wali kota
+# reports every semester for them.
+ADDRESSEES = {
+    "menko_pm": "Menteri Koordinator Bidang Pemberdayaan Masyarakat",
+    "menko_pmk": "Menteri Koordinator Bidang Pembangunan Manusia dan Kebudayaan",
+    "mendagri": "Menteri Dalam Negeri",
+    "gubernur": "Gubernur",
+}
+DEFAULT_ADDRESSEES = ("menko_pm", "mendagri")
+
+
+def parse_addressees(codes) -> tuple[str, ...]:
+    """Known addressee codes, in ADDRESSEES order, from "a,b" or a list; unknown ones dropped."""
+    if isinstance(codes, str):
+        codes = codes.split(",")
+    chosen = {c.strip() for c in codes or ()}
+    return tuple(c for c in ADDRESSEES if c in chosen)
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,7 @@ class ReportOptions:
     include_unverified: bool = False
     fixed_date: date | None = None  # letter date, and byte-identical output (invariant PDF)
     number: str = ""  # nomor surat; blank space to be filled in by hand when empty
+    addressees: tuple[str, ...] = ()  # ADDRESSEES codes; () = the Pengaturan default
 
 
 @dataclass
@@ -53,10 +75,48 @@ class ReportContent:
     matrix: list[MatrixRow] = field(default_factory=list)
     matrix_total: tuple = ()
     lokus: list[LokusRow] = field(default_factory=list)
+    # Verified only: {opd id: its last verified quarter (None: none)} for the OPDs whose figures
+    # are carried forward because `quarter` is not verified (reports/verified.py).
+    carried: dict = field(default_factory=dict)
+
+    @property
+    def marks(self) -> dict[int, str]:
+        """{opd id: footnote sign} of the carried-forward OPDs."""
+        signs = verified.signs(self.carried)
+        return {opd: signs[last] for opd, last in self.carried.items()}
+
+    @property
+    def legends(self) -> list[str]:
+        """`† angka s.d. TW II — TW III belum diverifikasi`, one line per sign."""
+        return [f"{sign} {verified.legend(last, self.quarter)}"
+                for last, sign in verified.signs(self.carried).items()]
+
+    @property
+    def carried_note(self) -> str:
+        """The cover's and summary's sentence on carried-forward OPDs ('' when none)."""
+        if not self.carried:
+            return ""
+        n = len(self.carried)
+        return (f"{n} perangkat daerah belum diverifikasi untuk Triwulan {ROMAN[self.quarter]}; "
+                "angkanya adalah angka s.d. triwulan terakhir yang telah diverifikasi "
+                "(ditandai pada lampiran).")
 
     @property
     def variant(self) -> str:
         return self.options.variant
+
+    @property
+    def semester(self) -> bool:
+        return self.options.variant in SEMESTER_VARIANTS
+
+    @property
+    def addressees(self) -> tuple[str, ...]:
+        """The addressee codes: the governor for the governor's variant, else those chosen for
+        the report, else the Pengaturan default, else Menko PM and Mendagri."""
+        if self.variant == "gubernur":
+            return ("gubernur",)
+        return (self.options.addressees or parse_addressees(self.pemda.report_addressees)
+                or DEFAULT_ADDRESSEES)
 
     @property
     def with_realization(self) -> bool:
@@ -85,7 +145,7 @@ def resolve_options(year: int, variant: str = "quarterly", quarter: int | None =
         raise ServiceError("Jenis laporan tidak dikenal.", field="variant")
     if db.session.scalar(select(FiscalYear.id).where(FiscalYear.year == year)) is None:
         raise ServiceError(f"Tahun anggaran {year} tidak ada.", field="year")
-    if variant == "semester":
+    if variant in SEMESTER_VARIANTS:
         if semester not in (1, 2):
             raise ServiceError("Pilih semester 1 atau 2.", field="semester")
     elif variant != "plan" and quarter not in (1, 2, 3, 4):
@@ -98,6 +158,7 @@ def resolve_options(year: int, variant: str = "quarterly", quarter: int | None =
         raise ServiceError("Perangkat daerah tidak ditemukan.", field="opd")
     if variant == "opd" and opd_id is None:
         raise ServiceError("Laporan perangkat daerah memerlukan satu OPD.", field="opd")
+    kw["addressees"] = parse_addressees(kw.get("addressees"))
     return ReportOptions(year=year, variant=variant, quarter=quarter, semester=semester,
                          opd_id=opd_id, **kw)
 
@@ -105,7 +166,7 @@ def resolve_options(year: int, variant: str = "quarterly", quarter: int | None =
 def _period(options: ReportOptions) -> tuple[int, str]:
     if options.variant == "plan":
         return 4, f"Tahun {options.year}"
-    if options.variant == "semester":
+    if options.variant in SEMESTER_VARIANTS:
         return 2 * options.semester, f"Semester {ROMAN[options.semester]} Tahun {options.year}"
     return options.quarter, f"Triwulan {ROMAN[options.quarter]} Tahun {options.year}"
 
@@ -120,7 +181,7 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
 
     cols = []
     q = content.quarter
-    if content.variant == "semester":
+    if content.semester:
         sem1, sem1_total = realized(replace(f, quarter=2))
         cols.append((Column("Realisasi Semester I (Rp)", "money", 14), sem1, sem1_total))
         if q == 4:
@@ -166,8 +227,11 @@ def build_content(options: ReportOptions) -> ReportContent:
         content.index = rollup.incentive_index(f)
         content.trend = rollup.trend(f)[:quarter]
         extra = _realization_columns(content, f, by_tag)
+    if content.with_realization and not options.include_unverified:
+        content.carried = verified.carried_forward(fy.id, quarter, options.opd_id)
     content.columns = PLAN_COLUMNS + tuple(c for c, _, _ in extra)
-    content.matrix = matrix_rows(fy.id, options.opd_id, by_tag, [v for _, v, _ in extra])
+    content.matrix = matrix_rows(fy.id, options.opd_id, by_tag, [v for _, v, _ in extra],
+                                 marks=content.marks)
     # Totals row: only the number columns, from rollup.total so it equals the summaries.
     total = [None] * len(PLAN_COLUMNS)
     total[10] = content.total.tagged

@@ -28,8 +28,9 @@ from models import (
 class Column:
     label: str
     kind: str  # text | money | pct | count | target
-    # PDF width: millimetres for numbers; for text a weight sharing what the numbers leave.
+    # XLSX width hint (the PDF measures what each column holds, reports/pdf/matrix.py).
     width: float
+    hyphenate: bool = True  # False: names and codes ("Dinkes", "DAU-SG") break at spaces only
 
     @property
     def fixed(self) -> bool:
@@ -40,7 +41,7 @@ class Column:
 PLAN_COLUMNS = (
     Column("No", "count", 5),
     Column("Strategi", "text", 7),
-    Column("Perangkat Daerah", "text", 10),
+    Column("Perangkat Daerah", "text", 10, hyphenate=False),
     Column("Kode", "text", 14),
     Column("Program", "text", 14),
     Column("Kegiatan", "text", 14),
@@ -49,7 +50,7 @@ PLAN_COLUMNS = (
     Column("Aktivitas Tidak Langsung", "text", 12),
     Column("Aktivitas Penunjang", "text", 12),
     Column("Alokasi Anggaran (Rp)", "money", 14),
-    Column("Sumber Pembiayaan", "text", 10),
+    Column("Sumber Pembiayaan", "text", 10, hyphenate=False),
     Column("Sifat Bantuan", "text", 10),
     Column("Lokasi", "text", 13),
     Column("Jumlah Sasaran", "target", 11),
@@ -72,7 +73,8 @@ def _tag_details(fiscal_year_id: int, opd_id: int | None):
         select(Tag.id, Strategy.code, Strategy.short_name.label("strategy_name"),
                Strategy.name.label("strategy_full"),
                Opd.code.label("opd_code"), Opd.short_name.label("opd_short"),
-               Opd.name.label("opd_name"), SubActivity.code.label("sa_code"),
+               Opd.name.label("opd_name"), SubActivity.opd_id,
+               SubActivity.code.label("sa_code"),
                SubActivity.program_code, SubActivity.program_name, SubActivity.activity_code,
                SubActivity.activity_name, SubActivity.name.label("sa_name"),
                TagKind.code.label("kind"), Tag.description, FundingSource.code.label("fund"),
@@ -109,12 +111,15 @@ def _tag_villages(fiscal_year_id: int, opd_id: int | None) -> dict[int, list[str
 
 
 def matrix_rows(fiscal_year_id: int, opd_id: int | None, by_tag: dict,
-                realization: list[dict] | None = None) -> list[MatrixRow]:
+                realization: list[dict] | None = None, marks: dict | None = None
+                ) -> list[MatrixRow]:
     """One row per tag of the rollup.
 
     `by_tag` maps tag id -> RollupRow (to date); `realization` holds one dict per extra column
-    (tag id -> value), appended after the 18 plan columns.
+    (tag id -> value), appended after the 18 plan columns; `marks` maps an OPD id to the
+    footnote sign its name carries (figures carried forward, reports/verified.py).
     """
+    marks = marks or {}
     villages = _tag_villages(fiscal_year_id, opd_id)
     rows = []
     for d in _tag_details(fiscal_year_id, opd_id):
@@ -124,7 +129,7 @@ def matrix_rows(fiscal_year_id: int, opd_id: int | None, by_tag: dict,
         values = [
             len(rows) + 1,
             f"{d.code}. {d.strategy_name}",
-            d.opd_short or d.opd_name,
+            "\u00a0".join(x for x in (d.opd_short or d.opd_name, marks.get(d.opd_id)) if x),
             d.sa_code,
             d.program_name,  # the codes are the leading parts of the sub-activity code
             d.activity_name,

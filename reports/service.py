@@ -13,8 +13,8 @@ FILE_TYPES = {
 
 def file_name(content, fmt: str) -> str:
     o = content.options
-    period = {"plan": "rencana-aksi", "semester": f"semester-{o.semester}"}.get(
-        o.variant, f"tw{content.quarter}")
+    period = {"plan": "rencana-aksi", "semester": f"semester-{o.semester}",
+              "gubernur": f"semester-{o.semester}-gubernur"}.get(o.variant, f"tw{content.quarter}")
     who = f"-{content.opd.code}" if content.opd else ""
     draft = "-DRAFT" if content.draft else ""
     return f"laporan-kemenko-{o.year}-{period}{who}{draft}.{fmt}"

@@ -1,7 +1,15 @@
-"""The report's tables as an XLSX workbook (openpyxl): the same figures as the PDF, numbers
-kept as numbers (rupiah format), frozen headers, and user text that could run as a formula
-stored as plain text (by `xlsx_writer`, which every export uses)."""
+"""The report as an XLSX workbook (openpyxl): a sheet for each part of the PDF (the letter, the
+summaries, the matrix, the lokus annex), the same figures, numbers kept as numbers, frozen
+headers, print setup (landscape on the report's paper, fit to width, header rows repeated),
+and user text that could run as a formula stored as plain text (by `xlsx_writer`, which every
+export uses).
+
+Money: a column shows sen (`#,##0.00`) when any of its amounts has sen, else whole rupiah
+(`#,##0`). Always two decimals would print ",00" after every apportioned or budgeted amount
+(whole rupiah, as the PDF prints them); a per-cell choice would misalign a column's digits.
+The cell holds the exact value either way."""
 from datetime import datetime, time
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -9,8 +17,10 @@ from openpyxl.utils import get_column_letter
 
 from . import xlsx_writer
 from .content import ReportContent
+from .pdf import letter
 
 RUPIAH = '"Rp" #,##0'
+RUPIAH_SEN = '"Rp" #,##0.00'
 PERCENT = '0.00'
 COUNT = '#,##0'
 
@@ -66,10 +76,12 @@ def _title(ws, content: ReportContent, heading: str) -> int:
                  else "Hanya data yang telah diverifikasi")
     xlsx_writer.put(ws, 3, 1, f"{heading} · {content.period}" + (f" · {basis}"
                                                                   if basis else ""))
+    if content.carried_note:
+        xlsx_writer.put(ws, 4, 1, content.carried_note)
     return 5
 
 
-def _summary(ws, row: int, title: str, rows, total, real: bool) -> int:
+def _summary(ws, row: int, title: str, rows, total, real: bool, marks=None) -> int:
     xlsx_writer.put(ws, row, 1, title).font = BOLD
     row += 1
     labels = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
@@ -83,16 +95,83 @@ def _summary(ws, row: int, title: str, rows, total, real: bool) -> int:
     header(ws, row, labels)
     for i, r in enumerate([*rows, total], 1):
         is_total = r is total
-        values = [None if is_total else i, r.code, r.label, r.tags, r.tagged]
+        label = f"{r.label} {marks[r.key]}" if marks and r.key in marks and not is_total \
+            else r.label
+        values = [None if is_total else i, r.code, label, r.tags, r.tagged]
         values += ([r.realized, r.absorption, r.physical, r.target, r.reached] if real
                    else [r.target])
         put_row(ws, row + i, values, kinds, bold=is_total)
     return row + len(rows) + 3
 
 
-def _summary_sheet(wb, content: ReportContent):
+def _legends(ws, row: int, content: ReportContent) -> int:
+    """The carried-forward signs' footnotes from `row`; the next free row after a gap."""
+    for line in content.legends:
+        xlsx_writer.put(ws, row, 1, line)
+        row += 1
+    return row + 2
+
+
+def _money_formats(ws) -> None:
+    """Sen where a column has any (see the module docstring)."""
+    with_sen = set()
+    for cell in ws._cells.values():
+        if cell.number_format == RUPIAH and isinstance(cell.value, Decimal | float) and \
+                Decimal(str(cell.value)) != Decimal(str(cell.value)).to_integral_value():
+            with_sen.add(cell.column)
+    for cell in ws._cells.values():
+        if cell.number_format == RUPIAH and cell.column in with_sen:
+            cell.number_format = RUPIAH_SEN
+
+
+# Excel's paper codes: 9 is A4; 14 is Folio 8.5 x 13 in, the F4 offices print on.
+PAPER_CODES = {"A4": 9, "F4": 14}
+
+
+def _print_setup(ws, content: ReportContent, title_rows: str | None = None,
+                 landscape: bool = True) -> None:
+    """Landscape on the report's paper, all columns on one page's width, header rows (e.g.
+    "6:7") printed on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = PAPER_CODES.get(content.pemda.paper_size, 9)
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _letter_sheet(wb, content: ReportContent):
+    """The cover letter's words: number, addressees, paragraphs, signatories, copies."""
     ws = wb.active
-    ws.title = "Ringkasan"
+    ws.title = "Surat"
+    pemda = content.pemda
+    lines = [(pemda.name.upper(), TITLE), (pemda.address, None), ("", None),
+             (f"Nomor: {letter.letter_number(content)}", None), ("Sifat: Penting", None),
+             ("Lampiran: 1 (satu) berkas", None), (f"Hal: {content.subject}", None), ("", None),
+             (f"{pemda.city or pemda.region_name}, {letter.date_long(content.letter_date)}",
+              None), ("Yth.", None)]
+    lines += [(line, None) for line in letter.addressee(content)] + [("", None)]
+    lines += [(text, None) for text in letter.letter_body(content)] + [("", None)]
+    for title, name, nip in letter.signatories(content):
+        lines += [(f"{title},", None), (name or "(.................................)", BOLD)]
+        lines += [(f"NIP. {nip}", None)] if nip else []
+        lines.append(("", None))
+    cc = letter.copies(content)
+    if cc:
+        lines += [("Tembusan:", None)] + [(f"{i}. {n}", None) for i, n in enumerate(cc, 1)]
+    for row, (text, font) in enumerate(lines, 1):
+        cell = xlsx_writer.put(ws, row, 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+    ws.column_dimensions["A"].width = 110
+    _print_setup(ws, content, landscape=False)
+
+
+def _summary_sheet(wb, content: ReportContent):
+    ws = wb.create_sheet("Ringkasan")
     real = content.with_realization
     row = _title(ws, content, "Ringkasan")
     row = _summary(ws, row, "A. Ringkasan per Strategi", content.by_strategy, content.total,
@@ -113,18 +192,24 @@ def _summary_sheet(wb, content: ReportContent):
         put(ws, row, 6, content.index["index"], "pct", bold=True)
         row += 3
     row = _summary(ws, row, "C. Ringkasan per Perangkat Daerah", content.by_opd,
-                   content.total, real)
+                   content.total, real, content.marks)
+    row = _legends(ws, row - 2, content)
     if real and content.trend:
         ws.cell(row=row, column=1, value="D. Realisasi per Triwulan (s.d. akhir triwulan)"
                 ).font = BOLD
-        header(ws, row + 1, ["Triwulan", "Anggaran Ditandai", "Realisasi s.d. Triwulan",
-                             "Serapan (%)", "Fisik (%)", "Capaian"])
+        header(ws, row + 1, ["Triwulan", "Anggaran Ditandai", "Realisasi Triwulan",
+                             "Realisasi s.d. Triwulan", "Serapan (%)", "Fisik (%)", "Capaian"])
+        previous = Decimal("0.00")
         for i, r in enumerate(content.trend, row + 2):
-            put_row(ws, i, (r.label, r.tagged, r.realized, r.absorption, r.physical, r.reached),
-                    ("text", "money", "money", "pct", "pct", "count"))
+            put_row(ws, i, (r.label, r.tagged, r.realized - previous, r.realized, r.absorption,
+                            r.physical, r.reached),
+                    ("text", "money", "money", "money", "pct", "pct", "count"))
+            previous = r.realized
     for col, width in enumerate([22, 26, 48, 18, 20, 20, 12, 12, 12, 12], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A5"
+    _money_formats(ws)
+    _print_setup(ws, content, "1:3")
 
 
 def _matrix_sheet(wb, content: ReportContent):
@@ -150,6 +235,11 @@ def _matrix_sheet(wb, content: ReportContent):
         width = 14 if c.fixed else min(40, 6 + c.width * 1.6)
         ws.column_dimensions[get_column_letter(col)].width = 6 if col == 1 else width
     ws.freeze_panes = ws.cell(row=top + 2, column=5)  # header rows and No..Kode stay in view
+    for line in content.legends:
+        row += 2
+        xlsx_writer.put(ws, row, 1, line)
+    _money_formats(ws)
+    _print_setup(ws, content, f"{top}:{top + 1}")
 
 
 def _lokus_sheet(wb, content: ReportContent):
@@ -170,10 +260,13 @@ def _lokus_sheet(wb, content: ReportContent):
     for col, width in enumerate([6, 22, 22, 16, 12, 12, 10, 12, 40, 20, 20], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    _money_formats(ws)
+    _print_setup(ws, content, f"{top}:{top}")
 
 
 def build_xlsx(content: ReportContent) -> bytes:
     wb = Workbook()
+    _letter_sheet(wb, content)
     _summary_sheet(wb, content)
     _matrix_sheet(wb, content)
     _lokus_sheet(wb, content)

@@ -68,6 +68,9 @@ def _transaction(request, app):
         return
     ctx = app.app_context()
     ctx.push()
+    # Each test's rollback takes the data version back, which production never does: a cached
+    # figure of an earlier test would match a later test's key.
+    app.extensions["cache"].clear()
     connection = db.engine.connect()
     outer = connection.begin()
     # A plain Session: Flask-SQLAlchemy's own get_bind() would route past our connection to

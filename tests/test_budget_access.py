@@ -50,6 +50,7 @@ def writes(opd_id):
 def test_every_budget_route_is_in_this_test(app, other):
     covered = {endpoint for _m, _u, endpoint in routes(other)}
     covered |= {"budget.import_commit", "budget.import_template"}  # tested below
+    covered |= {"budget.import_status"}  # its owner only: tests/test_import_jobs.py
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("budget.")}
     assert endpoints == covered
 

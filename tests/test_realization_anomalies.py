@@ -67,7 +67,7 @@ def test_rule_through_the_route_and_shown_to_reviewer(client, make, login, case)
     r = db.session.query(Realization).filter_by(tag_id=tag.id, quarter_id=q2.id).one()
     assert r.anomalies == expected
     page = client.get(f"/realisasi/?tahun={fy.year}&triwulan=2").get_data(as_text=True)
-    assert ('class="anomaly"' in page) is bool(expected)
+    assert ("tag-card anomaly" in page) is bool(expected)
     resp = client.post(f"/realisasi/{opd.id}/{q2.id}/ajukan")
     assert (resp.status_code == 302) is not bool(expected)
     if expected:

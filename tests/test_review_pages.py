@@ -96,7 +96,7 @@ def test_review_page_query_count_does_not_grow_with_tags(app, client, make, logi
     login(make.user("secretariat"))
     few, many = statements(3), statements(40)
     assert few == many
-    assert many <= 15
+    assert many <= 16  # + the evidence files of the rows (one query) since issue 14
 
 
 def test_compliance_board_and_xlsx(client, make, login, cycle):

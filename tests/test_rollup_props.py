@@ -81,12 +81,25 @@ def build(make, spec):
 
 
 def to_date(t, q, verified, verified_only):
-    """(sen, progress*100, reached) to date at q; nothing before quarter 1."""
+    """(sen, progress*100, reached) to date at q; nothing before quarter 1. Verified only: the
+    figures of the OPD's last verified quarter up to q (carried forward), none if none is."""
+    if verified_only:
+        q = max((n for n in range(1, q + 1) if (t["opd_id"], n) in verified), default=0)
     if q < 1 or t["real"][q] is None:
         return (0, 0, 0)
-    if verified_only and (t["opd_id"], q) not in verified:
-        return (0, 0, 0)
     return t["real"][q]
+
+
+def largest_remainder(x: int, unit: int, weights: dict, basis: Decimal) -> dict:
+    """x (sen or a count) shared by weight in whole units (100 sen, one person): floors, then
+    one unit more for the largest remainders (ties: lowest desa id) up to the whole units of
+    the placed share."""
+    exact = {v: Decimal(x) * w / basis / unit for v, w in weights.items()}
+    floors = {v: floor(e) for v, e in exact.items()}
+    placed = floor(Decimal(x) * sum(weights.values()) / basis / unit)
+    order = sorted(exact, key=lambda v: (-(exact[v] - floors[v]), v))
+    extra = set(order[:placed - sum(floors.values())])
+    return {v: (floors[v] + (v in extra)) * unit for v in exact}
 
 
 def floor(x: Decimal) -> int:
@@ -106,16 +119,16 @@ def expected(tags, villages, verified, q, flow, verified_only, by):
             placed = [0, 0, 0, 0]
             s = sum((Decimal(a or 0) for _, a in t["villages"]), Decimal(0))
             seen = set()
-            for v_idx, a in t["villages"]:
+            weights = {villages[v_idx][0]: (Decimal(a or 0) if s > 0 else Decimal(1))
+                       for v_idx, a in t["villages"]}
+            basis = max(s, Decimal(t["amount"])) if s > 0 else Decimal(len(t["villages"]) or 1)
+            splits = [largest_remainder(x, unit, weights, basis) for x, unit in (
+                (t["amount"], 100), (cur[0], 100), (prev[0], 100), (target, 1), (cur[2], 1),
+                (prev[2], 1))]
+            for v_idx, _ in t["villages"]:
                 vid = villages[v_idx][0]
-                w, basis = ((Decimal(a or 0), max(s, Decimal(t["amount"]))) if s > 0
-                            else (Decimal(1), Decimal(len(t["villages"]))))
-
-                def part(x, w=w, basis=basis):
-                    return floor(Decimal(x) * w / basis)
-
-                share = [part(t["amount"]), part(cur[0]) - part(prev[0]), part(target),
-                         part(cur[2]) - part(prev[2])]
+                a, rc, rp, tg, cc, cp = (split[vid] for split in splits)
+                share = [a, rc - rp, tg, cc - cp]
                 key = vid if by == "village" else district_of[vid]
                 row = out[key]
                 if key not in seen:

@@ -7,10 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import ZERO, Opd, Quarter, Realization, SubActivity, Submission, Tag, db
+from models.data_version import current_version
 from reports import rollup
 from reports.rollup import RollupRow
 
 from .. import charts
+from ..cache import cached
 from ..services import compliance, overview
 from ..services.clock import today
 from .filters import SORTS, DashboardQuery, options
@@ -64,9 +66,25 @@ def _limit(rows: list, q: DashboardQuery, noun: str) -> list:
 
 
 def build(q: DashboardQuery) -> dict:
-    f = q.filt
+    """The page's context: the filter choices (small reference reads), and the figures from
+    the cache, computed when the data version or the filters changed (app/cache.py)."""
     opts = options()
     short = {o.id: o.short_name or o.name for o in opts["opds"]}
+    scope = ["opd", current_user.opd_id] if current_user.role == "opd" else ["all"]
+    parts = {"args": q.args, "scope": scope, "today": today(), "version": current_version()}
+    ctx = {"q": q, "f": q.filt, "opts": opts, "short": short,
+           "mode": NOTE_FLOW if q.filt.flow else NOTE_TO_DATE,
+           "sort_labels": {k: v[0] for k, v in SORTS.items()},
+           **cached("dashboard", parts, lambda: figures(q, short))}
+    if q.detail_opd_id is not None:
+        ctx["detail_opd"] = next((o for o in opts["opds"] if o.id == q.detail_opd_id), None)
+    return ctx
+
+
+def figures(q: DashboardQuery, short: dict) -> dict:
+    """Every figure of the page: plain data (rows, links, charts), nothing of the user's but
+    the scope the cache key names (an OPD user's own detail and links)."""
+    f = q.filt
     total = rollup.total(f)
     by_strategy = [(r, q.url(strategi=int(r.code))) for r in rollup.rollup(f, "strategy")]
     label, key, reverse = SORTS[q.sort]
@@ -84,7 +102,7 @@ def build(q: DashboardQuery) -> dict:
         "all": trend[3].realized if 4 in ended else None,
     }
     ctx = {
-        "q": q, "f": f, "opts": opts, "short": short, "total": total,
+        "total": total,
         "by_strategy": by_strategy, "by_opd": by_opd, "index": index, "trend": trend,
         "semesters": semesters, "statuses": opd_statuses(q.fy, f.quarter),
         "by_kind": [(k["row"], q.url(jenis=k["code"])) for k in index["kinds"]],
@@ -93,12 +111,9 @@ def build(q: DashboardQuery) -> dict:
         "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
         "anomalies": overview.anomaly_count(f.fiscal_year_id, opd_id=own_opd(f.opd_id)),
-        "mode": NOTE_FLOW if f.flow else NOTE_TO_DATE,
-        "sort_labels": {k: v[0] for k, v in SORTS.items()},
     }
     detail = q.detail_filter()
     if detail is not None:
-        ctx["detail_opd"] = next((o for o in opts["opds"] if o.id == q.detail_opd_id), None)
         ctx["by_sub"] = [(r, q.url(sub=r.key)) for r in rollup.rollup(detail, "sub_activity")]
         if q.sub is not None:
             ctx["by_tag"] = rollup.rollup(replace(detail, sub_activity_id=q.sub.id), "tag")

@@ -158,6 +158,9 @@ def _settings():
     row.head_name = k.get("bupati_name", "")
     row.head_nip = ""
     row.tkpkd_chair_name = k.get("tkpkd_chair_name", "")
+    row.tkpkd_chair_title = k.get("tkpkd_chair_title", "Ketua TKPKD")
+    row.tkpkd_chair_nip = k.get("tkpkd_chair_nip", "")
+    row.signatories = "both"  # the demo shows both signature blocks
 
 
 def _past_quarters(fy):

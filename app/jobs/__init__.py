@@ -1,4 +1,4 @@
-"""Background jobs: slow work (report builds; imports later) off the request path.
+"""Background jobs: slow work (report builds, large imports) off the request path.
 
 Huey runs them, on Redis in production (`TAGAR_JOBS_URL=redis://...`, worked by `flask jobs
 worker`) and on a SQLite file in instance/ by default, worked by a thread of the app itself, so
@@ -13,6 +13,7 @@ from flask import Flask, current_app
 # be another process on another machine.
 JOBS = {
     "report.build": "reports.builds:run_build",
+    "import.commit": "app.jobs.imports:run_import",
 }
 
 

@@ -9,6 +9,7 @@ from reports import lokus as lokus_report
 from reports.rollup import RollupFilter
 
 from ..input_guards import INT32_MAX, query_int
+from ..jobs import imports
 from ..security import role_required
 from ..services import ServiceError, lokus_data
 from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
@@ -125,11 +126,31 @@ def import_confirm():
         flash("Pratinjau tidak sah; unggah ulang berkas.", "danger")
         return redirect(url_for("lokus.import_file"))
     try:
+        signed = lokus_data.verified(fy, form.token.data)
+        if imports.runs_as_job(len(signed["counts"])):
+            # Only the signed counts are stored for the worker, never the file.
+            job = imports.store("lokus", user_id=current_user.id, fiscal_year_id=fy.id,
+                                filename=f"{signed['source']} {fy.year}",
+                                payload=form.token.data, rows=len(signed["counts"]))
+            imports.start(job)  # commits, then queues: written by a worker, all or nothing
+            return redirect(url_for("lokus.import_status", job_id=job.id), code=303)
         n = lokus_data.apply(fy, form.token.data)
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
         return redirect(url_for("lokus.import_file", tahun=fy.year))
     db.session.commit()
-    flash(f"Impor selesai: jumlah rumah tangga {n} desa diperbarui.", "success")
+    flash(lokus_data.done_message(n), "success")
     return redirect(url_for("lokus.data", tahun=fy.year))
+
+
+@bp.route("/impor/pekerjaan/<int:job_id>")
+@role_required("secretariat")
+def import_status(job_id: int):
+    """A queued import's state; the page reloads itself until the job has finished."""
+    job = imports.job_of(job_id, current_user, "lokus") or abort(404)
+    db.session.commit()  # a stalled job has just been marked failed
+    fy = db.session.get(FiscalYear, job.fiscal_year_id)
+    return render_template("budget/import_job.html", job=job, title="Impor data P3KE/DTSEN",
+                           back_url=url_for("lokus.data", tahun=fy.year if fy else None),
+                           back_label="Ke data lokus desa")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from models import Opd, Submission, db
 
 from ..security import load_for
-from ..services import compliance, overview
+from ..services import compliance, notifications, overview
 from ..services.reference import current_fiscal_year, reporting_quarter
 from . import bp
 
@@ -19,6 +19,9 @@ def home():
     if fy is None:
         return render_template("main/home_empty.html", **ctx)
     role = current_user.role
+    if role == "opd" and notifications.remind_deadlines(current_user.opd_id):
+        db.session.commit()  # idempotent: the deadline notices exist once per user and quarter
+    ctx["latest_notifications"] = notifications.latest(current_user.id)
     if role == "opd":
         rows = overview.opd_sub_activities(current_user.opd_id, fy.id)
         submission = None

@@ -2,7 +2,7 @@
 
 Thin: every route loads, checks the OPD (per object), calls a service, commits once.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,10 +12,10 @@ from models import Opd, Quarter, db
 from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, role_required
-from ..services import LockedError, ServiceError, StaleError, workflow
+from ..services import LockedError, ServiceError, StaleError, evidence, workflow
 from ..services import realization as service
 from ..services.reference import fiscal_year, reporting_quarter
-from . import bp
+from . import bp, layout
 
 entry_roles = role_required("opd", "secretariat")
 
@@ -45,6 +45,19 @@ def _back(opd: Opd, quarter: Quarter) -> str:
                    tahun=quarter.fiscal_year.year)
 
 
+NEWS_KEY = "sheet_new_anomalies"
+
+
+def _news(opd, quarter, rows) -> list:
+    """The rows whose anomalies appeared at the last save of this sheet (shown once)."""
+    news = session.pop(NEWS_KEY, None)
+    if not news or news.get("sheet") != [opd.id, quarter.id]:
+        return []
+    ids = set(news.get("tags") or [])
+    return [layout.Link(r.tag.id, layout.row_label(r), "; ".join(r.anomaly_labels))
+            for r in rows if r.tag.id in ids and r.current is not None]
+
+
 def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None, status=200):
     rows = service.sheet(opd.id, quarter)
     opds = []
@@ -56,11 +69,22 @@ def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None
         lock_reason = None
     except LockedError as exc:
         lock_reason = exc.message
+    errors, stale = errors or {}, set(stale)
+    review = layout.latest_review(submission)
+    marked = layout.marked(rows, errors=errors, stale=stale, problems=problems)
+    marked_ids = {m.tag_id for m in marked}
+    groups = layout.groups(rows)
+    # Nothing filled yet, or returned (the note may concern any row): every group open.
+    fresh = review is not None or not any(r.current for r in rows)
     return render_template(
         "realization/index.html", opd=opd, quarter=quarter, fy=quarter.fiscal_year, rows=rows,
         opds=opds, submission=submission, previous=service.previous_quarter(quarter),
-        locked=lock_reason is not None, lock_reason=lock_reason, raw=raw or {}, errors=errors or {},
-        stale=set(stale), problems=problems, form=SheetForm(), copy_form=CopyPreviousForm(),
+        locked=lock_reason is not None, lock_reason=lock_reason, raw=raw or {}, errors=errors,
+        stale=stale, problems=problems, form=SheetForm(), copy_form=CopyPreviousForm(),
+        groups=groups, open_groups={g.sub_activity.id for g in groups if layout.opens(
+            g, marked_ids=marked_ids, review=review, fresh=fresh)},
+        review=review, marked=marked, summary=layout.summary(rows, review),
+        news=_news(opd, quarter, rows), evidence=evidence.by_tag(opd.id, quarter.id),
         submit_form=SubmitForm(), can_submit=submission is None or workflow.can(
             current_user, "submit", submission)), status
 
@@ -87,10 +111,18 @@ def save(opd_id: int, quarter_id: int):
     if not SheetForm().validate_on_submit():
         abort(400)
     tags = service.opd_tags(opd.id, quarter.fiscal_year_id)
-    rows, raw, errors = parse_sheet(request.form, tags)
+    group = _group_of(tags)
+    rows, raw, errors = parse_sheet(request.form, [t for t in tags if group is None
+                                                   or t.sub_activity_id == group])
+    others = ([], {}, {})
+    if group is not None:  # the rest of the sheet: read, not judged, not saved
+        others = parse_sheet(request.form, [t for t in tags if t.sub_activity_id != group])
+        raw = {**others[1], **raw}
     if errors:
-        flash("Periksa isian yang ditandai; tidak ada yang disimpan.", "danger")
+        flash(f"Periksa {len(errors)} tagging yang ditandai; tidak ada yang disimpan.",
+              "danger")
         return render_sheet(opd, quarter, raw=raw, errors=errors)
+    before = service.anomaly_codes(opd.id, quarter)
     try:
         with race_as_stale():
             saved = service.save_sheet(opd.id, quarter, rows, current_user)
@@ -109,9 +141,39 @@ def save(opd_id: int, quarter_id: int):
         db.session.rollback()
         flash(exc.message + " Tidak ada yang disimpan.", "danger")
         return render_sheet(opd, quarter, raw=raw)
-    flash(f"Realisasi disimpan ({saved} tagging berubah)." if saved
-          else "Tidak ada perubahan.", "success" if saved else "info")
+    _announce(opd, quarter, saved, before)
+    if group is not None:
+        typed = layout.unsaved(service.sheet(opd.id, quarter), others[0], others[2])
+        keep = {k: v for k, v in others[1].items() if k in typed}
+        if keep:
+            flash("Isian pada sub kegiatan lain belum disimpan; isian tersebut tetap "
+                  "ditampilkan.", "warning")
+            return render_sheet(opd, quarter, raw=keep)
     return redirect(_back(opd, quarter))
+
+
+def _group_of(tags) -> int | None:
+    """The sub kegiatan whose own save button was pressed (None: the whole sheet)."""
+    raw = request.form.get("group", "")
+    if raw.isdigit() and len(raw) <= 10:
+        wanted = int(raw)
+        if any(t.sub_activity_id == wanted for t in tags):
+            return wanted
+    return None
+
+
+def _announce(opd, quarter, saved: int, before: dict[int, str]) -> None:
+    """The save's message, naming the anomalies it raised (the sheet links to their rows)."""
+    after = service.anomaly_codes(opd.id, quarter)
+    new = [tag_id for tag_id, codes in after.items()
+           if set(codes.split(",")) - set(before.get(tag_id, "").split(","))]
+    message = (f"Realisasi disimpan ({saved} tagging berubah)." if saved
+               else "Tidak ada perubahan.")
+    if new:
+        message += (f" {len(new)} anomali baru perlu diberi penjelasan sebelum laporan "
+                    "diajukan; lihat daftar di atas.")
+        session[NEWS_KEY] = {"sheet": [opd.id, quarter.id], "tags": new}
+    flash(message, "warning" if new else "success" if saved else "info")
 
 
 @bp.route("/<int:opd_id>/<int:quarter_id>/salin", methods=["POST"])

@@ -11,10 +11,11 @@ from forms.choices import choices
 from forms.reports import ReportForm
 from models import FiscalYear, Opd, db
 from reports.builds import recent_builds
+from reports.content import DEFAULT_ADDRESSEES, parse_addressees
 
 from ..input_guards import parse_int
 from ..security import check_opd_access, role_required
-from ..services.reference import current_fiscal_year, reporting_quarter
+from ..services.reference import current_fiscal_year, reporting_quarter, settings
 from . import bp
 from .builds import start_build
 
@@ -61,6 +62,8 @@ def index():
         if current_user.role == "opd":
             form.opd_id.data = current_user.opd_id
             form.variant.data = "opd"
+        form.addressees.data = list(parse_addressees(settings().report_addressees)
+                                    or DEFAULT_ADDRESSEES)
     if request.method == "POST":
         _guard(request.form.get("opd_id", ""))
     if form.validate_on_submit():

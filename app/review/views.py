@@ -7,13 +7,20 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from forms.review import DecisionForm, ReopenForm, tag_comments, version_of
-from models import ReviewComment, Submission, SubmissionEvent, db
+from forms.review import (
+    BulkVerifyForm,
+    DecisionForm,
+    ReopenForm,
+    bulk_ids,
+    tag_comments,
+    version_of,
+)
+from models import STATUS_LABELS, ReviewComment, Submission, SubmissionEvent, db
 
 from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import load_for, role_required
-from ..services import ServiceError, StaleError, compliance, workflow
+from ..services import ServiceError, StaleError, compliance, evidence, workflow
 from ..services import realization as realization_service
 from ..services.reference import fiscal_year, reporting_quarter
 from . import bp
@@ -26,6 +33,26 @@ def _fiscal_year():
     return fy
 
 
+QUEUE_STATUSES = {"none": "Belum mulai", **STATUS_LABELS}
+
+
+def _queue_filters() -> dict:
+    """The queue's filters from the query string; unknown values are ignored."""
+    status = request.args.get("status", "")
+    return {"status": status if status in QUEUE_STATUSES else "",
+            "opd": query_int("opd", lo=1),
+            "late": request.args.get("terlambat") == "1",
+            "anomalies": request.args.get("anomali") == "1"}
+
+
+def _keep(row: dict, f: dict) -> bool:
+    sub = row["submission"]
+    return ((not f["status"] or (sub.status if sub else "none") == f["status"])
+            and (f["opd"] is None or row["opd"].id == f["opd"])
+            and (not f["late"] or row["overdue"])
+            and (not f["anomalies"] or row["anomalies"]))
+
+
 @bp.route("/")
 @role_required("secretariat")
 def queue():
@@ -35,8 +62,54 @@ def queue():
                else reporting_quarter(fy))
     if quarter is None:
         abort(404)
-    return render_template("review/queue.html", fy=fy, quarter=quarter,
-                           rows=compliance.queue(quarter))
+    rows = compliance.queue(quarter)
+    filters = _queue_filters()
+    return render_template("review/queue.html", fy=fy, quarter=quarter, filters=filters,
+                           rows=[r for r in rows if _keep(r, filters)], total=len(rows),
+                           opds=[r["opd"] for r in rows], statuses=QUEUE_STATUSES,
+                           bulk_form=BulkVerifyForm())
+
+
+@bp.route("/verifikasi-massal", methods=["POST"])
+@role_required("secretariat")
+def bulk_verify():
+    """Verify the ticked clean reports; the others are named with the reason they were not."""
+    form = BulkVerifyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = request.form.get("back", "")
+    if not back.startswith("/verifikasi/") or back.startswith("//"):
+        back = url_for("review.queue")
+    picked = bulk_ids(request.form)
+    if not picked:
+        flash("Pilih paling sedikit satu laporan untuk diverifikasi.", "warning")
+        return redirect(back)
+    versions = dict(picked)
+    subs = db.session.scalars(select(Submission).where(Submission.id.in_(list(versions)))
+                              .options(joinedload(Submission.opd),
+                                       joinedload(Submission.quarter))
+                              .order_by(Submission.id)).all()
+    try:
+        with race_as_stale():
+            result = workflow.verify_many([(s, versions[s.id]) for s in subs], current_user)
+            db.session.commit()
+    except workflow.NotAllowedError as exc:
+        db.session.rollback()
+        return refused(exc.message, exc.status_code, back)
+    except StaleError as exc:
+        db.session.rollback()
+        return refused(exc.message, 409, back)
+    if result.verified:
+        flash(f"{len(result.verified)} laporan diverifikasi dan dikunci: "
+              + "; ".join(_name(s) for s in result.verified) + ".", "success")
+    if result.refused:
+        flash("Tidak diverifikasi: " + "; ".join(f"{_name(s)} ({why})"
+                                                 for s, why in result.refused) + ".", "warning")
+    return redirect(back)
+
+
+def _name(sub: Submission) -> str:
+    return f"{sub.opd.short_name or sub.opd.name} {sub.quarter.label}"
 
 
 def _load(submission_id: int) -> Submission:
@@ -60,7 +133,7 @@ def _render(sub: Submission, form=None, reopen_form=None, status=200):
         "review/detail.html", sub=sub, quarter=sub.quarter, opd=sub.opd, rows=rows,
         previous=realization_service.previous_quarter(sub.quarter), comments=by_tag,
         anomalies=sum(1 for r in rows if r.current is not None and r.current.anomalies),
-        form=form, reopen_form=reopen_form,
+        form=form, reopen_form=reopen_form, evidence=evidence.by_tag(sub.opd_id, sub.quarter_id),
         can_decide=workflow.can(current_user, "verify", sub),
         can_reopen=workflow.can(current_user, "reopen", sub)), status
 

@@ -7,6 +7,7 @@ valid token always works, so one misconfigured client cannot block the others be
 """
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -53,6 +54,18 @@ def revoke_all_tokens(user: User, *, actor: User) -> int:
     return len(live)
 
 
+# "Last used" is shown to the minute; writing it on every API read would turn each read into a
+# write (a row lock, a commit) for nothing.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def note_use(token: ApiToken) -> None:
+    """Record that `token` was used, at most once per LAST_USED_RESOLUTION."""
+    moment = now()
+    if token.last_used_at is None or moment - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = moment
+
+
 class TokenError(Exception):
     def __init__(self, status: int, message: str, retry_after: int = 0):
         super().__init__(message)
@@ -72,7 +85,7 @@ def authenticate(header: str | None, ip: str) -> User:
         raise TokenError(401, "Token API diperlukan (Authorization: Bearer <token>).")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret.strip())))
     if token is not None and token.revoked_at is None and token.user.active:
-        token.last_used_at = now()
+        note_use(token)
         return token.user
     address = throttle.clean_address(ip)
     wait = throttle.retry_after([throttle.key("api_address", address)])

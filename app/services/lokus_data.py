@@ -4,7 +4,9 @@ counted from a P3KE / DTSEN export (one row per family).
 Personal data (UU 27/2022): the export holds names and NIK. The file is read from memory,
 counted per desa and desil as it streams, and dropped; no cell other than the desa and the
 desil is ever looked at, nothing of it is logged, stored or written to disk. The preview is
-carried to the confirm step as a signed token of the counts alone.
+carried to the confirm step as a signed token of the counts alone; a commit large enough to
+run as a job keeps that token (the counts, still no personal data) in an `import_job` row for
+the worker.
 """
 import re
 from collections import Counter, defaultdict
@@ -201,15 +203,22 @@ def sign(fy: FiscalYear, p: ImportPreview) -> str:
                                 "unplaced": p.unplaced_total, "counts": counts})
 
 
-def apply(fy: FiscalYear, token: str) -> int:
-    """Write the signed counts into VillageYear / VillageDesilCount, all or nothing; returns
-    the number of villages updated. Priority flags are left as they are."""
+def verified(fy: FiscalYear, token: str) -> dict:
+    """The signed counts of a preview for `fy`, or ServiceError (altered, expired, other year)."""
     try:
         data = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
     except BadSignature as exc:
         raise ServiceError("Pratinjau kedaluwarsa atau tidak sah; unggah ulang berkas.") from exc
     if data.get("fy") != fy.id or data.get("source") not in SOURCES:
         raise ServiceError("Pratinjau ini untuk tahun anggaran lain; unggah ulang berkas.")
+    return data
+
+
+def apply(fy: FiscalYear, token: str, user=None) -> int:
+    """Write the signed counts into VillageYear / VillageDesilCount, all or nothing; returns
+    the number of villages updated. Priority flags are left as they are. `user`: who
+    confirmed, for the audit (a job has no request to tell)."""
+    data = verified(fy, token)
     counts = {int(v): {int(d): int(n) for d, n in c.items()} for v, c in data["counts"].items()}
     known = set(db.session.scalars(select(Village.id).where(Village.id.in_(counts))))
     if known != set(counts):
@@ -224,12 +233,12 @@ def apply(fy: FiscalYear, token: str) -> int:
             vy = VillageYear(village_id=vid, fiscal_year_id=fy.id, is_priority=False,
                              desil1_households=households, source=data["source"])
             db.session.add(vy)
-            audit.record_create(vy, note=f"Impor {data['source']}")
+            audit.record_create(vy, note=f"Impor {data['source']}", user=user)
         else:
             before = audit.snapshot(vy)
             vy.desil1_households, vy.source = households, data["source"]
             db.session.flush()
-            audit.record_update(vy, before, note=f"Impor {data['source']}")
+            audit.record_update(vy, before, note=f"Impor {data['source']}", user=user)
         db.session.execute(delete(VillageDesilCount)
                            .where(VillageDesilCount.village_year_id == vy.id))
         db.session.add_all(VillageDesilCount(village_year_id=vy.id, desil=d, households=n)
@@ -238,6 +247,23 @@ def apply(fy: FiscalYear, token: str) -> int:
         "source": data["source"], "fiscal_year": fy.year, "rows": data["rows"],
         "unplaced": data["unplaced"], "villages": len(counts),
         "desil1_households": sum(c.get(1, 0) for c in counts.values())},
-        note=f"Impor {data['source']} {fy.year}: hanya jumlah per desa dan desil disimpan")
+        note=f"Impor {data['source']} {fy.year}: hanya jumlah per desa dan desil disimpan",
+        user=user)
     db.session.flush()
     return len(counts)
+
+
+def done_message(villages: int) -> str:
+    return f"Impor selesai: jumlah rumah tangga {villages} desa diperbarui."
+
+
+def commit_stored(job, progress) -> str:
+    """The import job (app/jobs/imports.py): write the counts the preview signed (the row
+    holds only them, never the file). `progress` commits, so it comes before any write."""
+    from models import User
+
+    fy = db.session.get(FiscalYear, job.fiscal_year_id)
+    if fy is None:
+        raise ServiceError("Tahun anggaran tidak lagi ada.")
+    progress(10)
+    return done_message(apply(fy, job.payload, user=db.session.get(User, job.user_id)))

@@ -122,6 +122,16 @@ def sheet(opd_id: int, quarter: Quarter) -> list[SheetRow]:
     ]
 
 
+def anomaly_codes(opd_id: int, quarter: Quarter) -> dict[int, str]:
+    """Tag id -> stored anomaly codes of the OPD's flagged figures for the quarter."""
+    stmt = (select(Realization.tag_id, Realization.anomalies)
+            .join(Tag, Tag.id == Realization.tag_id)
+            .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+            .where(SubActivity.opd_id == opd_id, Realization.quarter_id == quarter.id,
+                   Realization.anomalies != ""))
+    return dict(db.session.execute(stmt).all())
+
+
 def _figures(r: Realization | None) -> anomalies.Figures | None:
     if r is None:
         return None

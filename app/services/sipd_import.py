@@ -287,7 +287,8 @@ class _RowReader:
         return row
 
 
-def apply_plan(plan: ImportPlan, opd_id: int, fiscal_year_id: int, note: str = "") -> dict:
+def apply_plan(plan: ImportPlan, opd_id: int, fiscal_year_id: int, note: str = "",
+               user_id: int | None = None) -> dict:
     """Write every row of an error-free plan; counts of what was created and updated.
 
     New lines go in as one multi-row INSERT and their audit records as another: 10,000 ORM
@@ -313,7 +314,7 @@ def apply_plan(plan: ImportPlan, opd_id: int, fiscal_year_id: int, note: str = "
             SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)).all())
         ids = [id_of[values["code"]] for values in creates]
     # The same records audit.record would add, one at a time, in the same order.
-    who = _audit_origin(opd_id, note)
+    who = _audit_origin(opd_id, note, user_id)
     keys = _snapshot_keys()
     records = [{**who, "action": "create", "entity": "sub_activity", "entity_id": id_,
                 "old_values": None, "new_values": _snapshot(values, id_, keys)}
@@ -330,10 +331,12 @@ def apply_plan(plan: ImportPlan, opd_id: int, fiscal_year_id: int, note: str = "
             "unchanged": plan.count("unchanged")}
 
 
-def _audit_origin(opd_id: int, note: str) -> dict:
-    """The columns audit.record fills from the request, the same for every line of a file."""
-    user = current_user if has_request_context() and current_user.is_authenticated else None
-    return {"user_id": getattr(user, "id", None), "opd_id": opd_id, "parent_entity": None,
+def _audit_origin(opd_id: int, note: str, user_id: int | None = None) -> dict:
+    """The columns audit.record fills from the request, the same for every line of a file
+    (a job has no request: it names the user who confirmed the import)."""
+    if user_id is None and has_request_context() and current_user.is_authenticated:
+        user_id = current_user.id
+    return {"user_id": user_id, "opd_id": opd_id, "parent_entity": None,
             "parent_id": None, "note": note[:500],
             "ip": (request.remote_addr or "")[:45] if has_request_context() else ""}
 
@@ -348,3 +351,25 @@ def _snapshot_keys() -> list[str]:
     """The columns audit.snapshot writes (its own skip list), without building an object."""
     return [c.key for c in sa_inspect(SubActivity).mapper.column_attrs
             if c.key not in audit.SKIPPED_FIELDS]
+
+
+def done_message(counts: dict) -> str:
+    return (f"Impor selesai: {counts['created']} dibuat, {counts['updated']} diubah, "
+            f"{counts['unchanged']} tidak berubah.")
+
+
+def commit_stored(job, progress) -> str:
+    """The import job (app/jobs/imports.py): read the stored file again and write it, all or
+    nothing. `progress` commits its figure, so it is called only before anything is written."""
+    progress(10)
+    plan = build_plan(job.filename, job.data, job.opd_id, job.fiscal_year_id)
+    if not plan.ok:  # the data changed since the preview (a line locked, a code taken, ...)
+        first = plan.errors[0]
+        where = f"baris {first.row}: " if first.row else ""
+        raise ServiceError(f"Berkas kini berisi galat ({len(plan.errors)}; {where}"
+                           f"{first.message}). Tidak ada data yang disimpan; unggah ulang "
+                           "berkas untuk melihat pratinjaunya.")
+    progress(50)
+    counts = apply_plan(plan, job.opd_id, job.fiscal_year_id,
+                        note=f"Impor berkas {job.filename}", user_id=job.user_id)
+    return done_message(counts)

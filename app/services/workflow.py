@@ -5,6 +5,7 @@ secretariat verifies, returns and reopens. Every transition leaves a SubmissionE
 record. Lateness is judged once, on the first submission, against the end of the deadline day
 in WIB.
 """
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from models import (
 )
 
 from ..security import can_access_opd
-from . import ServiceError, StaleError, audit
+from . import ServiceError, StaleError, audit, notifications
 from .clock import WIB, now
 
 
@@ -171,8 +172,10 @@ def submit(sub: Submission, user, *, version: int | None = None) -> SubmissionEv
 def verify(sub: Submission, user, *, note: str = "", version: int | None = None):
     _guard(user, "verify", sub, version)
     sub.verified_at = now()
-    return _move(sub, "verify", user, note=(note or "").strip(),
-                 extra={"verified_at": sub.verified_at.isoformat()})
+    event = _move(sub, "verify", user, note=(note or "").strip(),
+                  extra={"verified_at": sub.verified_at.isoformat()})
+    notifications.on_transition(sub, "verify")
+    return event
 
 
 def return_(sub: Submission, user, *, general: str, tag_comments: dict[int, str] | None = None,
@@ -197,7 +200,61 @@ def return_(sub: Submission, user, *, general: str, tag_comments: dict[int, str]
     _comment(sub, event, user, general, None)
     for tag_id, body in sorted(tag_comments.items()):
         _comment(sub, event, user, body, tag_id)
+    notifications.on_transition(sub, "return", general, tag_comments=len(tag_comments))
     return event
+
+
+def anomaly_counts(submission_ids: list[int]) -> dict[int, int]:
+    """Submission id -> realizations of its OPD and quarter flagged by an anomaly rule."""
+    if not submission_ids:
+        return {}
+    stmt = (
+        select(Submission.id, func.count(Realization.id))
+        .join(SubActivity, SubActivity.opd_id == Submission.opd_id)
+        .join(Tag, Tag.sub_activity_id == SubActivity.id)
+        .join(Realization, (Realization.tag_id == Tag.id)
+              & (Realization.quarter_id == Submission.quarter_id))
+        .where(Submission.id.in_(submission_ids), Realization.anomalies != "")
+        .group_by(Submission.id)
+    )
+    return dict(db.session.execute(stmt).all())
+
+
+@dataclass
+class BulkResult:
+    verified: list[Submission] = field(default_factory=list)
+    refused: list[tuple[Submission, str]] = field(default_factory=list)  # with the reason
+
+
+BULK_NOTE = "Diverifikasi bersama laporan lain (verifikasi massal)."
+
+
+def verify_many(items: list[tuple[Submission, int | None]], user) -> BulkResult:
+    """Verify several submitted reports at once: only clean ones. A report with any anomaly
+    (explained or not) needs the reviewer's judgement on its own page, so it is refused with its
+    name, as is one that changed since the list was opened or is not awaiting verification.
+    Each verified report gets its own event and audit record, as if verified one by one."""
+    from .realization import refresh_anomalies
+
+    result = BulkResult()
+    for sub, _ in items:
+        if not may(user, "verify", sub):
+            raise NotAllowedError("Peran Anda tidak berwenang melakukan tindakan ini.")
+    for sub, _ in items:
+        if sub.status == "submitted":
+            refresh_anomalies(sub.opd_id, sub.quarter)
+    counts = anomaly_counts([sub.id for sub, _ in items])
+    for sub, version in items:
+        if version is not None and version != sub.version:
+            result.refused.append((sub, "berubah sejak daftar dibuka"))
+        elif sub.status != "submitted":
+            result.refused.append((sub, f"berstatus {sub.status_label.lower()}"))
+        elif counts.get(sub.id):
+            result.refused.append((sub, f"{counts[sub.id]} anomali, periksa satu per satu"))
+        else:
+            verify(sub, user, note=BULK_NOTE, version=version)
+            result.verified.append(sub)
+    return result
 
 
 def reopen(sub: Submission, user, *, reason: str, version: int | None = None):
@@ -209,6 +266,7 @@ def reopen(sub: Submission, user, *, reason: str, version: int | None = None):
     sub.verified_at = None
     event = _move(sub, "reopen", user, note=reason)
     _comment(sub, event, user, reason, None)
+    notifications.on_transition(sub, "reopen", reason)
     return event
 
 

@@ -23,8 +23,9 @@ from reportlab.platypus import (
 from ..content import ReportContent
 from . import styles as st
 from .fonts import BOLD, REGULAR
-from .letter import LETTER_WIDTH, cover_letter, date_long, head_title, signature_block
-from .tables import index_table, lokus_table, matrix_tables, summary_table, trend_table
+from .letter import cover_letter, date_long, head_title, signature_block
+from .matrix import matrix_tables
+from .tables import index_table, lokus_table, summary_table, trend_table
 
 
 @dataclass(frozen=True)
@@ -86,22 +87,25 @@ def _watermark(canvas, doc):
     canvas.restoreState()
 
 
-def _doc(buffer, content: ReportContent) -> BaseDocTemplate:
-    page_w, page_h = st.PAGE
+def _doc(buffer, content: ReportContent, paper: st.Paper) -> BaseDocTemplate:
+    """The letter on a portrait page, everything after it on landscape pages of the same
+    paper (A4 or F4, Pengaturan): reportlab switches the page size with the template."""
     top, bottom = 12 * mm, 13 * mm
     on_page = _watermark if content.draft else (lambda canvas, doc: None)
-    letter = Frame((page_w - LETTER_WIDTH) / 2, bottom, LETTER_WIDTH, page_h - top - bottom,
+    ph, lh = paper.portrait[1], paper.landscape[1]
+    letter = Frame(st.LETTER_MARGIN, bottom, paper.letter_width, ph - top - bottom,
                    id="letter", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    body = Frame(st.MARGIN, bottom, st.FRAME_WIDTH, page_h - top - bottom, id="body",
+    body = Frame(st.MARGIN, bottom, paper.body_width, lh - top - bottom, id="body",
                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
-        buffer, pagesize=st.PAGE, title=content.title, author=content.pemda.name,
+        buffer, pagesize=paper.portrait, title=content.title, author=content.pemda.name,
         subject=content.period, creator="Tagar", producer="Tagar (reportlab)",
         invariant=1 if content.options.fixed_date else 0,
         leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=top, bottomMargin=bottom,
     )
-    doc.addPageTemplates([PageTemplate("letter", [letter], onPage=on_page),
-                          PageTemplate("body", [body], onPage=on_page)])
+    doc.addPageTemplates([
+        PageTemplate("letter", [letter], onPage=on_page, pagesize=paper.portrait),
+        PageTemplate("body", [body], onPage=on_page, pagesize=paper.landscape)])
     return doc
 
 
@@ -123,31 +127,42 @@ def _attachment_head(content: ReportContent) -> list:
                  else "Hanya data yang telah diverifikasi Sekretariat TKPKD")
         story.append(Paragraph(escape(f"Posisi s.d. akhir {content.period}. {basis}."),
                                st.SUBTITLE))
+        if content.carried_note:
+            story.append(Paragraph(escape(content.carried_note), st.SUBTITLE))
     return story + [Spacer(1, 5 * mm)]
 
 
-def story(content: ReportContent) -> list:
+def _legends(content: ReportContent) -> list:
+    """The footnotes of the carried-forward OPDs' signs (verified-only figures)."""
+    if not content.legends:
+        return []
+    return [Spacer(1, 1.5 * mm)] + [Paragraph(escape(line), st.NOTE) for line in content.legends]
+
+
+def story(content: ReportContent, paper: st.Paper) -> list:
     real = content.with_realization
-    out = cover_letter(content) + [NextPageTemplate("body"), PageBreak()]
+    width = paper.body_width
+    out = cover_letter(content, paper.letter_width) + [NextPageTemplate("body"), PageBreak()]
     out += _attachment_head(content)
     out += [_section("A. Ringkasan per Strategi"),
-            summary_table(content.by_strategy, content.total, real), Spacer(1, 5 * mm)]
+            summary_table(content.by_strategy, content.total, real, width), Spacer(1, 5 * mm)]
     out += [_section("B. Ringkasan per Kelompok Penandaan"),
-            summary_table(content.by_tag_kind, content.total, real, code_width=0),
+            summary_table(content.by_tag_kind, content.total, real, width, code=False),
             Spacer(1, 3 * mm)]
     if real and content.index:
         out += [Paragraph("Indeks serapan tertimbang (PMK 97/2023: langsung 50 %, tidak "
                           "langsung 30 %, penunjang 20 %)", st.NOTE), Spacer(1, 1 * mm),
-                index_table(content.index)]
+                index_table(content.index, width * 0.8)]
     out += [Spacer(1, 5 * mm), _section("C. Ringkasan per Perangkat Daerah"),
-            summary_table(content.by_opd, content.total, real, code_width=40)]
+            summary_table(content.by_opd, content.total, real, width, marks=content.marks),
+            *_legends(content)]
     if real and content.trend:
         out += [Spacer(1, 5 * mm), _section("D. Realisasi per Triwulan"),
-                trend_table(content.trend)]
+                trend_table(content.trend, width * 0.85)]
     out += [PageBreak(), _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else "")),
-            *matrix_tables(content), PageBreak(),
+            *matrix_tables(content, width), *_legends(content), PageBreak(),
             _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),
-            lokus_table(content.lokus, real),
+            lokus_table(content.lokus, real, width),
             Spacer(1, 2 * mm),
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
@@ -159,5 +174,7 @@ def story(content: ReportContent) -> list:
 def build_pdf(content: ReportContent) -> PdfResult:
     buffer = BytesIO()
     pages: list[int] = []
-    _doc(buffer, content).build(story(content), canvasmaker=_canvas_class(content, pages))
+    paper = st.paper(content.pemda.paper_size)
+    _doc(buffer, content, paper).build(story(content, paper),
+                                       canvasmaker=_canvas_class(content, pages))
     return PdfResult(buffer.getvalue(), pages[-1])

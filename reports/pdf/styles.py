@@ -1,5 +1,7 @@
 """Paragraph and table styles of the report: black on white, thin rules, as an official
 attachment is printed; a light grey only for header and totals rows."""
+from dataclasses import dataclass
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -11,9 +13,37 @@ from .fonts import BOLD, CONDENSED, CONDENSED_BOLD, REGULAR, register_fonts
 
 register_fonts()
 
-PAGE = landscape(A4)
-MARGIN = 10 * mm
-FRAME_WIDTH = PAGE[0] - 2 * MARGIN
+# F4 (folio, 215 x 330 mm) is the paper most Indonesian offices print letters on.
+PAPERS = {"A4": A4, "F4": (215 * mm, 330 * mm)}
+MARGIN = 10 * mm  # the landscape tables' side margins
+LETTER_MARGIN = 20 * mm  # the portrait letter's side margins
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The report's two page shapes on one paper: the letter portrait, the tables landscape."""
+
+    name: str
+
+    @property
+    def portrait(self) -> tuple[float, float]:
+        return PAPERS[self.name]
+
+    @property
+    def landscape(self) -> tuple[float, float]:
+        return landscape(self.portrait)
+
+    @property
+    def body_width(self) -> float:
+        return self.landscape[0] - 2 * MARGIN
+
+    @property
+    def letter_width(self) -> float:
+        return self.portrait[0] - 2 * LETTER_MARGIN
+
+
+def paper(name: str | None) -> Paper:
+    return Paper(name if name in PAPERS else "A4")
 
 HEADER_FILL = colors.HexColor("#e6e6e6")
 TOTAL_FILL = colors.HexColor("#f2f2f2")
@@ -21,8 +51,18 @@ RULE = colors.black
 
 
 def _style(name, font=REGULAR, size=9.5, leading=None, align=TA_LEFT, **kw) -> ParagraphStyle:
+    """Words break at spaces only, never inside a word (reportlab's default cuts a word too
+    long for the line anywhere). Table cells are broken by fit.wrap, with hyphenation."""
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.3,
-                          alignment=align, **kw)
+                          alignment=align, splitLongWords=0, **kw)
+
+
+def scaled(style: ParagraphStyle, factor: float) -> ParagraphStyle:
+    """`style` with font size and leading times `factor` (the matrix shrinks to fit)."""
+    if factor == 1:
+        return style
+    return ParagraphStyle(f"{style.name}_{factor:.3f}", parent=style,
+                          fontSize=style.fontSize * factor, leading=style.leading * factor)
 
 
 BODY = _style("body", size=10, leading=14, align=TA_JUSTIFY)

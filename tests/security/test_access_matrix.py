@@ -104,12 +104,23 @@ ACCESS = {
     # (400) for every writer before any OPD is known; the role is checked first.
     ("budget.import_commit", "POST"): Access(frozenset({"own", "foreign", "secretariat"})),
     ("budget.import_template", "GET"): Access(LOGGED_IN),
+    # A queued import is followed by the user who confirmed it, nobody else (404).
+    ("budget.import_status", "GET"): Access(frozenset({"own"})),
     ("realization.index", "GET"): Access(WRITE_A, f"opd={{opd}}&tahun={YEAR}&triwulan=2"),
     ("realization.save", "POST"): Access(WRITE_A),
     ("realization.submit", "POST"): Access(WRITE_A),
     ("realization.copy_previous", "POST"): Access(WRITE_A),
     ("review.queue", "GET"): Access(SECRETARIAT, f"tahun={YEAR}"),
     ("review.compliance", "GET"): Access(READERS, f"tahun={YEAR}"),
+    ("review.bulk_verify", "POST"): Access(SECRETARIAT, data={"ids": "{sub}"}),
+    ("help.index", "GET"): Access(LOGGED_IN),
+    ("notifications.index", "GET"): Access(LOGGED_IN),
+    # Per object: only its user opens it; anyone else gets a 404.
+    ("notifications.open_", "GET"): Access(frozenset({"own"})),
+    ("realization.upload_evidence", "POST"): Access(WRITE_A, args={"tag_id": "tag",
+                                                                   "quarter_id": "quarter1"}),
+    ("realization.download_evidence", "GET"): Access(READ_A),
+    ("realization.delete_evidence", "POST"): Access(WRITE_A),
     ("review.detail", "GET"): Access(READ_A),
     ("review.verify", "POST"): Access(SECRETARIAT, data={"version": "{sub_version}",
                                                          "general": "Lengkap"}),
@@ -130,6 +141,7 @@ ACCESS = {
     ("lokus.import_file", "GET"): Access(SECRETARIAT),
     ("lokus.import_file", "POST"): Access(SECRETARIAT),
     ("lokus.import_confirm", "POST"): Access(SECRETARIAT),
+    ("lokus.import_status", "GET"): Access(SECRETARIAT, args={"job_id": "lokus_job"}),
     # The API: token roles; anonymous means no token.
     ("api_docs.docs", "GET"): Access(PUBLIC),
     ("api-docs.openapi_json", "GET"): Access(PUBLIC),
@@ -172,12 +184,14 @@ ARG_DEFAULTS = {
     "opd_id": "opd", "sa_id": "sa", "tag_id": "tag", "submission_id": "sub",
     "quarter_id": "quarter", "user_id": "own_user", "token_id": "own_token", "fy_id": "fy",
     "entry_id": "throttle", "build_id": "build", "token": "import_token", "quarter": "q_number",
-    "sub_activity_id": "sa", "filename": "static_file",
+    "sub_activity_id": "sa", "filename": "static_file", "job_id": "import_job",
+    "notification_id": "notification", "evidence_id": "evidence",
 }
 
 # Arguments that name an object owned by an OPD (loaded through `load_for`): the officer of
 # another OPD must be refused wherever one appears, in the path or as ?opd= / ?opd_id=.
-OPD_OWNED_ARGS = {"opd_id", "sa_id", "tag_id", "submission_id", "build_id", "sub_activity_id"}
+OPD_OWNED_ARGS = {"opd_id", "sa_id", "tag_id", "submission_id", "build_id", "sub_activity_id",
+                  "evidence_id"}
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -234,6 +248,30 @@ def build_world(make):
                              address="192.0.2.9", failures=3, first_failure_at=datetime(2026, 1, 1),
                              last_failure_at=datetime(2026, 1, 1))
     db.session.add(throttle)
+    from models import Notification
+
+    notification = Notification(user_id=users["own"].id, kind="returned", text="Dikembalikan",
+                                opd_id=a["opd"].id, submission_id=a["sub"].id,
+                                quarter_id=a["sub"].quarter_id)
+    db.session.add(notification)
+    from app.services import evidence as evidence_service
+    from models import Evidence, Realization
+
+    folder = evidence_service.storage_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = f"{factories.n():032x}"[-32:].rjust(32, "0")
+    (folder / key).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    real_a = db.session.scalar(select(Realization).where(Realization.tag_id == a["tag"].id))
+    evidence = Evidence(realization_id=real_a.id, opd_id=a["opd"].id, filename="sp2d.pdf",
+                        content_type="application/pdf", size=15, sha256="0" * 64,
+                        storage_key=key)
+    db.session.add(evidence)
+    from app.jobs.imports import store
+
+    import_job = store("sipd", user_id=users["own"].id, opd_id=a["opd"].id,
+                       fiscal_year_id=fy.id, filename="sipd.xlsx", data=b"x", rows=1)
+    lokus_job = store("lokus", user_id=users["secretariat"].id, fiscal_year_id=fy.id,
+                      payload="x", rows=1)
     db.session.flush()
     ids = {
         "opd": a["opd"].id, "sa": a["sa"].id, "sa_version": a["sa"].version,
@@ -243,6 +281,9 @@ def build_world(make):
         "quarter": make.quarter(fy, 2).id, "q_number": 1, "own_user": users["own"].id,
         "own_token": own_token.id, "fy": fy.id, "throttle": throttle.id, "build": build.id,
         "import_token": "tidak-ada", "static_file": "tagar.css",
+        "import_job": import_job.id, "lokus_job": lokus_job.id,
+        "notification": notification.id, "evidence": evidence.id,
+        "quarter1": make.quarter(fy, 1).id,
     }
     return users, ids
 

@@ -195,6 +195,9 @@ CASES = [
        NUL_MSG, reason=NUL),
     ui("compliance-year-huge", "viewer", "GET", "/verifikasi/kepatuhan?tahun=" + HUGE, 400,
        INT_MSG),
+    ui("review-queue-opd-huge", "secretariat", "GET", "/verifikasi/?opd=" + HUGE, 400, INT_MSG),
+    ui("review-bulk-nul", "secretariat", "POST", "/verifikasi/verifikasi-massal", 400, NUL_MSG,
+       ids=NUL),
     # --- dashboard: unknown filters are ignored with a notice, never a query error ------------
     ui("dash-year-huge", "viewer", "GET", "/dasbor/?tahun=" + HUGE, 200, IGNORED),
     ui("dash-opd-huge", "viewer", "GET", "/dasbor/?opd=" + HUGE, 200, IGNORED),

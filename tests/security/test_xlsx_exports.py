@@ -36,7 +36,8 @@ HOSTILE = {
 XLSX_ENDPOINTS = {"budget.import_template", "review.compliance", "reports.index",
                   "reports.build_file", "api_reports.get_file"}
 # Endpoints that send a file that is never an XLSX (checked the same way).
-OTHER_FILE_ENDPOINTS = {"static", "api-docs.openapi_json"}
+OTHER_FILE_ENDPOINTS = {"static", "api-docs.openapi_json",
+                        "realization.download_evidence"}  # PDF, PNG or JPEG only
 
 
 @pytest.fixture

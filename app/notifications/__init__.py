@@ -1,0 +1,6 @@
+"""The notification list (`/notifikasi/`) and `flask notify deadlines`."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,21 @@
+"""`flask notify deadlines`: create the missing deadline and overdue notices (idempotent; run it
+daily from cron, or any number of times)."""
+import click
+from flask import Flask
+
+from models import db
+
+from ..services.notifications import remind_deadlines
+
+
+def register_cli(app: Flask) -> None:
+    group = click.Group("notify", help="Notifikasi dalam aplikasi.")
+
+    @group.command("deadlines")
+    def deadlines():
+        """Create the deadline (7 days) and overdue notices that are missing."""
+        made = remind_deadlines()
+        db.session.commit()
+        click.echo(f"{made} notifikasi batas waktu dibuat.")
+
+    app.cli.add_command(group)
