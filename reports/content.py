@@ -78,18 +78,18 @@ class ReportContent:
     # Verified only: {opd id: its last verified quarter (None: none)} for the OPDs whose figures
     # are carried forward because `quarter` is not verified (reports/verified.py).
     carried: dict = field(default_factory=dict)
+    # Late reports of quarters 1..quarter (reports/lateness.py), for the compliance annex.
+    late: list = field(default_factory=list)
 
     @property
     def marks(self) -> dict[int, str]:
         """{opd id: footnote sign} of the carried-forward OPDs."""
-        signs = verified.signs(self.carried)
-        return {opd: signs[last] for opd, last in self.carried.items()}
+        return verified.marks(self.carried)
 
     @property
     def legends(self) -> list[str]:
         """`† angka s.d. TW II — TW III belum diverifikasi`, one line per sign."""
-        return [f"{sign} {verified.legend(last, self.quarter)}"
-                for last, sign in verified.signs(self.carried).items()]
+        return verified.legends(self.carried, self.quarter)
 
     @property
     def carried_note(self) -> str:
@@ -227,6 +227,10 @@ def build_content(options: ReportOptions) -> ReportContent:
         content.index = rollup.incentive_index(f)
         content.trend = rollup.trend(f)[:quarter]
         extra = _realization_columns(content, f, by_tag)
+    if content.with_realization:
+        from .lateness import late_reports
+
+        content.late = late_reports(fy.id, quarter, content.letter_date, options.opd_id)
     if content.with_realization and not options.include_unverified:
         content.carried = verified.carried_forward(fy.id, quarter, options.opd_id)
     content.columns = PLAN_COLUMNS + tuple(c for c, _, _ in extra)

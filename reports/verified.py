@@ -86,4 +86,16 @@ def signs(carried: dict[int, int | None]) -> dict[int | None, str]:
     return {m: SIGNS[i % len(SIGNS)] * (1 + i // len(SIGNS)) for i, m in enumerate(lasts)}
 
 
-__all__ = ["carried_forward", "last_verified", "last_verified_per_quarter", "legend", "signs"]
+def marks(carried: dict[int, int | None]) -> dict[int, str]:
+    """{opd id: footnote sign} of the carried-forward OPDs (the report and the dashboard)."""
+    by_last = signs(carried)
+    return {opd: by_last[last] for opd, last in carried.items()}
+
+
+def legends(carried: dict[int, int | None], quarter: int) -> list[str]:
+    """`† angka s.d. TW II — TW III belum diverifikasi`, one line per sign."""
+    return [f"{sign} {legend(last, quarter)}" for last, sign in signs(carried).items()]
+
+
+__all__ = ["carried_forward", "last_verified", "last_verified_per_quarter", "legend", "legends",
+           "marks", "signs"]

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import xlsx_writer
-from .content import ReportContent
+from .content import ROMAN, ReportContent
 from .pdf import letter
 
 RUPIAH = '"Rp" #,##0'
@@ -112,7 +112,7 @@ def _legends(ws, row: int, content: ReportContent) -> int:
     return row + 2
 
 
-def _money_formats(ws) -> None:
+def money_formats(ws) -> None:
     """Sen where a column has any (see the module docstring)."""
     with_sen = set()
     for cell in ws._cells.values():
@@ -208,7 +208,7 @@ def _summary_sheet(wb, content: ReportContent):
     for col, width in enumerate([22, 26, 48, 18, 20, 20, 12, 12, 12, 12], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A5"
-    _money_formats(ws)
+    money_formats(ws)
     _print_setup(ws, content, "1:3")
 
 
@@ -238,7 +238,7 @@ def _matrix_sheet(wb, content: ReportContent):
     for line in content.legends:
         row += 2
         xlsx_writer.put(ws, row, 1, line)
-    _money_formats(ws)
+    money_formats(ws)
     _print_setup(ws, content, f"{top}:{top + 1}")
 
 
@@ -260,8 +260,23 @@ def _lokus_sheet(wb, content: ReportContent):
     for col, width in enumerate([6, 22, 22, 16, 12, 12, 10, 12, 40, 20, 20], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
-    _money_formats(ws)
+    money_formats(ws)
     _print_setup(ws, content, f"{top}:{top}")
+
+
+def _late_sheet(wb, content: ReportContent):
+    """Section G of the PDF: the late reports and their days overdue."""
+    from .table_xlsx import Column, Table, add_sheet  # table_xlsx builds on this module
+
+    ws = add_sheet(wb, Table(
+        title="G. Kepatuhan Pelaporan Perangkat Daerah", sheet="Kepatuhan",
+        filters=[("Periode", f"s.d. {content.period}")],
+        columns=[Column("No", "count", 5), Column("Kode", width=24),
+                 Column("Perangkat Daerah", width=44), Column("Triwulan", width=10),
+                 Column("Status Laporan", width=20), Column("Terlambat (hari)", "count")],
+        rows=[[i, r.opd_code, r.opd_name, f"TW {ROMAN[r.quarter]}", r.status, r.days]
+              for i, r in enumerate(content.late, 1)]))
+    ws.page_setup.paperSize = PAPER_CODES.get(content.pemda.paper_size, 9)
 
 
 def build_xlsx(content: ReportContent) -> bytes:
@@ -270,6 +285,8 @@ def build_xlsx(content: ReportContent) -> bytes:
     _summary_sheet(wb, content)
     _matrix_sheet(wb, content)
     _lokus_sheet(wb, content)
+    if content.with_realization:
+        _late_sheet(wb, content)
     stamp = datetime.combine(content.letter_date, time())
     wb.properties.creator = "Tagar"
     wb.properties.title = content.title

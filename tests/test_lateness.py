@@ -67,7 +67,7 @@ def test_never_submitted_opd_is_late_on_board_queue_and_xlsx(client, make, login
     assert "Terlambat 46 hari" in row
     ws = load_workbook(BytesIO(client.get(
         "/verifikasi/kepatuhan?tahun=2026&format=xlsx").data)).active
-    rows = {r[2]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    rows = {r[2]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     assert rows[silent.name][7] == "Belum mulai (terlambat 46 hari)"  # TW III: column H
 
 

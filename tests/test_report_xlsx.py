@@ -113,7 +113,7 @@ def test_a_thousand_tags_build(app):
 
 def test_a_sheet_for_each_part_of_the_pdf_with_print_setup(book):
     _, content, wb = book
-    assert wb.sheetnames == ["Surat", "Ringkasan", "Matriks", "Lokus Desa"]
+    assert wb.sheetnames == ["Surat", "Ringkasan", "Matriks", "Lokus Desa", "Kepatuhan"]
     letter = [c.value for c in wb["Surat"]["A"]]
     assert any(str(v).startswith("Nomor: 400.14/") for v in letter)
     assert any(v and "Berdasarkan data yang telah diverifikasi" in v for v in letter)

@@ -107,9 +107,12 @@ def test_compliance_board_and_xlsx(client, make, login, cycle):
     resp = client.get("/verifikasi/kepatuhan?tahun=2026&format=xlsx")
     assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
     ws = load_workbook(BytesIO(resp.data)).active
-    assert ws.freeze_panes == "D3"
-    assert ws["E2"].value == "TW I" and ws["G2"].value == "Semester 1 (Rp)"
-    rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    # Title, the filter (year), a blank row, then the header (the shared table layout).
+    assert ws["A2"].value == "Tahun anggaran:" and ws["B2"].value == "2026"
+    assert ws.freeze_panes == "D5"
+    assert ws["E4"].value == "TW I" and ws["G4"].value == "Semester 1"
+    assert ws["G5"].number_format.startswith('"Rp"')
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     row_a = rows[cycle["a"].code]
     assert re.fullmatch(r"Diajukan \(terlambat \d+ hari\)", row_a[4])
     assert row_a[5] == "Terverifikasi"

@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 
 from models import BUILD_STATUSES, ReportBuild, db
 from reports.builds import request_build
-from reports.content import VARIANTS
+from reports.content import ADDRESSEES, VARIANTS
 from reports.service import FILE_TYPES
 
 from ..jobs import enqueue
@@ -47,6 +47,11 @@ class ReportRequestSchema(Schema):
         "description": "Sertakan data belum diverifikasi (laporan bertanda DRAFT)"})
     number = fields.String(load_default="", validate=validate.Length(
         max=80, error="Paling banyak 80 karakter."), metadata={"description": "Nomor surat"})
+    addressees = fields.List(
+        fields.String(validate=one_of(tuple(ADDRESSEES))), load_default=list,
+        validate=validate.Length(max=len(ADDRESSEES)), metadata={
+            "description": "Ditujukan kepada (kode: " + ", ".join(ADDRESSEES) + "); kosong: "
+                           "bawaan Pengaturan. Varian gubernur selalu kepada Gubernur."})
 
 
 class ReportBuildSchema(Schema):
@@ -59,6 +64,9 @@ class ReportBuildSchema(Schema):
     opd_id = fields.Integer(allow_none=True)
     include_unverified = fields.Boolean()
     number = fields.String()
+    addressees = fields.Method("_addressees", metadata={
+        "type": "array", "items": {"type": "string"},
+        "description": "Penerima surat (kode); kosong: bawaan Pengaturan"})
     letter_date = fields.Date()
     data_version = fields.Integer()
     status = fields.String(metadata={"enum": list(BUILD_STATUSES)})
@@ -72,6 +80,11 @@ class ReportBuildSchema(Schema):
     finished_at = UtcDateTime(allow_none=True)
     file_url = fields.Method("_file_url", allow_none=True,
                              metadata={"description": "Alamat unduhan bila done"})
+
+    def _addressees(self, build):
+        if build.variant == "gubernur":  # the governor's report goes to the governor only
+            return ["gubernur"]
+        return [c for c in (build.addressees or "").split(",") if c]
 
     def _file_url(self, build):
         return (url_for("api_reports.get_file", build_id=build.id)
@@ -91,14 +104,16 @@ def _guard(opd_id: int | None) -> None:
                   description="Sudah tersedia (permintaan dan data yang sama): unduh berkasnya")
 @documented(blp, 403, 422, 503)
 def create(data):
-    """Minta laporan. `variant`: quarterly (wajib `quarter`), semester (wajib `semester`), opd
-    (wajib `opd_id` dan `quarter`), plan. Permintaan yang sama dengan data yang tidak berubah
-    menerima susunan yang sama (200 bila sudah selesai)."""
+    """Minta laporan. `variant`: quarterly (wajib `quarter`), semester (wajib `semester`),
+    gubernur (laporan semester kepada Gubernur, Inpres 8/2025; wajib `semester`), opd (wajib
+    `opd_id` dan `quarter`), plan. `addressees` memilih penerima surat. Permintaan yang sama
+    dengan data yang tidak berubah menerima susunan yang sama (200 bila sudah selesai)."""
     _guard(data["opd_id"])
     build, created = run(lambda: request_build(
         data["format"], user=current_user, year=data["year"], variant=data["variant"],
         quarter=data["quarter"], semester=data["semester"], opd_id=data["opd_id"],
-        include_unverified=data["include_unverified"], number=data["number"].strip()),
+        include_unverified=data["include_unverified"], number=data["number"].strip(),
+        addressees=data["addressees"]),
         field_map={"opd": "opd_id", "fmt": "format"})
     if created:
         try:

@@ -3,6 +3,8 @@
 Every route loads OPD-owned objects through `load_for`/`check_opd_access`; writes demand the
 opd or secretariat role and write access to that OPD.
 """
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,7 +13,9 @@ from sqlalchemy.orm import selectinload
 from forms.budget import ConfirmForm, SubActivityForm
 from forms.choices import choices
 from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, TagVillage, db
+from reports.table_xlsx import Column, Table
 
+from ..exports import wants_xlsx, xlsx_response
 from ..input_guards import query_int
 from ..refusals import race_as_stale
 from ..security import can_access_opd, check_opd_access, load_for, role_required
@@ -79,6 +83,9 @@ def index():
     text = (request.args.get("q") or "").strip()[:100]
     rows, totals = (queries.sub_activity_list(opd.id, fy.id, strategy=strategy, text=text)
                     if fy else ([], {}))
+    if wants_xlsx():
+        return xlsx_response([_list_table(fy, opd, strategy, text, rows, totals)],
+                             f"sub-kegiatan-{opd.code}-{fy.year}.xlsx")
     opds = []
     if current_user.role != "opd":
         opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
@@ -87,6 +94,31 @@ def index():
         years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())).all(),
         strategies=db.session.scalars(select(Strategy).order_by(Strategy.code)).all(),
         strategy=strategy, text=text, can_write=can_access_opd(current_user, opd.id, write=True))
+
+
+def _share(tagged, allocation):
+    return (tagged * 100 / allocation).quantize(Decimal("0.01")) if allocation else None
+
+
+def _list_table(fy, opd, strategy, text, rows, totals) -> Table:
+    """The list page as a sheet: its filters, rows and total row."""
+    picked = db.session.scalar(select(Strategy).where(Strategy.code == strategy)) \
+        if strategy else None
+    return Table(
+        title="Sub kegiatan yang ditandai", sheet="Sub kegiatan",
+        filters=[("Tahun anggaran", str(fy.year)), ("Perangkat daerah", opd.name),
+                 ("Strategi", f"{picked.code}. {picked.short_name}" if picked else "semua"),
+                 ("Cari kode / nama", text or "-")],
+        columns=[Column("Kode", width=22), Column("Sub kegiatan", width=50),
+                 Column("Pagu", "money"), Column("Ditandai", "money"),
+                 Column("Porsi (%)", "pct"), Column("Strategi", width=14),
+                 Column("Tag", "count"), Column("Lokus desa", "count")],
+        rows=[[r.code, r.name, r.allocation, r.tagged, _share(r.tagged, r.allocation),
+               ", ".join(f"S{c}" for c in (1, 2, 3) if getattr(r, f"s{c}")) or "belum ditandai",
+               r.n_tags, r.lokus] for r in rows],
+        total=[f"Jumlah ({totals['count']} sub kegiatan)", "", totals["allocation"],
+               totals["tagged"], _share(totals["tagged"], totals["allocation"]), "", "",
+               totals["lokus"]])
 
 
 def _sa_form(form: SubActivityForm) -> SubActivityForm:

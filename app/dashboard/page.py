@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import ZERO, Opd, Quarter, Realization, SubActivity, Submission, Tag, db
 from models.data_version import current_version
-from reports import rollup
+from reports import rollup, verified
 from reports.rollup import RollupRow
 
 from .. import charts
@@ -111,6 +111,7 @@ def figures(q: DashboardQuery, short: dict) -> dict:
         "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
         "anomalies": overview.anomaly_count(f.fiscal_year_id, opd_id=own_opd(f.opd_id)),
+        "carried": _carried(f),
     }
     detail = q.detail_filter()
     if detail is not None:
@@ -133,6 +134,16 @@ def figures(q: DashboardQuery, short: dict) -> dict:
         "legend": charts.legend("ch"),
     }
     return ctx
+
+
+def _carried(f) -> dict:
+    """Verified only: the OPDs whose figures are carried forward from their last verified
+    quarter (the report's rule and signs, reports/verified.py): {"marks": {opd id: sign},
+    "legends": [...]}; empty when all figures are the quarter's own."""
+    if not f.verified_only:
+        return {"marks": {}, "legends": []}
+    carried = verified.carried_forward(f.fiscal_year_id, f.quarter, f.opd_id)
+    return {"marks": verified.marks(carried), "legends": verified.legends(carried, f.quarter)}
 
 
 def anomaly_list(fy_id: int, quarter: int | None, opd_id: int | None, limit: int = 1000):

@@ -6,8 +6,11 @@ from sqlalchemy import select
 from forms.lokus import ConfirmImportForm, ImportForm, LokusForm
 from models import District, FiscalYear, Village, VillageYear, db
 from reports import lokus as lokus_report
+from reports.content import ROMAN
 from reports.rollup import RollupFilter
+from reports.table_xlsx import Column, Table
 
+from ..exports import wants_xlsx, xlsx_response
 from ..input_guards import INT32_MAX, query_int
 from ..jobs import imports
 from ..security import role_required
@@ -38,12 +41,62 @@ def index():
     # A desa's share comes only from tags that reach it, so the kecamatan filter of the rollup
     # leaves the figures of that kecamatan's desa unchanged.
     f = RollupFilter(fiscal_year_id=fy.id, quarter=quarter, district_id=district_id)
+    villages = lokus_report.priority_villages(f)
+    gaps = lokus_report.gaps(fy.id, district_id)
+    districts = lokus_report.by_district(fy.id, district_id)
+    if wants_xlsx():
+        district = db.session.get(District, district_id) if district_id else None
+        filters = [("Tahun anggaran", str(fy.year)), ("Triwulan", f"TW {ROMAN[quarter]}"),
+                   ("Kecamatan", district.name if district else "semua")]
+        return xlsx_response(_tables(filters, villages, gaps, districts),
+                             f"lokus-desa-tagar-{fy.year}-tw{quarter}.xlsx")
     return render_template(
         "lokus/index.html", fy=fy, quarter=quarter, district_id=district_id,
-        villages=lokus_report.priority_villages(f), gaps=lokus_report.gaps(fy.id, district_id),
-        districts=lokus_report.by_district(fy.id, district_id),
+        villages=villages, gaps=gaps, districts=districts,
         years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all(),
         all_districts=db.session.scalars(select(District).order_by(District.code)).all())
+
+
+def _tables(filters, villages, gaps, districts) -> list[Table]:
+    """The page's three tables as sheets, in the page's order, each with a total row."""
+    def total(rows, attr):
+        return sum(getattr(r, attr) for r in rows)
+
+    count = "count"
+    return [
+        Table(title="Kesenjangan: desa lokus dengan rumah tangga desil 1 tanpa intervensi",
+              sheet="Kesenjangan", filters=filters,
+              columns=[Column("Kode", width=16), Column("Desa"), Column("Kecamatan"),
+                       Column("Rumah tangga desil 1", count)],
+              rows=[[g.code, g.name, g.district, g.households] for g in gaps],
+              total=["Jumlah", f"{len(gaps)} desa", "", total(gaps, "households")]),
+        Table(title="Per kecamatan", sheet="Per kecamatan", filters=filters,
+              columns=[Column("Kecamatan"), Column("Desa lokus", count),
+                       Column("Rumah tangga desil 1", count), Column("Desa terjangkau", count),
+                       Column("Konvergensi 3 strategi", count),
+                       Column("Desa tanpa intervensi", count),
+                       Column("Rumah tangga di desa tanpa intervensi", count)],
+              rows=[[d.name, d.villages, d.households, d.reached, d.converged, d.gaps,
+                     d.gap_households] for d in districts],
+              total=["Jumlah", *(total(districts, a) for a in (
+                  "villages", "households", "reached", "converged", "gaps",
+                  "gap_households"))]),
+        Table(title="Desa lokus dan intervensi yang menjangkaunya", sheet="Desa lokus",
+              filters=filters,
+              columns=[Column("Kode", width=16), Column("Desa"), Column("Kecamatan"),
+                       Column("RT desil 1", count), Column("Tagging", count),
+                       Column("Anggaran", "money"), Column("Realisasi", "money"),
+                       Column("Strategi", width=12), Column("Konvergensi (dari 3)", count),
+                       Column("Tercapai", count), Column("Sasaran", count)],
+              rows=[[v.code, v.name, v.district, v.households, v.tags, v.tagged, v.realized,
+                     " ".join(str(s) if s in v.strategies else "–" for s in (1, 2, 3)),
+                     v.convergence, v.reached, v.target] for v in villages],
+              total=["Jumlah", f"{len(villages)} desa", "",
+                     # A tag reaching several desa counts in each: no sum of "Tagging".
+                     total(villages, "households"), "", total(villages, "tagged"),
+                     total(villages, "realized"),
+                     "", "", total(villages, "reached"), total(villages, "target")]),
+    ]
 
 
 def _village_table(fy: FiscalYear):

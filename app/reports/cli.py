@@ -1,10 +1,14 @@
-"""`flask report kemenko ...`: the Kemenko PMK report as PDF and/or XLSX from the command line."""
+"""`flask report kemenko ...`: the report as PDF and/or XLSX from the command line, with the
+choices the report page offers (variant, including the governor's semester report, and the
+addressees)."""
 import time
 from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+
+from reports.content import ADDRESSEES, VARIANTS
 
 from ..services import ServiceError
 
@@ -17,9 +21,11 @@ def register_cli(app: Flask) -> None:
     @click.option("--quarter", type=click.IntRange(1, 4), default=None, help="Triwulan 1-4.")
     @click.option("--semester", type=click.IntRange(1, 2), default=None, help="Semester 1-2.")
     @click.option("--opd", "opd_code", default=None, help="Kode OPD (laporan satu OPD).")
-    @click.option("--variant", type=click.Choice(["quarterly", "semester", "opd", "plan"]),
-                  default=None, help="Jenis laporan (bawaan: quarterly, atau semester bila "
-                                     "--semester diberikan).")
+    @click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
+                  help="Jenis laporan (bawaan: quarterly, atau semester bila --semester "
+                       "diberikan); gubernur: laporan semester kepada Gubernur.")
+    @click.option("--addressee", "addressees", type=click.Choice(list(ADDRESSEES)),
+                  multiple=True, help="Penerima surat (boleh berulang); bawaan: Pengaturan.")
     @click.option("--include-unverified", is_flag=True,
                   help="Sertakan data belum diverifikasi (bertanda DRAFT).")
     @click.option("--fixed-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -29,8 +35,8 @@ def register_cli(app: Flask) -> None:
                   help="Berkas PDF.")
     @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
                   help="Berkas XLSX.")
-    def kemenko(year, quarter, semester, opd_code, variant, include_unverified, fixed_date,
-                number, pdf_path, xlsx_path):
+    def kemenko(year, quarter, semester, opd_code, variant, addressees, include_unverified,
+                fixed_date, number, pdf_path, xlsx_path):
         """Laporan penghapusan kemiskinan ekstrem ke Kemenko PMK."""
         from reports.content import build_content, resolve_options
         from reports.pdf.kemenko import build_pdf
@@ -45,7 +51,8 @@ def register_cli(app: Flask) -> None:
         try:
             options = resolve_options(year, variant, quarter=quarter, semester=semester,
                                       opd_code=opd_code, include_unverified=include_unverified,
-                                      fixed_date=fixed, number=number)
+                                      fixed_date=fixed, number=number,
+                                      addressees=addressees)
         except ServiceError as exc:
             raise click.ClickException(exc.message) from exc
         content = build_content(options)

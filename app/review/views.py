@@ -16,13 +16,16 @@ from forms.review import (
     version_of,
 )
 from models import STATUS_LABELS, ReviewComment, Submission, SubmissionEvent, db
+from reports.table_xlsx import Column, Table
 
+from ..exports import wants_xlsx, xlsx_response, yes_no
 from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import load_for, role_required
 from ..services import ServiceError, StaleError, compliance, evidence, workflow
 from ..services import realization as realization_service
 from ..services.reference import fiscal_year, reporting_quarter
+from ..templating import datetime_id
 from . import bp
 
 
@@ -64,10 +67,48 @@ def queue():
         abort(404)
     rows = compliance.queue(quarter)
     filters = _queue_filters()
+    kept = [r for r in rows if _keep(r, filters)]
+    if wants_xlsx():
+        return xlsx_response([_queue_table(fy, quarter, filters, rows, kept)],
+                             f"antrean-verifikasi-{fy.year}-tw{quarter.number}.xlsx")
     return render_template("review/queue.html", fy=fy, quarter=quarter, filters=filters,
-                           rows=[r for r in rows if _keep(r, filters)], total=len(rows),
+                           rows=kept, total=len(rows),
                            opds=[r["opd"] for r in rows], statuses=QUEUE_STATUSES,
                            bulk_form=BulkVerifyForm())
+
+
+def _queue_table(fy, quarter, filters: dict, rows: list, kept: list) -> Table:
+    """The queue as the page shows it (its filters applied), for the secretariat's sheet."""
+    opd = next((r["opd"] for r in rows if r["opd"].id == filters["opd"]), None)
+
+    def timing(r):
+        sub = r["submission"]
+        if r["overdue"]:
+            return f"Terlambat {r['overdue']} hari"
+        return "Tepat waktu" if sub and sub.first_submitted_at else "-"
+
+    def submitted(sub):
+        return datetime_id(sub.submitted_at) if sub else "-"
+
+    return Table(
+        title=f"Verifikasi laporan {quarter.label} {fy.year}", sheet="Antrean verifikasi",
+        filters=[("Tahun anggaran", str(fy.year)), ("Triwulan", quarter.label),
+                 ("Batas penyampaian", quarter.deadline.strftime("%d-%m-%Y")),
+                 ("Status", QUEUE_STATUSES.get(filters["status"], "semua status")
+                  if filters["status"] else "semua status"),
+                 ("OPD", opd.name if opd else "semua OPD"),
+                 ("Hanya yang terlambat", yes_no(filters["late"])),
+                 ("Hanya yang beranomali", yes_no(filters["anomalies"])),
+                 ("Ditampilkan", f"{len(kept)} dari {len(rows)} OPD")],
+        columns=[Column("Kode OPD", width=24), Column("Perangkat daerah", width=40),
+                 Column("Status", width=16), Column("Diajukan", width=18),
+                 Column("Ketepatan", width=20), Column("Hari terlambat", "count"),
+                 Column("Tagging terisi", "count"), Column("Jumlah tagging", "count"),
+                 Column("Anomali", "count")],
+        rows=[[r["opd"].code, r["opd"].name,
+               STATUS_LABELS[r["submission"].status] if r["submission"] else "Belum mulai",
+               submitted(r["submission"]), timing(r), r["overdue"] or 0, r["filled"], r["tags"],
+               r["anomalies"]] for r in kept])
 
 
 @bp.route("/verifikasi-massal", methods=["POST"])

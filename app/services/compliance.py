@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +25,8 @@ from models import (
     Tag,
     db,
 )
-from reports import xlsx_writer
+from reports import table_xlsx
+from reports.table_xlsx import Column, Table
 
 from .clock import WIB
 from .clock import today as _today
@@ -160,34 +159,24 @@ def _cell_status(sub: Submission | None, overdue: int | None = None) -> str:
 
 
 def board_xlsx(fy: FiscalYear, rows: list[BoardRow]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Kepatuhan {fy.year}"
-    ws.append([f"Kepatuhan pelaporan realisasi tagging kemiskinan ekstrem TA {fy.year}"])
-    ws["A1"].font = Font(bold=True, size=12)
-    header = ["No", "Kode OPD", "Perangkat Daerah", "Anggaran ditandai (Rp)", "TW I", "TW II",
-              "Semester 1 (Rp)", "TW III", "TW IV", "Semester 2 (Rp)"]
-    ws.append(header)
-    fill = PatternFill("solid", fgColor="E6EEF7")
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, r in enumerate(rows, 1):
-        def sem(n, r=r):
-            return r.semester(n)[1]  # Decimal: openpyxl stores it as a number, exactly
-        # OPD code and name are user text: one of them may read as a formula.
-        def cell(n, r=r):
-            return _cell_status(r.quarters.get(n), r.overdue.get(n))
-        xlsx_writer.append_row(ws, [i, r.opd.code, r.opd.name, r.tagged, cell(1), cell(2),
-                                    sem(1), cell(3), cell(4), sem(2)])
-    for col in ("D", "G", "J"):
-        for cell in ws[col][2:]:
-            cell.number_format = '"Rp" #,##0'
-    for col, width in zip("ABCDEFGHIJ", (5, 24, 44, 20, 18, 18, 20, 18, 18, 20), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "D3"  # header rows and the OPD columns stay in view
-    return xlsx_writer.to_bytes(wb)
+    """The board as a sheet, through the table helper every table page uses."""
+    def status(r, n):
+        return _cell_status(r.quarters.get(n), r.overdue.get(n))
+
+    table = Table(
+        title=f"Kepatuhan pelaporan realisasi tagging kemiskinan ekstrem TA {fy.year}",
+        sheet=f"Kepatuhan {fy.year}", filters=[("Tahun anggaran", str(fy.year))],
+        frozen_columns=3,  # the OPD stays in view
+        columns=[Column("No", "count", 5), Column("Kode OPD", width=24),
+                 Column("Perangkat Daerah", width=44), Column("Anggaran ditandai", "money"),
+                 Column("TW I", width=18), Column("TW II", width=18),
+                 Column("Semester 1", "money"), Column("TW III", width=18),
+                 Column("TW IV", width=18), Column("Semester 2", "money")],
+        # Decimal amounts: openpyxl stores them as numbers, exactly.
+        rows=[[i, r.opd.code, r.opd.name, r.tagged, status(r, 1), status(r, 2),
+               r.semester(1)[1], status(r, 3), status(r, 4), r.semester(2)[1]]
+              for i, r in enumerate(rows, 1)])
+    return table_xlsx.workbook([table])
 
 
 def returned_notices(opd_id: int, fy: FiscalYear) -> list[dict]:

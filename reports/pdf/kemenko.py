@@ -25,7 +25,7 @@ from . import styles as st
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, date_long, head_title, signature_block
 from .matrix import matrix_tables
-from .tables import index_table, lokus_table, summary_table, trend_table
+from .tables import index_table, late_table, lokus_table, summary_table, trend_table
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,25 @@ def story(content: ReportContent, paper: st.Paper) -> list:
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
+            *_late(content, width),
             signature_block(content)]
     return out
+
+
+def _late(content: ReportContent, width: float) -> list:
+    """G: the late reports of quarters up to the report's, with their days overdue."""
+    if not content.with_realization:
+        return []
+    out = [Spacer(1, 5 * mm), _section("G. Kepatuhan Pelaporan Perangkat Daerah")]
+    if not content.late:
+        return out + [Paragraph(escape(f"Seluruh laporan s.d. {content.period} disampaikan "
+                                       "tepat waktu."), st.NOTE)]
+    opds = len({r.opd_id for r in content.late})
+    return out + [Paragraph(escape(
+        f"{len(content.late)} laporan triwulan dari {opds} perangkat daerah terlambat "
+        f"disampaikan s.d. {content.period} (hari keterlambatan dihitung dari batas "
+        "penyampaian sampai penyampaian pertama, atau sampai tanggal surat bila belum "
+        "disampaikan)."), st.NOTE), Spacer(1, 1.5 * mm), late_table(content.late, width)]
 
 
 def build_pdf(content: ReportContent) -> PdfResult:

@@ -7,6 +7,7 @@ from reportlab.platypus import Paragraph, Table
 
 from app.money import format_number, format_percent, format_rupiah
 
+from ..content import ROMAN
 from . import styles as st
 from .fit import line_width, share, word_width
 from .fit import wrap as lines
@@ -164,6 +165,18 @@ def lokus_table(rows, with_realization: bool, width: float) -> Table:
         align[9] = "RIGHT"
     return fitted_table(head, data, width, {1: 28, 2: 30, 7: 58}, align=align, pad=2,
                         names=frozenset({1, 2, 7}))
+
+
+LATE_HEAD = ["No", "Kode", "Perangkat Daerah", "Triwulan", "Status Laporan",
+             "Terlambat (hari)"]
+
+
+def late_table(rows, width: float) -> Table:
+    """The compliance annex: each late report with its days overdue (reports/lateness.py)."""
+    data = [[str(i), r.opd_code, r.opd_name, f"TW {ROMAN[r.quarter]}", r.status,
+             format_number(r.days)] for i, r in enumerate(rows, 1)]
+    return fitted_table(LATE_HEAD, data, width, {2: 1}, pad=2, names=frozenset({2}),
+                        align={0: "CENTER", 3: "CENTER", 5: "RIGHT"}, h_align="LEFT")
 
 
 def key_value_table(pairs, width=120 * mm) -> Table:

@@ -34,7 +34,10 @@ HOSTILE = {
 
 # Every endpoint that can answer with an XLSX, and how this file asks it for one.
 XLSX_ENDPOINTS = {"budget.import_template", "review.compliance", "reports.index",
-                  "reports.build_file", "api_reports.get_file"}
+                  "reports.build_file", "api_reports.get_file",
+                  # the table pages' "Unduh XLSX" (issue 13): same URL with ?format=xlsx
+                  "dashboard.index", "dashboard.anomalies", "lokus.index", "review.queue",
+                  "budget.index"}
 # Endpoints that send a file that is never an XLSX (checked the same way).
 OTHER_FILE_ENDPOINTS = {"static", "api-docs.openapi_json",
                         "realization.download_evidence"}  # PDF, PNG or JPEG only
@@ -57,7 +60,9 @@ def hostile(make):
     village.name = HOSTILE["village_name"]
     make.tag_village(tag, village)
     for n in (1, 2, 3):
-        make.realization(tag, make.quarter(fy, n), str(50000000 * n), progress="30", reached=5)
+        # TW III is flagged, so the anomaly list has a row with the hostile names.
+        make.realization(tag, make.quarter(fy, n), str(50000000 * n), progress="30", reached=5,
+                         anomalies="over_target" if n == 3 else "")
         make.submission(opd, make.quarter(fy, n), "verified")
     db.session.flush()
     return opd
@@ -88,7 +93,17 @@ def _exports(client, make, login, opd):
     login(make.user("opd", opd_obj=opd))
     yield ("import template", client.get("/sub-kegiatan/impor/templat"),
            {"funding_code", "funding_name"})
+    yield ("sub kegiatan list", client.get(f"/sub-kegiatan/?tahun={YEAR}&format=xlsx"),
+           {"sa_name"})
+    yield ("dashboard", client.get(f"/dasbor/?tahun={YEAR}&triwulan=3&format=xlsx"),
+           {"opd_name", "opd_code", "funding_code", "sa_name"})
+    yield ("anomaly list", client.get(f"/dasbor/anomali?tahun={YEAR}&format=xlsx"),
+           {"opd_name", "opd_code", "sa_name", "tag_description"})
     login(make.user("secretariat"))
+    yield ("review queue", client.get(f"/verifikasi/?tahun={YEAR}&triwulan=3&format=xlsx"),
+           {"opd_name", "opd_code"})
+    yield ("lokus desa", client.get(f"/lokus/?tahun={YEAR}&triwulan=3&format=xlsx"),
+           {"village_name"})
     yield ("compliance board", client.get(f"/verifikasi/kepatuhan?tahun={YEAR}&format=xlsx"),
            {"opd_name", "opd_code"})
     base = {"fmt": "xlsx", "year": YEAR, "quarter": 3, "semester": 1, "number": "=1+1",
@@ -127,7 +142,7 @@ def test_every_export_stores_hostile_text_as_text(client, make, login, hostile):
             numbers = [c.value for c in cells if isinstance(c.value, (int, float))
                        and not isinstance(c.value, bool)]
             assert any(Decimal(str(v)) == Decimal("300000000") for v in numbers), label
-    assert len(seen) == 8
+    assert len(seen) == 13
 
 
 def test_compliance_board_no_longer_writes_the_opd_name_as_a_formula(client, make, login,
