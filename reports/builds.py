@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from app.jobs.state import record
 from app.services import ServiceError
 from app.services.clock import today
 from models import ReportBuild, db, utcnow
@@ -90,35 +91,20 @@ def _stalled(build: ReportBuild) -> bool:
     return build.created_at < utcnow() - limit
 
 
-def _write(build: ReportBuild, *, keep_open: bool = False, **values) -> None:
-    """Set `values` in a short transaction of their own. On SQLite a transaction that reads
-    and then writes fails at once ("database is locked") when another connection is committing,
-    and one that writes early holds the only write lock while the job reads for seconds; so the
-    job reads in one transaction and writes in another. `keep_open` leaves the write transaction
-    open for more writes (the caller commits)."""
-    db.session.commit()
-    for name, value in values.items():
-        setattr(build, name, value)
-    if keep_open:
-        db.session.flush()
-    else:
-        db.session.commit()
-
-
 def run_build(build_id: int) -> None:
     """The job: build the file of a queued build, record progress, the file or the reason."""
     build = db.session.get(ReportBuild, build_id)
     if build is None or build.status != "queued":
         return  # pruned meanwhile, or delivered twice by the queue
-    _write(build, status="running", started_at=utcnow(), progress=5)
+    record(build, status="running", started_at=utcnow(), progress=5)
     try:
         options = resolve_options(
             build.year, build.variant, quarter=build.quarter, semester=build.semester,
             opd_id=build.opd_id, include_unverified=build.include_unverified,
             fixed_date=build.letter_date, number=build.number, addressees=build.addressees)
-        _write(build, progress=15)
+        record(build, progress=15)
         content = build_content(options)
-        _write(build, progress=60)
+        record(build, progress=60)
         pages = None
         if build.kind == "pdf":
             result = build_pdf(content)
@@ -126,7 +112,7 @@ def run_build(build_id: int) -> None:
         else:
             data = build_xlsx(content)
         name = file_name(content, build.kind)
-        _write(build, keep_open=True, data=data, size=len(data), pages=pages, file_name=name,
+        record(build, keep_open=True, data=data, size=len(data), pages=pages, file_name=name,
                status="done", progress=100, finished_at=utcnow())
     except ServiceError as exc:  # the data changed since the request (a year removed, ...)
         _record_failure(build_id, exc.message)
@@ -139,7 +125,7 @@ def run_build(build_id: int) -> None:
 def _record_failure(build_id: int, message: str) -> None:
     db.session.rollback()
     build = db.session.get(ReportBuild, build_id)
-    _write(build, keep_open=True, status="failed", error=message[:500], finished_at=utcnow())
+    record(build, keep_open=True, status="failed", error=message[:500], finished_at=utcnow())
 
 
 def prune(request_key: str | None = None) -> int:

@@ -21,6 +21,8 @@ from sqlalchemy import delete, select
 
 from models import ImportJob, db, utcnow
 
+from .state import record
+
 log = logging.getLogger(__name__)
 
 KINDS = {
@@ -87,14 +89,6 @@ def start(job: ImportJob) -> None:
     db.session.refresh(job)  # an immediate-mode job has already run, in its own session
 
 
-def _write(job: ImportJob, **values) -> None:
-    """Record state in a short transaction of its own (see reports/builds.py `_write`)."""
-    db.session.commit()
-    for name, value in values.items():
-        setattr(job, name, value)
-    db.session.commit()
-
-
 def run_import(job_id: int) -> None:
     """The job: commit a queued import, all or nothing, and record how it ended."""
     from app.services import ServiceError
@@ -102,10 +96,10 @@ def run_import(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     if job is None or job.status != "queued":
         return  # pruned meanwhile, or delivered twice by the queue
-    _write(job, status="running", started_at=utcnow(), progress=5)
+    record(job, status="running", started_at=utcnow(), progress=5)
 
     def progress(percent: int) -> None:
-        _write(job, progress=max(5, min(95, int(percent))))
+        record(job, progress=max(5, min(95, int(percent))))
 
     module, _, func = KINDS[job.kind].partition(":")
     commit = getattr(importlib.import_module(module), func)
