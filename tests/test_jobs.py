@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import redis
 from pypdf import PdfReader
-from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.services.api_tokens import create_token
@@ -26,6 +25,7 @@ from config import TestConfig
 from models import ReportBuild, db
 from tests import factories as make
 from tests import report_data
+from tests.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("TAGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -56,21 +56,7 @@ def _database(tmp_path):
     SQLite file. PostgreSQL is what production runs, and SQLite refuses a request that reads and
     then writes while a job commits ("database is locked"), so with SQLite the tests poll a
     read-only page."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'app.db'}", None
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"tagar_jobs_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return f"{url.rpartition('/')[0]}/{name}", drop
+    return fresh_database(tmp_path, "jobs")
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """The migrations build exactly the models' schema, on the database the suite runs on, and
 carry existing data across: the rollups of a kabupaten are the same after an upgrade."""
-import os
-import uuid
 from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import Column, MetaData, Table, create_engine, select, text
+from sqlalchemy import Column, MetaData, Table, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -18,28 +16,11 @@ from models import FiscalYear, Strategy, TagKind, db
 from reports import rollup
 from reports.rollup import RollupFilter
 
-
-def _fresh_database(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'migrated.db'}", None
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"tagar_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = url.rpartition("/")
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return f"{base}/{name}", drop
+from .databases import fresh_database
 
 
 def test_upgrade_gives_the_models_schema(tmp_path):
-    url, drop = _fresh_database(tmp_path)
+    url, drop = fresh_database(tmp_path, "mig")
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     try:
         with app.app_context(), _session_on(db.engine):  # the migrated database, not the suite's
@@ -118,8 +99,8 @@ def _copy_demo(source, target):
 
 
 def test_upgrade_keeps_the_rollups(tmp_path):
-    head_url, drop_head = _fresh_database(_subdir(tmp_path, "head"))
-    old_url, drop_old = _fresh_database(_subdir(tmp_path, "old"))
+    head_url, drop_head = fresh_database(_subdir(tmp_path, "head"), "mig")
+    old_url, drop_old = fresh_database(_subdir(tmp_path, "old"), "mig")
     head = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=head_url, TAGAR_NOW=DEMO_NOW)
     old = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=old_url, TAGAR_NOW=DEMO_NOW)
     try:

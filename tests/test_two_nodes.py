@@ -17,7 +17,6 @@ import uuid
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.services.reference import ensure_reference_data, settings
@@ -28,6 +27,7 @@ from config import TestConfig
 from models import db
 from tests import factories as make
 from tests import report_data
+from tests.databases import fresh_database
 
 REDIS_URL = os.environ.get("TAGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 FORM = {"variant": "quarterly", "year": str(report_data.YEAR), "quarter": "3", "semester": "1",
@@ -58,12 +58,7 @@ def cluster():
             conn.ping()
     except redis.exceptions.ConnectionError:
         _needs(f"Redis at {REDIS_URL}")
-    server = server.replace("postgresql://", "postgresql+psycopg://", 1).rpartition("/")[0]
-    name = f"tagar_nodes_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{server}/{name}"
+    url, drop = fresh_database(None, "nodes")  # PostgreSQL here: tmp_path is not used
     procs, unique = [], uuid.uuid4().hex[:8]
     env = {"TAGAR_JOBS_URL": REDIS_URL, "TAGAR_JOBS_QUEUE": f"tagar-nodes-{unique}",
            "TAGAR_CACHE_URL": REDIS_URL, "TAGAR_CACHE_PREFIX": f"tagar-nodes-{unique}:",
@@ -95,9 +90,7 @@ def cluster():
             client.delete(key)
         client.close()
         client.connection_pool.disconnect()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
         os.unlink(log.name)
 
 
