@@ -90,6 +90,15 @@ def _transaction(request, app):
 
 
 @pytest.fixture
+def clock(app):
+    """`clock("2026-11-30T03:00:00")` fixes the app's "now" (UTC) for the rest of the test."""
+    def set_(iso):
+        app.config["TAGAR_NOW"] = iso
+    yield set_
+    app.config["TAGAR_NOW"] = None
+
+
+@pytest.fixture
 def make():
     """The factories, as a fixture so tests read `make.user(...)`."""
     return factories

@@ -17,14 +17,6 @@ EARLY = "2026-10-01T03:00:00"  # 14 days before it: no warning yet
 
 
 @pytest.fixture
-def clock(app):
-    def set_(iso):
-        app.config["TAGAR_NOW"] = iso
-    yield set_
-    app.config["TAGAR_NOW"] = None
-
-
-@pytest.fixture
 def year(make):
     fy = make.fiscal_year(2026)
     fy.is_current = True

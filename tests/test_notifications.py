@@ -15,14 +15,6 @@ BEFORE = "2026-10-10T03:00:00"  # 5 days before it
 
 
 @pytest.fixture
-def clock(app):
-    def set_(iso):
-        app.config["TAGAR_NOW"] = iso
-    yield set_
-    app.config["TAGAR_NOW"] = None
-
-
-@pytest.fixture
 def opd_world(make):
     opd, fy, (tag,) = make.tagged_opd(1)
     q = make.quarter(fy, 2)
