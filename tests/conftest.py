@@ -8,6 +8,7 @@ import os
 import tempfile
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -32,10 +33,17 @@ def _database_url() -> str:
 class CommittingClient(FlaskClient):
     """Commits the test's pending setup before each request, as if it had been saved before
     the user acted: a view that rolls back after refusing something then undoes only its own
-    work, never the test's data."""
+    work, never the test's data.
+
+    Each request also starts with an empty `g`, as a real one does: the requests share the
+    test's app context, so the user Flask-Login loaded (and the CSRF token Flask-WTF made) for
+    one client would otherwise answer the next request, of any client, unchecked."""
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 

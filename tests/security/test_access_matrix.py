@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from app.services.api_tokens import create_token
@@ -196,14 +195,6 @@ OPD_OWNED_ARGS = {"opd_id", "sa_id", "tag_id", "submission_id", "build_id", "sub
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def fresh_g() -> None:
-    """The test client reuses the test's app context, so `g` outlives a request: empty it, as
-    a real request starts, or the user (and CSRF token) Flask-Login and Flask-WTF cached for
-    the previous client would answer this one."""
-    for name in list(g):
-        g.pop(name)
-
-
 def _counts() -> dict:
     """The row count of every table, in one round trip."""
     tables = db.metadata.sorted_tables
@@ -330,7 +321,6 @@ def _clients(app, users):
         c = app.test_client()
         c.environ_base["REMOTE_ADDR"] = f"198.51.100.{10 + i}"
         if role != "anonymous":
-            fresh_g()
             resp = c.post("/login", data={"username": users[role].username,
                                           "password": factories.PASSWORD})
             assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
@@ -342,7 +332,6 @@ def _clients(app, users):
 def _try(client, method, url, *, api, body, token, check_unchanged):
     """One request inside a savepoint that is rolled back afterwards."""
     db.session.commit()
-    fresh_g()
     connection = db.session.bind
     savepoint = connection.begin_nested()
     try:
@@ -417,7 +406,6 @@ def _relogin(app, clients, role, users):
     """A logout ends the role's session; log it in again for the routes after it."""
     c = app.test_client()
     c.environ_base["REMOTE_ADDR"] = clients[role].environ_base["REMOTE_ADDR"]
-    fresh_g()
     resp = c.post("/login", data={"username": users[role],
                                   "password": factories.PASSWORD})
     assert resp.status_code == 302

@@ -22,7 +22,6 @@ from .test_access_matrix import (
     _try,
     _url,
     build_world,
-    fresh_g,
 )
 
 PREFERRED = ("secretariat", "own", "admin", "viewer", "foreign", "anonymous")
@@ -92,7 +91,6 @@ def test_every_state_changing_ui_route_demands_a_valid_token(app, world, csrf_on
 
 
 def _csrf_token(client, path):
-    fresh_g()
     page = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
         re.search(r'name="csrf_token" value="([^"]+)"', page)
@@ -109,13 +107,11 @@ def test_a_valid_token_is_accepted(app, world, csrf_on):
     client = clients["own"]
     token = _csrf_token(client, "/akun/token")
     before = db.session.query(ApiToken).count()
-    fresh_g()
     resp = client.post("/akun/token", data={"name": "dengan token", "csrf_token": token})
     assert resp.status_code == 200
     assert db.session.query(ApiToken).count() == before + 1
     # A token from another user's session is refused like a forged one.
     other = _csrf_token(clients["secretariat"], "/akun/token")
-    fresh_g()
     resp = client.post("/akun/token", data={"name": "token curian", "csrf_token": other})
     assert resp.status_code == 400
     assert db.session.query(ApiToken).count() == before + 1

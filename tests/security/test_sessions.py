@@ -2,26 +2,16 @@
 admin) and deactivation end every session of the user, the remember-me cookie included; a
 password change keeps the session that made it and can revoke the user's API tokens."""
 import pytest
-from flask import g
 from flask_login.utils import encode_cookie
 
 from app.services.api_tokens import create_token
 from models import ApiToken, User, db
-from tests.conftest import CommittingClient
-
-
-class Device(CommittingClient):
-    """A browser of its own: the tests share one app context, whose `g` would otherwise carry
-    the user Flask-Login loaded for the previous request into the next one, unchecked."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
 def device(app):
-    return lambda: Device(app, app.response_class, use_cookies=True)
+    """A browser of its own (cookies apart); the shared test client starts each request afresh."""
+    return lambda: app.test_client()
 
 
 def _session_cookie(client):
