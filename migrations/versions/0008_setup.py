@@ -1,0 +1,26 @@
+"""issue 15 set-up from files, year rollover, account hygiene (Opd.kind, User.must_change_password, ...).
+
+Reserved revision: empty until its issue fills it in (keeps the chain linear while the issues are
+built side by side).
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-30 10:00:00
+
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+# revision identifiers, used by Alembic.
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
