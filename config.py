@@ -117,6 +117,22 @@ class Config:
     EVIDENCE_MAX_MB = _int("TAGAR_EVIDENCE_MAX_MB", 5)
     # One JSON line per request on the `tagar.request` logger (app/request_log.py); 0: off.
     REQUEST_LOG = os.environ.get("TAGAR_REQUEST_LOG", "1") != "0"
+    # Household coverage (issue 16, app/coverage/keys.py): the HMAC key of NIK and KK hashes,
+    # never in the database; empty: the file instance/household.key (`flask coverage keygen`),
+    # created on first use only while the database is the development SQLite default.
+    HOUSEHOLD_KEY = os.environ.get("TAGAR_HOUSEHOLD_KEY", "")
+    HOUSEHOLD_KEY_FILE = os.environ.get("TAGAR_HOUSEHOLD_KEY_FILE", "")
+    HOUSEHOLD_KEY_CREATE = not os.environ.get("DATABASE_URL")
+    # Federation (issue 18, app/federation): "kabupaten" (default) exports signed bundles;
+    # "province" registers kabupaten/kota and consolidates the bundles they send.
+    TAGAR_MODE = os.environ.get("TAGAR_MODE", "kabupaten").strip().lower() or "kabupaten"
+    # This kabupaten's Kemendagri code (e.g. 36.02) and name as the province registered them.
+    FEDERATION_CODE = os.environ.get("TAGAR_FEDERATION_CODE", "")
+    FEDERATION_NAME = os.environ.get("TAGAR_FEDERATION_NAME", "")
+    # The Ed25519 private key (`flask federation keygen`); empty: instance/federation_ed25519.pem.
+    FEDERATION_KEY = os.environ.get("TAGAR_FEDERATION_KEY", "")
+    # Province: a period's bundle is late this many days after the period's last quarter ends.
+    FEDERATION_DEADLINE_DAYS = _int("TAGAR_FEDERATION_DEADLINE_DAYS", 30)
 
 
 class TestConfig(Config):
@@ -133,3 +149,4 @@ class TestConfig(Config):
     JOBS_WORKER = "immediate"
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
+    HOUSEHOLD_KEY = "tagar-test-household-key-not-a-secret-0123456789"  # issue 16

@@ -48,7 +48,8 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)  # background jobs (Huey)
     cache.init_app(app)  # computed figures keyed by the data version
 
-    from models import User
+    # The user and the bell's unread count in one statement (services/notifications.py).
+    from .services.notifications import load_user as load_with_bell
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -57,7 +58,7 @@ def register_extensions(app: Flask) -> None:
         user_id, _, epoch = str(session_id).partition(":")
         if not (_ID.fullmatch(user_id) and _ID.fullmatch(epoch)):
             return None
-        user = db.session.get(User, int(user_id))
+        user = load_with_bell(int(user_id))
         if user is None or not user.active or user.session_epoch != int(epoch):
             return None
         return user

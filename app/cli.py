@@ -11,7 +11,8 @@ from .services import ServiceError
 def register(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.argument("username")
-    @click.option("--role", type=click.Choice(["opd", "secretariat", "viewer", "admin"]),
+    @click.option("--role", type=click.Choice(["opd", "secretariat", "viewer", "admin",
+                                                  "provinsi"]),
                   required=True)
     @click.option("--name", "full_name", default="", help="Full name.")
     @click.option("--opd", "opd_code", default=None, help="OPD code, required for role opd.")

@@ -4,6 +4,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from .budget import bp as budget_bp
+    from .convergence import bp as convergence_bp
     from .dashboard import bp as dashboard_bp
     from .help import bp as help_bp
     from .lokus import bp as lokus_bp
@@ -17,9 +18,31 @@ def register(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/verifikasi")
     app.register_blueprint(dashboard_bp, url_prefix="/dasbor")
     app.register_blueprint(lokus_bp, url_prefix="/lokus")
+    app.register_blueprint(convergence_bp, url_prefix="/konvergensi")
     app.register_blueprint(reports_bp, url_prefix="/laporan")
     app.register_blueprint(help_bp, url_prefix="/bantuan")
     app.register_blueprint(notifications_bp, url_prefix="/notifikasi")
+    from .federation import bp as federation_bp
+
+    app.register_blueprint(federation_bp)  # issue 18: /federasi (kabupaten), /provinsi (province)
+    from .setup import bp as setup_bp
+
+    app.register_blueprint(setup_bp, url_prefix="/admin/penyiapan")  # issue 15: set-up, rollover
+    from .mail import init_app as init_mail
+
+    init_mail(app)  # issue 15: outbox, SMTP, `flask mail`
+    from .recovery import bp as recovery_bp
+
+    app.register_blueprint(recovery_bp)  # issue 15: "Lupa kata sandi"
+    from .audit import init_app as init_audit
+
+    init_audit(app)  # issue 15: audit viewer, realization and login history
+    from .budget_stages import bp as budget_stages_bp
+
+    app.register_blueprint(budget_stages_bp, url_prefix="/perubahan-apbd")  # issue 15
+    from .coverage import bp as coverage_bp
+
+    app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
 
 
 def register_cli(app: Flask) -> None:
@@ -31,3 +54,15 @@ def register_cli(app: Flask) -> None:
 
     for register_feature_cli in (budget_cli, reports_cli, api_cli, notifications_cli):
         register_feature_cli(app)
+    from .federation.cli import register_cli as federation_cli
+
+    federation_cli(app)  # issue 18: `flask federation keygen|export|push|register`
+    from .setup.cli import register_cli as setup_cli
+
+    setup_cli(app)  # issue 15: `flask setup ...`, `flask year rollover`
+    from .coverage.cli import register_cli as coverage_cli
+
+    coverage_cli(app)  # issue 16: `flask coverage keygen|import-bnba|prefixes`
+    from .realization.cli import register_cli as evidence_cli
+
+    evidence_cli(app)  # issue 14: `flask evidence prune`

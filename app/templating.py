@@ -20,13 +20,32 @@ NAV = [
     ("review.compliance", "Kepatuhan", ("secretariat", "viewer")),
     ("dashboard.index", "Dasbor", ("opd", "secretariat", "viewer", "admin")),
     ("lokus.index", "Lokus Desa", ("secretariat", "viewer")),
+    ("coverage.index", "Cakupan RT", ("opd", "secretariat", "viewer")),  # issue 16
+    ("convergence.interventions_list", "Sumber Lain", ("secretariat", "viewer")),
+    ("convergence.themes_index", "Tema", ("secretariat", "viewer", "admin")),
     ("reports.index", "Laporan", ("opd", "secretariat", "viewer")),
     ("admin.users", "Pengguna", ("admin",)),
     ("admin.opds", "OPD", ("admin",)),
     ("admin.years", "Tahun Anggaran", ("admin",)),
     ("admin.settings", "Pengaturan", ("admin",)),
+    ("federation.export", "Kirim ke Provinsi", ("secretariat",)),  # issue 18, kabupaten mode
+    ("federation.dashboard", "Dasbor Provinsi", ("provinsi", "viewer", "admin")),  # province
+    ("federation.compliance", "Kepatuhan Kab/Kota", ("provinsi", "viewer", "admin")),
+    ("federation.upload", "Unggah Bundel", ("provinsi",)),
+    ("federation.report", "Laporan Gubernur", ("provinsi", "viewer", "admin")),
+    ("federation.members", "Kab/Kota", ("provinsi", "admin")),
+    ("setup.index", "Penyiapan", ("admin",)),
     ("help.index", "Bantuan", ("opd", "secretariat", "viewer", "admin")),
 ]
+
+
+def in_mode(endpoint: str) -> bool:
+    """Federation pages belong to one mode (TAGAR_MODE): the export to a kabupaten, the rest to
+    a province; every other page shows in both."""
+    if not endpoint.startswith("federation."):
+        return True
+    province = current_app.config.get("TAGAR_MODE") == "province"
+    return province != (endpoint == "federation.export")
 
 
 def nav_items():
@@ -38,7 +57,8 @@ def nav_items():
     for endpoint, _, _ in NAV:
         first_of_blueprint.setdefault(endpoint.split(".")[0], endpoint)
     for endpoint, label, roles in NAV:
-        if current_user.role in roles and endpoint in current_app.view_functions:
+        if current_user.role in roles and endpoint in current_app.view_functions \
+                and in_mode(endpoint):  # issue 18: province pages only in province mode
             # A page that is itself in the menu lights up its entry; any other page lights up
             # the first entry of its blueprint.
             if request.endpoint in own:

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from models import ROLE_LABELS
+from models import OPD_KIND_LABELS, ROLE_LABELS
 
 from .choices import choices
 from .reports import ADDRESSEE_LABELS, CodesField
@@ -48,7 +48,10 @@ class OpdForm(FlaskForm):
     head_name = StringField("Nama kepala", validators=[Optional(), _max(120)])
     head_nip = StringField("NIP kepala", validators=[
         Optional(), Regexp(r"^\d{18}$", message="NIP terdiri atas 18 angka.")])
-    is_active = BooleanField("Aktif", default=True)
+    # Issue 15: jenis perangkat daerah; an inactive OPD takes no new work, keeps its history.
+    kind = SelectField("Jenis", choices=choices(OPD_KIND_LABELS.items()), default="lainnya")
+    is_active = BooleanField("Aktif (OPD nonaktif tidak menerima sub kegiatan, pengguna, atau "
+                             "salinan tahun baru; riwayatnya tetap di laporan)", default=True)
 
 
 class FiscalYearForm(FlaskForm):

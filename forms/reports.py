@@ -49,3 +49,6 @@ class ReportForm(FlaskForm):
     addressees = CodesField("Ditujukan kepada", choices=choices(ADDRESSEE_LABELS))
     include_unverified = BooleanField("Sertakan data yang belum diverifikasi (bertanda DRAFT)")
     fmt = SelectField("Format", choices=choices([("pdf", "PDF"), ("xlsx", "XLSX (Excel)")]))
+    # Issue 17: the tags of one theme (0: every tag), the strategies of another framework.
+    theme_id = SelectField("Tema", coerce=int, choices=[], default=0)
+    framework = SelectField("Kerangka strategi", choices=[], default="")

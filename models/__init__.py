@@ -3,18 +3,71 @@ from .area import District, Village, VillageDesilCount, VillageYear
 from .audit import AuditLog
 from .base import ZERO, Base, Money, Percent, db, utcnow
 from .budget import SubActivity, Tag, TagVillage
+from .convergence import (
+    SOURCE_KINDS,
+    Framework,
+    FrameworkStrategy,
+    OtherIntervention,
+    StrategyMapping,
+    TagTheme,
+    Theme,
+)
 from .data_version import DataVersion
 from .evidence import EVIDENCE_TYPES, Evidence
+from .federation import (
+    FederationBundle,
+    FederationExport,
+    FederationLokus,
+    FederationMatrixRow,
+    FederationMember,
+    FederationRow,
+)
+from .household import (
+    BeneficiaryHousehold,
+    BeneficiaryList,
+    Household,
+    HouseholdMember,
+    HouseholdSnapshot,
+    SnapshotVillageCount,
+)
 from .import_job import IMPORT_STATUS_LABELS, ImportJob
+from .mail import (
+    MAIL_STATUS_LABELS,
+    MAIL_STATUSES,
+    LoginEvent,
+    MailOutbox,
+    MailPreference,
+    PasswordReset,
+)
 from .notification import NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, Notification
 from .realization import Realization, RealizationVillage
-from .reference import FiscalYear, FundingSource, Opd, PemdaSettings, Quarter, Strategy, TagKind
+from .reference import (
+    OPD_KIND_LABELS,
+    OPD_KINDS,
+    FiscalYear,
+    FundingSource,
+    Opd,
+    PemdaSettings,
+    Quarter,
+    Strategy,
+    TagKind,
+)
 from .report_build import BUILD_STATUS_LABELS, BUILD_STATUSES, ReportBuild
 from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, SubmissionEvent
+from .setup_upload import SETUP_KINDS, SetupUpload
 from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
+    "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
+    "FederationMember", "FederationRow",
+    "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",
+    "HouseholdSnapshot", "SnapshotVillageCount",
+    "SOURCE_KINDS", "Framework", "FrameworkStrategy", "OtherIntervention", "StrategyMapping",
+    "TagTheme", "Theme",
+    "SETUP_KINDS", "SetupUpload", "OPD_KINDS", "OPD_KIND_LABELS",
+    "MAIL_STATUSES", "MAIL_STATUS_LABELS", "LoginEvent", "MailOutbox", "MailPreference",
+    "PasswordReset",
     "NOTIFICATION_KINDS", "NOTIFICATION_KIND_LABELS", "Notification", "EVIDENCE_TYPES", "Evidence",
     "BUILD_STATUSES", "BUILD_STATUS_LABELS", "DataVersion", "IMPORT_STATUS_LABELS", "ImportJob",
     "ReportBuild",

@@ -33,4 +33,7 @@ class AuditLog(db.Model):
         Index("ix_audit_log_entity", "entity", "entity_id"),
         Index("ix_audit_log_parent", "parent_entity", "parent_id"),
         Index("ix_audit_log_opd_id", "opd_id"),
+        # The admin's viewer (issue 15): newest first, optionally one user's.
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_user_id_at", "user_id", "at"),
     )

@@ -22,6 +22,12 @@ WATCHED_TABLES = frozenset({
     "sub_activity", "tag", "tag_village", "realization", "realization_village", "submission",
     "district", "village", "village_year", "village_desil_count", "opd", "fiscal_year",
     "quarter", "pemda_settings", "strategy", "tag_kind", "funding_source",
+    # issue 17: other sources at the lokus, themes, frameworks
+    "other_intervention", "theme", "tag_theme", "framework", "framework_strategy",
+    "strategy_mapping",
+    # issue 16: households (the coverage figures and the report's coverage annex)
+    "household_snapshot", "snapshot_village_count", "household", "household_member",
+    "beneficiary_list", "beneficiary_household",
 })
 _FLAG = "tagar_data_changed"
 

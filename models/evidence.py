@@ -35,3 +35,35 @@ class Evidence(db.Model):
         CheckConstraint(f"content_type IN ({_TYPE_SQL})", name="type_valid"),
         CheckConstraint("size > 0", name="size_positive"),
     )
+
+
+EVIDENCE_REQUEST_STATUSES = ("open", "fulfilled", "cancelled")
+_REQUEST_STATUS_SQL = ", ".join(f"'{s}'" for s in EVIDENCE_REQUEST_STATUSES)
+
+
+class EvidenceRequest(db.Model):
+    """The reviewer asks for evidence on a tag's figure for a quarter ("minta bukti dukung"),
+    typically for an anomaly. Open until the OPD attaches a file to that figure (fulfilled) or
+    the reviewer withdraws it (cancelled); an open one stops the OPD's next submission."""
+
+    __tablename__ = "evidence_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), index=True)
+    quarter_id: Mapped[int] = mapped_column(ForeignKey("quarter.id", ondelete="CASCADE"))
+    # The owning OPD, kept on the row so the guard (`load_for`) needs no join.
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    tag = relationship("Tag")
+    quarter = relationship("Quarter")
+    requested_by = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_REQUEST_STATUS_SQL})", name="status_valid"),
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from .base import db, utcnow
 
-IMPORT_KINDS = ("sipd", "lokus")
+IMPORT_KINDS = ("sipd", "lokus", "bnba", "benef")  # bnba/benef: hashed rows only
 IMPORT_STATUSES = ("preview", "queued", "running", "done", "failed")
 IMPORT_STATUS_LABELS = {
     "preview": "Pratinjau",

@@ -49,6 +49,18 @@ class PemdaSettings(db.Model):
     )
 
 
+OPD_KIND_LABELS = {
+    "dinas": "Dinas",
+    "badan": "Badan",
+    "kecamatan": "Kecamatan",
+    "sekretariat": "Sekretariat",
+    "inspektorat": "Inspektorat",
+    "lainnya": "Lainnya",
+}
+OPD_KINDS = tuple(OPD_KIND_LABELS)
+_OPD_KIND_SQL = ", ".join(f"'{k}'" for k in OPD_KINDS)
+
+
 class Opd(db.Model):
     """A regional government unit (perangkat daerah)."""
 
@@ -61,11 +73,19 @@ class Opd(db.Model):
     head_name: Mapped[str] = mapped_column(String(120), default="")
     head_nip: Mapped[str] = mapped_column(String(30), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Jenis perangkat daerah (issue 15): set by the admin form or the set-up import.
+    kind: Mapped[str] = mapped_column(String(12), default="lainnya", server_default="lainnya")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint(f"kind IN ({_OPD_KIND_SQL})", name="kind_valid"),)
 
     @property
     def opd_id(self) -> int:
         return self.id
+
+    @property
+    def kind_label(self) -> str:
+        return OPD_KIND_LABELS.get(self.kind, self.kind)
 
     def __repr__(self) -> str:
         return f"<Opd {self.code} {self.short_name or self.name}>"

@@ -39,6 +39,9 @@ class ReportBuild(db.Model):
     include_unverified: Mapped[bool] = mapped_column(default=False)
     number: Mapped[str] = mapped_column(String(80), default="")
     addressees: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # issue 17: only tags of this theme (None: every tag); the strategy framework ("" default).
+    theme_id: Mapped[int | None]
+    framework_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     letter_date: Mapped[date]
     data_version: Mapped[int] = mapped_column(BigInteger)
     # sha256 of the request without (request_key) and with (cache_key) date and data version.

@@ -2,18 +2,19 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
 from .reference import Opd
 
-ROLES = ("opd", "secretariat", "viewer", "admin")
+ROLES = ("opd", "secretariat", "viewer", "admin", "provinsi")
 ROLE_LABELS = {
     "opd": "Operator OPD",
     "secretariat": "Sekretariat TKPKD",
     "viewer": "Pimpinan (lihat saja)",
     "admin": "Administrator",
+    "provinsi": "Sekretariat provinsi",  # province mode (issue 18)
 }
 _ROLE_SQL = ", ".join(f"'{r}'" for r in ROLES)
 
@@ -34,6 +35,9 @@ class User(UserMixin, db.Model):
     # carries the value it was opened with and stops working once they differ.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None]
+    # A temporary password (set-up import, issue 15): every page leads to the own-password
+    # page until the user has chosen one (app/setup/guard.py).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     opd: Mapped[Opd | None] = relationship()

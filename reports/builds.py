@@ -47,14 +47,15 @@ def _key(parts: dict) -> str:
 def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int | None = None,
                   semester: int | None = None, opd_id: int | None = None,
                   include_unverified: bool = False, number: str = "",
-                  addressees=()) -> tuple[ReportBuild, bool]:
+                  addressees=(), theme_id: int | None = None,
+                  framework: str = "") -> tuple[ReportBuild, bool]:
     """(build, created): the build answering this request, new (queued) only when no usable
     one exists. A ServiceError names a wrong option, as `resolve_options` does."""
     if fmt not in ("pdf", "xlsx"):
         raise ServiceError("Format harus pdf atau xlsx.", field="fmt")
     options = resolve_options(year, variant, quarter=quarter, semester=semester, opd_id=opd_id,
                               include_unverified=include_unverified, number=number,
-                              addressees=addressees)
+                              addressees=addressees, theme_id=theme_id, framework=framework)
     # Only the period field the variant reads is part of the key.
     quarter = options.quarter if variant in ("quarterly", "opd") else None
     semester = options.semester if variant in SEMESTER_VARIANTS else None
@@ -62,6 +63,8 @@ def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int 
                "semester": semester, "opd_id": options.opd_id,
                "include_unverified": bool(include_unverified), "number": number,
                "addressees": ",".join(options.addressees)}
+    if options.theme_id is not None or options.framework:  # issue 17; default keys unchanged
+        request.update(theme_id=options.theme_id, framework=options.framework)
     letter_date, version = today(), current_version()
     cache_key = _key({**request, "letter_date": letter_date, "data_version": version})
     existing = db.session.scalars(
@@ -75,7 +78,8 @@ def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int 
     build = ReportBuild(
         kind=fmt, variant=variant, year=year, quarter=quarter, semester=semester,
         opd_id=options.opd_id, include_unverified=bool(include_unverified), number=number,
-        addressees=",".join(options.addressees),
+        addressees=",".join(options.addressees), theme_id=options.theme_id,
+        framework_code=options.framework,
         letter_date=letter_date, data_version=version, request_key=_key(request),
         cache_key=cache_key, status="queued", progress=0,
         requested_by_id=getattr(user, "id", None))
@@ -101,7 +105,8 @@ def run_build(build_id: int) -> None:
         options = resolve_options(
             build.year, build.variant, quarter=build.quarter, semester=build.semester,
             opd_id=build.opd_id, include_unverified=build.include_unverified,
-            fixed_date=build.letter_date, number=build.number, addressees=build.addressees)
+            fixed_date=build.letter_date, number=build.number, addressees=build.addressees,
+            theme_id=build.theme_id, framework=build.framework_code or "")
         record(build, progress=15)
         content = build_content(options)
         record(build, progress=60)

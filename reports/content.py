@@ -54,6 +54,10 @@ class ReportOptions:
     fixed_date: date | None = None  # letter date, and byte-identical output (invariant PDF)
     number: str = ""  # nomor surat; blank space to be filled in by hand when empty
     addressees: tuple[str, ...] = ()  # ADDRESSEES codes; () = the Pengaturan default
+    # Issue 17: only the tags of this theme (None: every tag); the strategy framework the
+    # summary and the matrix are grouped by ("": the default, Inpres 4/2022 jo. 8/2025).
+    theme_id: int | None = None
+    framework: str = ""
 
 
 @dataclass
@@ -80,6 +84,8 @@ class ReportContent:
     carried: dict = field(default_factory=dict)
     # Late reports of quarters 1..quarter (reports/lateness.py), for the compliance annex.
     late: list = field(default_factory=list)
+    # Issue 17: other sources at the desa (reports/convergence.py), kabupaten-wide reports only.
+    other_sources: list = field(default_factory=list)
 
     @property
     def marks(self) -> dict[int, str]:
@@ -159,8 +165,22 @@ def resolve_options(year: int, variant: str = "quarterly", quarter: int | None =
     if variant == "opd" and opd_id is None:
         raise ServiceError("Laporan perangkat daerah memerlukan satu OPD.", field="opd")
     kw["addressees"] = parse_addressees(kw.get("addressees"))
+    _check_theme_and_framework(kw)
     return ReportOptions(year=year, variant=variant, quarter=quarter, semester=semester,
                          opd_id=opd_id, **kw)
+
+
+def _check_theme_and_framework(kw: dict) -> None:
+    """Issue 17: a theme and a framework chosen for the report must exist."""
+    from models import Theme
+
+    from .frameworks import framework_of
+
+    if kw.get("theme_id") is not None and db.session.get(Theme, kw["theme_id"]) is None:
+        raise ServiceError("Tema tidak ditemukan.", field="theme")
+    if kw.get("framework") and framework_of(kw["framework"]) is None:
+        raise ServiceError(f"Kerangka {kw['framework']} tidak dikenal.", field="framework")
+    kw["framework"] = kw.get("framework") or ""
 
 
 def _period(options: ReportOptions) -> tuple[int, str]:
@@ -216,7 +236,8 @@ def build_content(options: ReportOptions) -> ReportContent:
         quarter=quarter, period=period, letter_date=options.fixed_date or today(),
     )
     f = rollup.RollupFilter(fiscal_year_id=fy.id, quarter=quarter, opd_id=options.opd_id,
-                            verified_only=not options.include_unverified)
+                            verified_only=not options.include_unverified,
+                            theme_id=options.theme_id)
     content.by_strategy = rollup.rollup(f, "strategy")
     content.by_tag_kind = rollup.rollup(f, "tag_kind")
     content.by_opd = rollup.rollup(f, "opd")
@@ -243,4 +264,21 @@ def build_content(options: ReportOptions) -> ReportContent:
     content.matrix_total = tuple(total + [t for _, _, t in extra])
     by_village = {r.key: r for r in rollup.rollup(f, "village") if r.key is not None}
     content.lokus = lokus_rows(fy.id, options.opd_id, by_village)
+    _in_framework(content, f, options.framework)
+    if options.opd_id is None and options.theme_id is None:
+        from .convergence import other_sources
+
+        content.other_sources = other_sources(fy.id, quarter)
     return content
+
+
+def _in_framework(content: ReportContent, f, code: str) -> None:
+    """Issue 17: the summary by strategy and the matrix grouped by another framework's
+    strategies (the mapping sends each Inpres strategy to one of them: totals unchanged)."""
+    from .frameworks import framework_of, relabel_matrix, rollup_by_framework
+
+    fw = framework_of(code) if code else None
+    if fw is None or fw.is_default:
+        return
+    content.by_strategy = rollup_by_framework(f, fw.id)
+    content.matrix = relabel_matrix(content.matrix, fw.id)

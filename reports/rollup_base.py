@@ -22,6 +22,7 @@ from models import (
     SubActivity,
     Tag,
     TagKind,
+    TagTheme,
     TagVillage,
     Village,
     db,
@@ -46,6 +47,7 @@ class RollupFilter:
     district_id: int | None = None   # tags that reach at least one desa of this kecamatan
     verified_only: bool = False   # verified figures, carried forward (reports/verified.py)
     sub_activity_id: int | None = None  # addition to the contract: the last drill-down level
+    theme_id: int | None = None   # only tags serving this theme (issue 17; a tag once per theme)
 
 
 GROUPINGS = ("strategy", "tag_kind", "opd", "funding_source", "sub_activity", "tag", "district",
@@ -118,7 +120,7 @@ ZERO_COL = literal_column("0")
 # given at execution. That also lets SQLAlchemy's compiled cache hit.
 
 FILTERS = ("strategy_code", "tag_kind_code", "opd_id", "funding_source_id", "sub_activity_id",
-           "district_id")
+           "district_id", "theme_id")
 _STATEMENTS: dict[tuple, object] = {}
 
 
@@ -198,6 +200,9 @@ def _base(f: RollupFilter, numbers: tuple[int, ...]):
         stmt = stmt.where(Tag.id.in_(
             select(TagVillage.tag_id).join(Village, Village.id == TagVillage.village_id)
             .where(Village.district_id == _p("district_id"))))
+    if f.theme_id is not None:
+        stmt = stmt.where(Tag.id.in_(
+            select(TagTheme.tag_id).where(TagTheme.theme_id == _p("theme_id"))))
     return stmt.cte("tagbase")
 
 

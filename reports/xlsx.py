@@ -8,8 +8,10 @@ Money: a column shows sen (`#,##0.00`) when any of its amounts has sen, else who
 (`#,##0`). Always two decimals would print ",00" after every apportioned or budgeted amount
 (whole rupiah, as the PDF prints them); a per-cell choice would misalign a column's digits.
 The cell holds the exact value either way."""
+from copy import copy
 from datetime import datetime, time
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -40,19 +42,40 @@ def put(ws, row: int, col: int, value, kind: str = "text", bold=False):
     cell = ws.cell(row=row, column=col)
     if kind == "target" and value is not None:
         count, unit = value
-        cell.value = count
         unit = unit.replace('"', "").replace("\\", "")
-        cell.number_format = f'#,##0" {unit}"' if unit else COUNT
+        _style(cell, f'#,##0" {unit}"' if unit else COUNT, False, bold)
+        cell.value = count
     elif kind in NUMBER_FORMATS and value is not None:
+        _style(cell, NUMBER_FORMATS[kind], False, bold)
         cell.value = value
-        cell.number_format = NUMBER_FORMATS[kind]
     else:
+        _style(cell, None, True, bold)
         xlsx_writer.put(ws, row, col, "" if value is None else str(value))
+    return cell
+
+
+# Workbook -> {(number format, wrapped text, bold): the style of the first cell so styled}.
+_STYLES: "WeakKeyDictionary[Workbook, dict]" = WeakKeyDictionary()
+
+
+def _style(cell, number_format: str | None, text: bool, bold: bool) -> None:
+    """Box, alignment, font and number format of a table cell. openpyxl hashes every style
+    object on each assignment (about 70 % of a large export's time), so each combination is
+    set once per workbook and its style ids are copied to the next cells."""
+    styles = _STYLES.setdefault(cell.parent.parent, {})
+    key = (number_format, text, bold)
+    style = styles.get(key)
+    if style is not None:
+        cell._style = copy(style)
+        return
+    if number_format:
+        cell.number_format = number_format
+    if text:
         cell.alignment = WRAP
     cell.border = BOX
     if bold:
         cell.font = BOLD
-    return cell
+    styles[key] = copy(cell._style)
 
 
 def put_row(ws, row: int, values, kinds, bold=False):
@@ -287,6 +310,12 @@ def build_xlsx(content: ReportContent) -> bytes:
     _lokus_sheet(wb, content)
     if content.with_realization:
         _late_sheet(wb, content)
+    from . import other_sources_annex
+
+    other_sources_annex.xlsx_sheet(wb, content)  # issue 17: only when there are any
+    from . import coverage_annex
+
+    coverage_annex.xlsx_sheet(wb, content)  # issue 16: only once a BNBA is imported
     stamp = datetime.combine(content.letter_date, time())
     wb.properties.creator = "Tagar"
     wb.properties.title = content.title

@@ -7,7 +7,8 @@ from models import AuditLog, User, db
 def _static_get_routes(app):
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments and rule.endpoint not in (
-                "static", "auth.login", "health.healthz", "health.readyz"
+                "static", "auth.login", "health.healthz", "health.readyz",
+                "recovery.request_reset", "recovery.reset",  # issue 15: "Lupa kata sandi"
         ) and not rule.rule.startswith("/api/"):
             yield rule.rule
 

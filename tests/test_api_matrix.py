@@ -72,6 +72,15 @@ ENDPOINTS = [
      read()),
     ("GET", "/api/v1/reports/{report}", None, read()),
     ("GET", "/api/v1/reports/{report}/file", None, read()),
+    # issue 14: evidence of a figure (a POST without a file is a 422 for those who may write)
+    ("GET", "/api/v1/tags/{tag}/realizations/1/evidence", None, read()),
+    ("POST", "/api/v1/tags/{tag}/realizations/1/evidence", None, write(422)),
+    ("GET", "/api/v1/evidence/{evidence}/file", None, read()),
+    # issue 17: the lokus desa convergence with every source (secretariat, viewer, admin)
+    ("GET", "/api/v1/lokus/convergence?year=2026", None,
+     {"own": 403, "other": 403, "secretariat": 200, "viewer": 200, "admin": 200}),
+    # issue 16: household coverage, counts only, for every role
+    ("GET", "/api/v1/coverage?year=2026", None, everyone()),
 ]
 
 
@@ -96,8 +105,28 @@ def world(make):
         "sub_submitted": make.submission(opd, make.quarter(fy, 2), "submitted").id,
         "sub_verified": make.submission(opd, make.quarter(fy_locked, 1), "verified").id,
         "report": _finished_build(opd),
+        "evidence": _evidence(opd, tag),  # issue 14
     }
     return users, ids
+
+
+def _evidence(opd, tag) -> int:
+    """An evidence file of the tag's TW I figure, its bytes in the storage folder."""
+    from sqlalchemy import select
+
+    from app.services import evidence as evidence_service
+    from models import Evidence, Realization, db
+
+    folder = evidence_service.storage_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = f"{tag.id:032x}"
+    (folder / key).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    real = db.session.scalar(select(Realization).where(Realization.tag_id == tag.id))
+    ev = Evidence(realization_id=real.id, opd_id=opd.id, filename="sp2d.pdf",
+                  content_type="application/pdf", size=15, sha256="0" * 64, storage_key=key)
+    db.session.add(ev)
+    db.session.flush()
+    return ev.id
 
 
 def _finished_build(opd) -> int:
@@ -161,6 +190,7 @@ def test_matrix_covers_every_documented_operation(client):
                     .replace("/tags/{tag}", "/tags/{tag_id}").replace("/tags/{x}", "/tags/{tag_id}")
                     .replace("/submissions/{x}", "/submissions/{submission_id}")
                     .replace("/reports/{report}", "/reports/{build_id}")
+                    .replace("/evidence/{evidence}", "/evidence/{evidence_id}")
                     .replace("/realizations/1", "/realizations/{quarter}")
                     .replace("/realizations/3", "/realizations/{quarter}"))
         covered.add((method, template))

@@ -56,14 +56,16 @@ def test_list_columns_and_totals(client, make, login):
     login(make.user("opd", opd_obj=opd))
     page = client.get("/sub-kegiatan/?tahun=2026").get_data(as_text=True)
     assert cells(page, "1.06.05.2.02.0001") == [
-        "Bantuan Sembako", "Rp 200.000.000", "Rp 80.000.000", "40,0 %", "S1 S3", "2", "2"]
+        "Bantuan Sembako", "Rp 200.000.000", "Rp 80.000.000", "40,0 %", "S1 S3", "2", "2",
+        "Rp 200.000.000", "-"]  # issue 15: pagu murni, pagu perubahan
     # The revised allocation is the one in force.
     assert cells(page, "1.06.05.2.02.0002")[1:4] == ["Rp 50.000.000", "Rp 25.000.000", "50,0 %"]
     assert "belum ditandai" in cells(page, "1.06.05.2.02.0003")[4]
     foot = re.sub(r"<[^>]+>|\s+", " ", re.search(r"<tfoot>(.*?)</tfoot>", page, re.S).group(1))
     assert "Jumlah (3 sub kegiatan)" in foot
     assert "Rp 550.000.000" in foot and "Rp 105.000.000" in foot and "19,1 %" in foot
-    assert foot.split()[-1] == "2"  # distinct lokus desa over the OPD
+    # distinct lokus desa over the OPD, then (issue 15) the murni and perubahan totals
+    assert foot.split()[-5:] == ["2", "Rp", "600.000.000", "Rp", "550.000.000"]
     assert "Milik OPD lain" not in page
 
 

@@ -146,7 +146,7 @@ def test_lokus_sheets_equal_the_page_and_sum_to_their_totals(client, make, login
     book = sheets(client.get(url + "&format=xlsx"))
     villages = book["Desa lokus"]
     assert villages["filters"] == {"Tahun anggaran": str(YEAR), "Triwulan": "TW I",
-                                   "Kecamatan": "semua"}
+                                   "Kecamatan": "semua", "Sumber": "semua sumber"}
     *body, total = villages["rows"]
     expected = lokus_report.priority_villages(
         RollupFilter(fiscal_year_id=world["fy"].id, quarter=1))

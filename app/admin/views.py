@@ -15,6 +15,7 @@ from ..services import ServiceError, audit, throttle
 from ..services.accounts import create_user, deactivate, set_password
 from ..services.clock import now
 from ..services.image_reader import ImageError, read_image
+from ..services.opd_status import ensure_opd_active
 from ..services.reference import create_fiscal_year
 from ..services.reference import settings as pemda_settings
 from . import bp
@@ -24,7 +25,9 @@ admin_only = role_required("admin")
 
 def _opd_choices():
     opds = db.session.scalars(select(Opd).order_by(Opd.code)).all()
-    return choices([(0, "— tidak ada —")] + [(o.id, f"{o.code} {o.name}") for o in opds])
+    # Issue 15: an inactive OPD takes no new users (services/opd_status.py says so).
+    return choices([(0, "— tidak ada —")] + [
+        (o.id, f"{o.code} {o.name}" + ("" if o.is_active else " (nonaktif)")) for o in opds])
 
 
 @bp.route("/pengguna")
@@ -58,6 +61,8 @@ def user_edit(user_id=None):
                 if form.role.data == "opd" and opd is None:
                     raise ServiceError("Pengguna dengan peran OPD harus terhubung ke satu OPD.",
                                        field="opd_id")
+                if form.role.data == "opd" and opd.id != user.opd_id:
+                    ensure_opd_active(opd.id)  # issue 15: no new users for an inactive OPD
                 if user.id == current_user.id and (form.role.data != "admin"
                                                    or not form.active.data):
                     raise ServiceError("Anda tidak dapat mencabut peran admin akun sendiri.",

@@ -80,11 +80,31 @@ def init_api(app: Flask) -> None:
             api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
             # Token-authenticated and never cookie-authenticated, so CSRF does not apply.
             csrf.exempt(blp)
+    from . import convergence as convergence_api  # issue 17: lokus desa, every source
+
+    for blp in convergence_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
+    from . import coverage as coverage_api  # issue 16: household coverage, counts only
+
+    for blp in coverage_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
+    from . import evidence as evidence_api  # issue 14: bukti dukung
+
+    for blp in evidence_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
     app.register_blueprint(docs.bp, url_prefix=API_PREFIX)
+    from ..federation import api_bp as federation_api  # issue 18: bundle schema and inbox
+
+    app.register_blueprint(federation_api, url_prefix=API_PREFIX)
+    csrf.exempt(federation_api)  # the push token authenticates, never a cookie
 
     @app.before_request
     def _api_token_user():
-        if not request.path.startswith(API_PREFIX + "/") or request.path in _PUBLIC_PATHS:
+        if not request.path.startswith(API_PREFIX + "/") or request.path in _PUBLIC_PATHS \
+                or request.path.startswith(_OWN_TOKEN_PREFIX):  # issue 18: push tokens
             return None
         # The session cookie never authenticates the API: only the token does.
         from ..services.api_tokens import TokenError, authenticate
@@ -107,3 +127,7 @@ def init_api(app: Flask) -> None:
 
 
 _PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"}
+# Issue 18: the bundle schema is public; the federation inbox checks a kabupaten's push token
+# itself (app/federation/api.py), never a user's.
+_PUBLIC_PATHS |= {f"{API_PREFIX}/schemas/bundle.json"}
+_OWN_TOKEN_PREFIX = f"{API_PREFIX}/federation/"

@@ -52,6 +52,10 @@ class ReportRequestSchema(Schema):
         validate=validate.Length(max=len(ADDRESSEES)), metadata={
             "description": "Ditujukan kepada (kode: " + ", ".join(ADDRESSEES) + "); kosong: "
                            "bawaan Pengaturan. Varian gubernur selalu kepada Gubernur."})
+    theme_id = fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "Hanya tagging tema ini (issue 17); kosong: semua tagging"})
+    framework = fields.String(load_default="", validate=validate.Length(max=40), metadata={
+        "description": "Kerangka strategi, mis. permendagri_53_2020; kosong: Inpres 4/2022"})
 
 
 class ReportBuildSchema(Schema):
@@ -64,6 +68,8 @@ class ReportBuildSchema(Schema):
     opd_id = fields.Integer(allow_none=True)
     include_unverified = fields.Boolean()
     number = fields.String()
+    theme_id = fields.Integer(allow_none=True)
+    framework = fields.String(attribute="framework_code")
     addressees = fields.Method("_addressees", metadata={
         "type": "array", "items": {"type": "string"},
         "description": "Penerima surat (kode); kosong: bawaan Pengaturan"})
@@ -113,8 +119,9 @@ def create(data):
         data["format"], user=current_user, year=data["year"], variant=data["variant"],
         quarter=data["quarter"], semester=data["semester"], opd_id=data["opd_id"],
         include_unverified=data["include_unverified"], number=data["number"].strip(),
-        addressees=data["addressees"]),
-        field_map={"opd": "opd_id", "fmt": "format"})
+        addressees=data["addressees"], theme_id=data["theme_id"],
+        framework=data["framework"]),
+        field_map={"opd": "opd_id", "fmt": "format", "theme": "theme_id"})
     if created:
         try:
             enqueue("report.build", build.id)

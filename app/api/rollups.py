@@ -4,7 +4,8 @@ groupings (sub-activity, tag) only of its own OPD, and no other OPD's filter."""
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
-from models import SubActivity
+from models import SubActivity, Theme, db
+from reports.frameworks import framework_of, rollup_by_framework
 from reports.rollup import RollupFilter, rollup, total
 
 from ..services.reference import reporting_quarter
@@ -48,7 +49,28 @@ def rollup_filter(args) -> RollupFilter:
         fiscal_year_id=fy.id, quarter=quarter, flow=args["flow"],
         strategy_code=args.get("strategy"), tag_kind_code=args.get("kind"), opd_id=opd_id,
         funding_source_id=args.get("funding_source_id"), district_id=args.get("district_id"),
-        verified_only=args["verified_only"], sub_activity_id=sub_id)
+        verified_only=args["verified_only"], sub_activity_id=sub_id,
+        theme_id=_theme_id(args.get("theme_id")))
+
+
+def _theme_id(theme_id: int | None) -> int | None:
+    """Issue 17: a theme filter names an existing theme, else 422."""
+    if theme_id is not None and db.session.get(Theme, theme_id) is None:
+        abort(422, message="Tema tidak ditemukan.",
+              errors={"query": {"theme_id": ["Tema tidak ditemukan."]}})
+    return theme_id
+
+
+def _rows(f: RollupFilter, args) -> list:
+    """The rows; with `framework` (by=strategy only) by that framework's strategies."""
+    if not args.get("framework"):
+        return rollup(f, args["by"])
+    fw = framework_of(args["framework"])
+    if fw is None or args["by"] != "strategy":
+        message = ("Kerangka tidak dikenal." if fw is None
+                   else "Parameter framework hanya berlaku dengan by=strategy.")
+        abort(422, message=message, errors={"query": {"framework": [message]}})
+    return rollup_by_framework(f, fw.id)
 
 
 @blp.route("")
@@ -61,7 +83,7 @@ def get_rollup(args):
     triwulan atau arus triwulan (`flow`). `total` selalu sama dengan jumlah semua baris (kecuali
     kolom `tags` pada district/village); baris dipaginasi, `total` tidak."""
     f = rollup_filter(args)
-    rows = rollup(f, args["by"])
+    rows = _rows(f, args)
     page, per_page = args["page"], args["per_page"]
     return {
         "year": fiscal_year(args.get("year")).year, "quarter": f.quarter, "flow": f.flow,

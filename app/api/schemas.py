@@ -269,6 +269,12 @@ class RollupArgs(PageArgs):
     district_id = fields.Integer()
     sub_activity_id = fields.Integer(metadata={"description": "Rinci sampai satu sub kegiatan"})
     verified_only = fields.Boolean(load_default=False)
+    theme_id = fields.Integer(metadata={
+        "description": "Hanya tagging tema ini (issue 17); tagging lintas tema dihitung sekali "
+                       "per tema"})
+    framework = fields.String(validate=validate.Length(max=40), metadata={
+        "description": "Dengan by=strategy: baris menurut strategi kerangka ini, mis. "
+                       "permendagri_53_2020 (bawaan: Inpres 4/2022 jo. 8/2025)"})
 
 
 class RollupRowSchema(Schema):

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash
 from forms.auth import ChangePasswordForm, LoginForm
 from models import db
 
-from ..services import ServiceError
+from ..services import ServiceError, login_history
 from ..services.accounts import LoginError, authenticate, end_sessions, set_password
 from . import bp
 
@@ -31,11 +31,13 @@ def login():
         try:
             user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except LoginError as exc:
+            login_history.record(form.username.data, request.remote_addr, error=exc)
             db.session.commit()  # keep the failure counts and any block
             error, status = exc.message, exc.status
             if exc.retry_after:
                 headers["Retry-After"] = str(exc.retry_after)
         else:
+            login_history.record(user.username, request.remote_addr, user=user)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))

@@ -20,13 +20,17 @@ from models import (
     VillageYear,
     db,
 )
+from reports import budget_stages
 
 ALLOCATION = func.coalesce(SubActivity.allocation_revised, SubActivity.allocation_original)
 
 
-def _filtered(opd_id: int, fiscal_year_id: int, strategy: int | None, text: str):
+def _filtered(opd_id: int, fiscal_year_id: int, strategy: int | None, text: str,
+              changed: bool | None = None):
     stmt = select(SubActivity.id).where(SubActivity.opd_id == opd_id,
                                         SubActivity.fiscal_year_id == fiscal_year_id)
+    if changed is not None:  # issue 15: changed in the APBD perubahan, or not
+        stmt = stmt.where(budget_stages.changed_filter(changed))
     if strategy:
         stmt = stmt.where(SubActivity.id.in_(
             select(Tag.sub_activity_id).join(Strategy, Strategy.id == Tag.strategy_id)
@@ -39,8 +43,10 @@ def _filtered(opd_id: int, fiscal_year_id: int, strategy: int | None, text: str)
 
 
 def sub_activity_list(opd_id: int, fiscal_year_id: int, *, strategy: int | None = None,
-                      text: str = "") -> tuple[list, dict]:
-    ids = _filtered(opd_id, fiscal_year_id, strategy, text).subquery()
+                      text: str = "", changed: bool | None = None,
+                      allocation=ALLOCATION) -> tuple[list, dict]:
+    """`allocation`: the SQL of the allocation in force (reports/budget_stages.in_force)."""
+    ids = _filtered(opd_id, fiscal_year_id, strategy, text, changed).subquery()
     tags = (
         select(Tag.sub_activity_id.label("sa_id"),
                func.sum(Tag.amount).label("tagged"),
@@ -58,7 +64,9 @@ def sub_activity_list(opd_id: int, fiscal_year_id: int, *, strategy: int | None 
         .group_by(Tag.sub_activity_id).subquery())
     rows_stmt = (
         select(SubActivity.id, SubActivity.code, SubActivity.name,
-               ALLOCATION.label("allocation"),
+               allocation.label("allocation"),
+               SubActivity.allocation_original.label("murni"),
+               SubActivity.allocation_revised.label("perubahan"),
                func.coalesce(tags.c.tagged, ZERO).label("tagged"),
                func.coalesce(tags.c.n_tags, 0).label("n_tags"),
                func.coalesce(tags.c.s1, 0).label("s1"), func.coalesce(tags.c.s2, 0).label("s2"),
@@ -70,10 +78,14 @@ def sub_activity_list(opd_id: int, fiscal_year_id: int, *, strategy: int | None 
         .order_by(SubActivity.code))
     rows = db.session.execute(rows_stmt).all()
 
-    ids2 = _filtered(opd_id, fiscal_year_id, strategy, text)
+    ids2 = _filtered(opd_id, fiscal_year_id, strategy, text, changed)
     totals_stmt = select(
-        select(func.coalesce(func.sum(ALLOCATION), ZERO)).where(SubActivity.id.in_(ids2))
+        select(func.coalesce(func.sum(allocation), ZERO)).where(SubActivity.id.in_(ids2))
         .scalar_subquery().label("allocation"),
+        select(func.coalesce(func.sum(SubActivity.allocation_original), ZERO))
+        .where(SubActivity.id.in_(ids2)).scalar_subquery().label("murni"),
+        select(func.coalesce(func.sum(ALLOCATION), ZERO)).where(SubActivity.id.in_(ids2))
+        .scalar_subquery().label("perubahan"),
         select(func.coalesce(func.sum(Tag.amount), ZERO)).where(Tag.sub_activity_id.in_(ids2))
         .scalar_subquery().label("tagged"),
         select(func.count(func.distinct(TagVillage.village_id)))

@@ -9,7 +9,7 @@ from models import Strategy, SubActivity, Tag, TagKind, db
 from ..money import money_input
 from ..refusals import race_as_stale
 from ..security import load_for
-from ..services import LockedError, ServiceError, StaleError
+from ..services import LockedError, ServiceError, StaleError, themes
 from ..services.locks import ensure_budget_unlocked
 from ..services.subactivity_tags import delete_tag, realized_villages, save_tag
 from . import bp, queries
@@ -66,8 +66,10 @@ def _page(sa: SubActivity, tag: Tag | None):
     if request.method == "GET" and tag is not None:
         form.version.data = tag.version
     status, loose, stale, lokus_error = 200, [], None, None
+    theme_ids, theme_error = themes.theme_ids_of(tag), None
     if request.method == "POST":
         rows, row_errors = parse_village_rows(request.form)
+        theme_ids = themes.parse_ids(request.form)
         valid = form.validate_on_submit()
         if valid and not row_errors:
             try:
@@ -76,6 +78,7 @@ def _page(sa: SubActivity, tag: Tag | None):
                         _saved, warnings = save_tag(
                             sa, tag, form.values(), rows, form.version.data,
                             drop_realized=bool(form.drop_realized.data))
+                        themes.set_tag_themes(_saved, theme_ids)  # issue 17
                     db.session.commit()
             except StaleError as exc:
                 stale = _choice_names(form, typed_values(form, TagForm.FIELDS))
@@ -87,6 +90,7 @@ def _page(sa: SubActivity, tag: Tag | None):
                 status, loose = 423, [exc.message]
             except ServiceError as exc:
                 lokus_error = (exc.errors.pop("villages", None) or [None])[0]
+                theme_error = (exc.errors.pop("themes", None) or [None])[0]
                 loose = apply_errors(form, exc) if exc.errors else []
             else:
                 flash("Tagging disimpan.", "success")
@@ -109,7 +113,9 @@ def _page(sa: SubActivity, tag: Tag | None):
     return render_template(
         "budget/tag_form.html", form=form, sa=sa, tag=tag, groups=groups, selected=selected,
         selected_ids={s["id"] for s in selected}, loose=loose, stale=stale,
-        realized=_realized_names(tag), lock_reason=lock_reason,
+        realized=_realized_names(tag), lock_reason=lock_reason, theme_error=theme_error,
+        theme_choices=[(t, t.id in (theme_ids if theme_ids is not None else
+                                    themes.theme_ids_of(tag))) for t in themes.all_themes()],
         lokus_error=lokus_error or (row_errors.get(0) or "Periksa nilai per desa."
                                     if row_errors else None)), status
 

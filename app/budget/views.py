@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from forms.budget import ConfirmForm, SubActivityForm
 from forms.choices import choices
 from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, TagVillage, db
+from reports import budget_stages
 from reports.table_xlsx import Column, Table
 
 from ..exports import wants_xlsx, xlsx_response
@@ -20,6 +21,7 @@ from ..input_guards import query_int
 from ..refusals import race_as_stale
 from ..security import can_access_opd, check_opd_access, load_for, role_required
 from ..services import LockedError, ServiceError, StaleError
+from ..services.clock import today
 from ..services.reference import fiscal_year
 from ..services.subactivities import (
     create_sub_activity,
@@ -81,10 +83,12 @@ def index():
     opd = opd_from_args()
     strategy = query_int("strategi")
     text = (request.args.get("q") or "").strip()[:100]
-    rows, totals = (queries.sub_activity_list(opd.id, fy.id, strategy=strategy, text=text)
-                    if fy else ([], {}))
+    changed = {"ya": True, "tidak": False}.get(request.args.get("perubahan") or "")
+    rows, totals = (queries.sub_activity_list(
+        opd.id, fy.id, strategy=strategy, text=text, changed=changed,
+        allocation=budget_stages.in_force(fy, today())) if fy else ([], {}))
     if wants_xlsx():
-        return xlsx_response([_list_table(fy, opd, strategy, text, rows, totals)],
+        return xlsx_response([_list_table(fy, opd, strategy, text, rows, totals, changed)],
                              f"sub-kegiatan-{opd.code}-{fy.year}.xlsx")
     opds = []
     if current_user.role != "opd":
@@ -93,14 +97,15 @@ def index():
         "budget/index.html", fy=fy, opd=opd, rows=rows, totals=totals, opds=opds,
         years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())).all(),
         strategies=db.session.scalars(select(Strategy).order_by(Strategy.code)).all(),
-        strategy=strategy, text=text, can_write=can_access_opd(current_user, opd.id, write=True))
+        strategy=strategy, text=text, can_write=can_access_opd(current_user, opd.id, write=True),
+        changed=changed)
 
 
 def _share(tagged, allocation):
     return (tagged * 100 / allocation).quantize(Decimal("0.01")) if allocation else None
 
 
-def _list_table(fy, opd, strategy, text, rows, totals) -> Table:
+def _list_table(fy, opd, strategy, text, rows, totals, changed=None) -> Table:
     """The list page as a sheet: its filters, rows and total row."""
     picked = db.session.scalar(select(Strategy).where(Strategy.code == strategy)) \
         if strategy else None
@@ -108,17 +113,20 @@ def _list_table(fy, opd, strategy, text, rows, totals) -> Table:
         title="Sub kegiatan yang ditandai", sheet="Sub kegiatan",
         filters=[("Tahun anggaran", str(fy.year)), ("Perangkat daerah", opd.name),
                  ("Strategi", f"{picked.code}. {picked.short_name}" if picked else "semua"),
-                 ("Cari kode / nama", text or "-")],
+                 ("Cari kode / nama", text or "-"),
+                 ("APBD perubahan", {True: "berubah", False: "tidak berubah"}.get(changed,
+                                                                                 "semua"))],
         columns=[Column("Kode", width=22), Column("Sub kegiatan", width=50),
                  Column("Pagu", "money"), Column("Ditandai", "money"),
                  Column("Porsi (%)", "pct"), Column("Strategi", width=14),
-                 Column("Tag", "count"), Column("Lokus desa", "count")],
+                 Column("Tag", "count"), Column("Lokus desa", "count"),
+                 Column("Pagu murni", "money"), Column("Pagu perubahan", "money")],
         rows=[[r.code, r.name, r.allocation, r.tagged, _share(r.tagged, r.allocation),
                ", ".join(f"S{c}" for c in (1, 2, 3) if getattr(r, f"s{c}")) or "belum ditandai",
-               r.n_tags, r.lokus] for r in rows],
+               r.n_tags, r.lokus, r.murni, r.perubahan] for r in rows],
         total=[f"Jumlah ({totals['count']} sub kegiatan)", "", totals["allocation"],
                totals["tagged"], _share(totals["tagged"], totals["allocation"]), "", "",
-               totals["lokus"]])
+               totals["lokus"], totals["murni"], totals["perubahan"]])
 
 
 def _sa_form(form: SubActivityForm) -> SubActivityForm:

@@ -5,7 +5,17 @@ from dataclasses import dataclass, field, replace
 from flask import abort, url_for
 from sqlalchemy import select
 
-from models import District, FiscalYear, FundingSource, Opd, Strategy, SubActivity, TagKind, db
+from models import (
+    District,
+    FiscalYear,
+    FundingSource,
+    Opd,
+    Strategy,
+    SubActivity,
+    TagKind,
+    Theme,
+    db,
+)
 from reports.rollup import RollupFilter
 
 from ..input_guards import INT32_MAX, parse_int
@@ -22,7 +32,7 @@ SORTS = {
 }
 # URL names of the filters, in the order links are built.
 ARGS = ("tahun", "triwulan", "arus", "terverifikasi", "strategi", "jenis", "opd", "kecamatan",
-        "dana", "sub", "urut")
+        "dana", "sub", "urut", "tema")
 
 
 @dataclass
@@ -106,13 +116,14 @@ def parse(args, user) -> DashboardQuery:
         strategy_code=_int(args, "strategi", ignored, 1, 3), tag_kind_code=kind, opd_id=opd_id,
         funding_source_id=_exists(FundingSource, _int(args, "dana", ignored), "dana", ignored),
         district_id=_exists(District, _int(args, "kecamatan", ignored), "kecamatan", ignored),
+        theme_id=_exists(Theme, _int(args, "tema", ignored), "tema", ignored),  # issue 17
     )
     clean = {
         "tahun": fy.year, "triwulan": quarter, "arus": 1 if filt.flow else None,
         "terverifikasi": 1 if filt.verified_only else None, "strategi": filt.strategy_code,
         "jenis": kind, "opd": opd_id, "kecamatan": filt.district_id,
         "dana": filt.funding_source_id, "sub": sub.id if sub else None,
-        "urut": sort if sort != "kode" else None,
+        "urut": sort if sort != "kode" else None, "tema": filt.theme_id,
         "semua": 1 if args.get("semua") == "1" else None,
     }
     # Detail (sub-activities, tags) is the OPD's own business: an OPD user sees only its own.
@@ -130,4 +141,6 @@ def options() -> dict:
         "opds": db.session.scalars(select(Opd).order_by(Opd.code)).all(),
         "districts": db.session.scalars(select(District).order_by(District.code)).all(),
         "funds": db.session.scalars(select(FundingSource).order_by(FundingSource.code)).all(),
+        "themes": db.session.scalars(select(Theme).order_by(Theme.is_default.desc(),
+                                                            Theme.name)).all(),
     }

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from models import ZERO, Opd, Quarter, Realization, SubActivity, Submission, Tag, db
 from models.data_version import current_version
-from reports import rollup, verified
+from reports import budget_stages, rollup, verified
+from reports import convergence as sources_report
 from reports.rollup import RollupRow
 
 from .. import charts
@@ -112,7 +113,10 @@ def figures(q: DashboardQuery, short: dict) -> dict:
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
         "anomalies": overview.anomaly_count(f.fiscal_year_id, opd_id=own_opd(f.opd_id)),
         "carried": _carried(f),
+        "sources": _sources(f, total),
+        "budget_stages": budget_stages.dashboard_summary(q.fy, f.quarter, today()),
     }
+    ctx["sources_total"] = _sources_total(ctx["sources"])
     detail = q.detail_filter()
     if detail is not None:
         ctx["by_sub"] = [(r, q.url(sub=r.key)) for r in rollup.rollup(detail, "sub_activity")]
@@ -134,6 +138,19 @@ def figures(q: DashboardQuery, short: dict) -> dict:
         "legend": charts.legend("ch"),
     }
     return ctx
+
+
+def _sources(f, total) -> list:
+    """Issue 17: APBD kabupaten (the figures above) beside each other source at the desa; empty
+    when no other source has interventions (or the view is narrowed to APBD-only detail)."""
+    if f.flow or f.opd_id is not None or f.theme_id is not None or f.strategy_code:
+        return []
+    others = sources_report.other_sources(f.fiscal_year_id, f.quarter, f.district_id)
+    return sources_report.split(total.tagged, total.realized, others) if others else []
+
+
+def _sources_total(rows: list):
+    return sources_report.total_row(rows) if rows else None
 
 
 def _carried(f) -> dict:

@@ -34,6 +34,7 @@ def describe(q: DashboardQuery, opts: dict) -> list[tuple[str, str]]:
                              lambda d: f"{d.code} {d.name}")),
         ("Angka", "arus triwulan" if f.flow else "kumulatif s.d. akhir triwulan"),
         ("Laporan", "hanya terverifikasi" if f.verified_only else "semua laporan"),
+        ("Tema", pick(opts.get("themes", []), "id", f.theme_id, lambda t: t.name)),  # issue 17
     ]
 
 
@@ -94,6 +95,10 @@ def dashboard(ctx: dict) -> list[Table]:
                      code=False),
         rollup_table("Per sumber dana", "Sumber dana", ctx["by_fund"], total, filters),
     ]
+    if ctx.get("sources"):  # issue 17: APBD kabupaten beside the other sources
+        from reports.convergence import sources_table
+
+        tables.append(sources_table(ctx["sources"], ctx["sources_total"], filters))
     if "by_sub" in ctx:
         opd = ctx.get("detail_opd")
         tables.append(rollup_table(f"Rincian {opd.name if opd else ''}: sub kegiatan".strip(),

@@ -66,6 +66,9 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
                   head_name=o.get("head_name", ""), head_nip=o.get("head_nip", ""))
         db.session.add(opd)
         opds[o["code"]] = opd
+    from .opd_kinds import seed as seed_opd_kinds  # issue 15: dinas, badan, kecamatan, ...
+
+    seed_opd_kinds(opds.values())
 
     priority = []
     n_villages = 0
@@ -129,13 +132,23 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     db.session.flush()
 
     _realization(fy, tags, rng)
+    from .convergence import seed as seed_convergence  # issue 17: other sources, themes
+
+    seed_convergence(fy, tags, rng)
+    from .households import seed as seed_households  # issue 16: fake BNBA, lists
+
+    n_households = seed_households(fy, tags, random.Random(16))
     users = _users(opds)
     n_sub_events = _submissions(fy, list(opds.values()), rng, users["sekretariat"])
+    from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
+
+    seed_budget_stages(fy)
     return {
         "OPD": len(opds), "kecamatan": len(catalog.DISTRICTS), "desa": n_villages,
         "lokus": len(priority), "sub kegiatan": n_sub, "tagging": len(tags),
         "realisasi": db.session.query(Realization).count(), "status laporan": n_sub_events,
         "pengguna": len(users),
+        "rumah tangga BNBA": n_households,
     }
 
 

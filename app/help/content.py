@@ -106,3 +106,17 @@ GUIDES = [
          "Atur batas hari penyampaian dan identitas pemda pada Pengaturan.",
      ]},
 ]
+
+# Screenshots of the OPD guide's steps (step index -> file in app/static/help/, alt text). They
+# are made by tests/browser/test_help_screenshots.py from the demo (TAGAR_WRITE_HELP_SHOTS=1
+# writes them here); the page shows a step's picture only when its file is present.
+SCREENSHOTS = {
+    "opd": {
+        0: ("opd-1-sub-kegiatan.png", "Daftar sub kegiatan OPD dengan nilai yang ditandai"),
+        1: ("opd-2-tagging.png", "Formulir tagging: strategi, kelompok, nilai, sasaran, lokus"),
+        2: ("opd-3-realisasi.png", "Lembar realisasi: ringkasan isian dan kartu per tagging"),
+        4: ("opd-5-ajukan.png", "Tombol Ajukan laporan di atas lembar realisasi"),
+        5: ("opd-6-dikembalikan.png", "Catatan Sekretariat di atas lembar laporan yang "
+                                      "dikembalikan"),
+    },
+}

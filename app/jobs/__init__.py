@@ -14,6 +14,7 @@ from flask import Flask, current_app
 JOBS = {
     "report.build": "reports.builds:run_build",
     "import.commit": "app.jobs.imports:run_import",
+    "mail.send": "app.mail.jobs:run_send",
 }
 
 
@@ -31,6 +32,13 @@ def enqueue(name: str, *args) -> None:
     if name not in JOBS:
         raise KeyError(f"unknown job {name!r}")
     current_app.extensions["jobs"].enqueue(name, *args)
+
+
+def enqueue_in(seconds: int, name: str, *args) -> None:
+    """Queue job `name` to run in `seconds` (a retry with backoff)."""
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}")
+    current_app.extensions["jobs"].enqueue_in(seconds, name, *args)
 
 
 def queue_of(app: Flask):

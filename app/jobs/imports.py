@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 KINDS = {
     "sipd": "app.services.sipd_import:commit_stored",
     "lokus": "app.services.lokus_data:commit_stored",
+    "bnba": "app.coverage.bnba:commit_stored",  # issue 16: hashed rows only
+    "benef": "app.coverage.beneficiaries:commit_stored",
 }
 MAX_AGE = timedelta(days=1)
 FAILED_UNEXPECTEDLY = ("Terjadi kesalahan sistem saat menyimpan impor; tidak ada data yang "
@@ -99,7 +101,16 @@ def run_import(job_id: int) -> None:
     record(job, status="running", started_at=utcnow(), progress=5)
 
     def progress(percent: int) -> None:
-        record(job, progress=max(5, min(95, int(percent))))
+        value = max(5, min(95, int(percent)))
+        if value == job.progress:
+            return  # per-row callers report often: write only a change
+        # Its commit must not expire what the import has read so far (a reload per object).
+        session = db.session()
+        session.expire_on_commit, keep = False, session.expire_on_commit
+        try:
+            record(job, progress=value)
+        finally:
+            session.expire_on_commit = keep
 
     module, _, func = KINDS[job.kind].partition(":")
     commit = getattr(importlib.import_module(module), func)

@@ -83,6 +83,14 @@ class JobQueue:
         huey = self.huey  # created on first use, with its task
         huey.enqueue(self._task.s(name, list(args)))
 
+    def enqueue_in(self, seconds: int, name: str, *args) -> None:
+        """Run the job after `seconds` (the worker's scheduler holds it until then; an
+        immediate-mode queue keeps it in its schedule and never runs it by itself)."""
+        if self.mode == "thread":
+            self.start_worker()
+        huey = self.huey
+        huey.enqueue(self._task.s(name, list(args), delay=seconds))
+
     def _run(self, name: str, args: list) -> None:
         """One job: its own app context and session, committed at the end, rolled back on an
         error (the job records its own failures before raising, if it wants them kept)."""

@@ -1,10 +1,13 @@
 """Lokus desa: convergence and gaps (read), and the data behind them (secretariat writes)."""
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from forms.lokus import ConfirmImportForm, ImportForm, LokusForm
-from models import District, FiscalYear, Village, VillageYear, db
+from models import SOURCE_KINDS, District, FiscalYear, Village, VillageYear, db
+from reports import convergence as sources_report
 from reports import lokus as lokus_report
 from reports.content import ROMAN
 from reports.rollup import RollupFilter
@@ -41,20 +44,40 @@ def index():
     # A desa's share comes only from tags that reach it, so the kecamatan filter of the rollup
     # leaves the figures of that kecamatan's desa unchanged.
     f = RollupFilter(fiscal_year_id=fy.id, quarter=quarter, district_id=district_id)
-    villages = lokus_report.priority_villages(f)
-    gaps = lokus_report.gaps(fy.id, district_id)
-    districts = lokus_report.by_district(fy.id, district_id)
+    # Issue 17: every source counts (Dana Desa, BAZNAS, CSR, ...) unless ?sumber=apbd.
+    other = request.args.get("sumber") != "apbd"
+    villages = lokus_report.priority_villages(f, other_sources=other)
+    gaps = lokus_report.gaps(fy.id, district_id, other_sources=other)
+    districts = lokus_report.by_district(fy.id, district_id, other_sources=other)
+    split = lokus_sources(fy.id, quarter, district_id, villages) if other else []
     if wants_xlsx():
         district = db.session.get(District, district_id) if district_id else None
         filters = [("Tahun anggaran", str(fy.year)), ("Triwulan", f"TW {ROMAN[quarter]}"),
-                   ("Kecamatan", district.name if district else "semua")]
-        return xlsx_response(_tables(filters, villages, gaps, districts),
+                   ("Kecamatan", district.name if district else "semua"),
+                   ("Sumber", "semua sumber" if other else "APBD kabupaten saja")]
+        extra = ([sources_report.sources_table(split, sources_report.total_row(split), filters)]
+                 if split else [])
+        return xlsx_response(_tables(filters, villages, gaps, districts) + extra,
                              f"lokus-desa-tagar-{fy.year}-tw{quarter}.xlsx")
     return render_template(
         "lokus/index.html", fy=fy, quarter=quarter, district_id=district_id,
-        villages=villages, gaps=gaps, districts=districts,
+        villages=villages, gaps=gaps, districts=districts, other_sources=other, split=split,
+        split_total=sources_report.total_row(split) if split else None,
+        source_labels=SOURCE_KINDS,
         years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all(),
         all_districts=db.session.scalars(select(District).order_by(District.code)).all())
+
+
+def lokus_sources(fy_id: int, quarter: int, district_id, villages) -> list:
+    """The split by source at the priority villages shown: APBD kabupaten (the desa shares of
+    the tags, as the table below) and each other source."""
+    apbd_planned = sum((v.tagged for v in villages), Decimal("0.00"))
+    apbd_realized = sum((v.realized for v in villages), Decimal("0.00"))
+    reached = sum(1 for v in villages if v.tags)
+    return sources_report.split(
+        apbd_planned, apbd_realized,
+        sources_report.other_sources(fy_id, quarter, district_id, priority_only=True),
+        apbd_villages=reached)
 
 
 def _tables(filters, villages, gaps, districts) -> list[Table]:

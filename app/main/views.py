@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,13 +13,16 @@ from . import bp
 @bp.route("/")
 @login_required
 def home():
+    if current_app.config.get("TAGAR_MODE") == "province" and current_user.role in (
+            "provinsi", "viewer"):  # issue 18: the province pages are their home
+        return redirect(url_for("federation.dashboard"))
     fy = current_fiscal_year()
     quarter = reporting_quarter(fy) if fy else None
     ctx = {"fy": fy, "quarter": quarter}
     if fy is None:
         return render_template("main/home_empty.html", **ctx)
     role = current_user.role
-    if role == "opd" and notifications.remind_deadlines(current_user.opd_id):
+    if role == "opd" and notifications.remind_once_a_day(current_user.opd_id, current_user.id):
         db.session.commit()  # idempotent: the deadline notices exist once per user and quarter
     ctx["latest_notifications"] = notifications.latest(current_user.id)
     if role == "opd":

@@ -16,6 +16,9 @@ def register_cli(app: Flask) -> None:
         """Create the deadline (7 days) and overdue notices that are missing."""
         made = remind_deadlines()
         db.session.commit()
+        from ..mail import send_pending
+
+        send_pending()  # the notices' mails (issue 15), now that they are committed
         click.echo(f"{made} notifikasi batas waktu dibuat.")
 
     app.cli.add_command(group)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from models import ZERO, ReviewComment, Submission, SubmissionEvent
 
+from ..money import format_number, money_input
 from ..services.realization import SheetRow
 
 
@@ -94,9 +95,11 @@ def summary(rows: list[SheetRow], review: Review | None) -> dict[str, list[Link]
     }
 
 
-def marked(rows: list[SheetRow], *, errors: dict, stale: set, problems: dict | None
-           ) -> list[Link]:
-    """The rows a refused save or submission points at, in sheet order, each with why."""
+def marked(rows: list[SheetRow], *, errors: dict, stale: set, problems: dict | None,
+           requested: dict | None = None) -> list[Link]:
+    """The rows a refused save or submission points at, in sheet order, each with why
+    (`requested`: tag id -> open evidence request)."""
+    requested = requested or {}
     out = []
     for r in rows:
         t = r.tag.id
@@ -110,6 +113,8 @@ def marked(rows: list[SheetRow], *, errors: dict, stale: set, problems: dict | N
         elif (problems and problems.get("unexplained") and r.current is not None
               and r.current.anomalies and not (r.current.explanation or "").strip()):
             out.append(Link(t, row_label(r), "anomali belum diberi penjelasan"))
+        elif problems and problems.get("evidence") and t in requested:
+            out.append(Link(t, row_label(r), "bukti dukung diminta Sekretariat belum diunggah"))
     return out
 
 
@@ -127,6 +132,27 @@ def unsaved(rows: list[SheetRow], parsed: list, errors: dict) -> set[int]:
                     p.explanation)
                 or {v.village_id: v.reached_count for v in cur.villages} != p.villages):
             out.add(p.tag_id)
+    return out
+
+
+def field_values(rows: list[SheetRow], raw: dict) -> dict[int, dict]:
+    """Tag id -> the text each input of its card shows: what was typed (a refused save shows it
+    again), else the stored figure formatted for input, else empty. Done here once per row
+    rather than by a macro per field (the sheet's template cost, see docs/PERFORMANCE.md)."""
+    out = {}
+    for r in rows:
+        t, c = r.tag.id, r.current
+        if t in raw:
+            out[t] = raw[t]
+        elif c is None:
+            out[t] = {"amount": "", "progress": "", "reached": "", "problems": "",
+                      "follow_up": "", "explanation": "", "villages": {}}
+        else:
+            out[t] = {"amount": money_input(c.amount),
+                      "progress": format_number(c.physical_progress, 2),
+                      "reached": c.reached_count, "problems": c.problems,
+                      "follow_up": c.follow_up, "explanation": c.explanation,
+                      "villages": {v.village_id: v.reached_count for v in c.villages}}
     return out
 
 

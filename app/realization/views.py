@@ -12,7 +12,14 @@ from models import Opd, Quarter, db
 from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, role_required
-from ..services import LockedError, ServiceError, StaleError, evidence, workflow
+from ..services import (
+    LockedError,
+    ServiceError,
+    StaleError,
+    evidence,
+    evidence_requests,
+    workflow,
+)
 from ..services import realization as service
 from ..services.reference import fiscal_year, reporting_quarter
 from . import bp, layout
@@ -65,13 +72,15 @@ def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None
         opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
     submission = workflow.find(opd.id, quarter.id)
     try:  # a sheet that cannot be saved opens read-only, saying why
-        service.ensure_writable(opd.id, quarter, current_user)
+        service.ensure_writable(opd.id, quarter, current_user, submission=submission)
         lock_reason = None
     except LockedError as exc:
         lock_reason = exc.message
     errors, stale = errors or {}, set(stale)
     review = layout.latest_review(submission)
-    marked = layout.marked(rows, errors=errors, stale=stale, problems=problems)
+    requests = evidence_requests.open_by_tag(opd.id, quarter.id)
+    marked = layout.marked(rows, errors=errors, stale=stale, problems=problems,
+                           requested=requests)
     marked_ids = {m.tag_id for m in marked}
     groups = layout.groups(rows)
     # Nothing filled yet, or returned (the note may concern any row): every group open.
@@ -81,10 +90,12 @@ def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None
         opds=opds, submission=submission, previous=service.previous_quarter(quarter),
         locked=lock_reason is not None, lock_reason=lock_reason, raw=raw or {}, errors=errors,
         stale=stale, problems=problems, form=SheetForm(), copy_form=CopyPreviousForm(),
+        values=layout.field_values(rows, raw or {}),
         groups=groups, open_groups={g.sub_activity.id for g in groups if layout.opens(
             g, marked_ids=marked_ids, review=review, fresh=fresh)},
         review=review, marked=marked, summary=layout.summary(rows, review),
         news=_news(opd, quarter, rows), evidence=evidence.by_tag(opd.id, quarter.id),
+        evidence_requests=requests,
         submit_form=SubmitForm(), can_submit=submission is None or workflow.can(
             current_user, "submit", submission)), status
 
@@ -123,9 +134,11 @@ def save(opd_id: int, quarter_id: int):
               "danger")
         return render_sheet(opd, quarter, raw=raw, errors=errors)
     before = service.anomaly_codes(opd.id, quarter)
+    back = _back(opd, quarter)  # read before the commit expires what it needs
     try:
         with race_as_stale():
-            saved = service.save_sheet(opd.id, quarter, rows, current_user)
+            saved = service.save_sheet(opd.id, quarter, rows, current_user, tags=tags)
+            after = service.anomaly_codes(opd.id, quarter)  # flushed: as it will be committed
             db.session.commit()
     except LockedError as exc:
         db.session.rollback()
@@ -141,7 +154,7 @@ def save(opd_id: int, quarter_id: int):
         db.session.rollback()
         flash(exc.message + " Tidak ada yang disimpan.", "danger")
         return render_sheet(opd, quarter, raw=raw)
-    _announce(opd, quarter, saved, before)
+    _announce(opd_id, quarter_id, saved, before, after)
     if group is not None:
         typed = layout.unsaved(service.sheet(opd.id, quarter), others[0], others[2])
         keep = {k: v for k, v in others[1].items() if k in typed}
@@ -149,7 +162,7 @@ def save(opd_id: int, quarter_id: int):
             flash("Isian pada sub kegiatan lain belum disimpan; isian tersebut tetap "
                   "ditampilkan.", "warning")
             return render_sheet(opd, quarter, raw=keep)
-    return redirect(_back(opd, quarter))
+    return redirect(back)
 
 
 def _group_of(tags) -> int | None:
@@ -162,9 +175,9 @@ def _group_of(tags) -> int | None:
     return None
 
 
-def _announce(opd, quarter, saved: int, before: dict[int, str]) -> None:
+def _announce(opd_id: int, quarter_id: int, saved: int, before: dict[int, str],
+              after: dict[int, str]) -> None:
     """The save's message, naming the anomalies it raised (the sheet links to their rows)."""
-    after = service.anomaly_codes(opd.id, quarter)
     new = [tag_id for tag_id, codes in after.items()
            if set(codes.split(",")) - set(before.get(tag_id, "").split(","))]
     message = (f"Realisasi disimpan ({saved} tagging berubah)." if saved
@@ -172,7 +185,7 @@ def _announce(opd, quarter, saved: int, before: dict[int, str]) -> None:
     if new:
         message += (f" {len(new)} anomali baru perlu diberi penjelasan sebelum laporan "
                     "diajukan; lihat daftar di atas.")
-        session[NEWS_KEY] = {"sheet": [opd.id, quarter.id], "tags": new}
+        session[NEWS_KEY] = {"sheet": [opd_id, quarter_id], "tags": new}
     flash(message, "warning" if new else "success" if saved else "info")
 
 

@@ -31,7 +31,8 @@ def start_build(form):
             form.fmt.data, user=current_user, year=form.year.data, variant=form.variant.data,
             quarter=form.quarter.data, semester=form.semester.data,
             opd_id=form.opd_id.data or None, include_unverified=form.include_unverified.data,
-            number=(form.number.data or "").strip(), addressees=form.addressees.data or ())
+            number=(form.number.data or "").strip(), addressees=form.addressees.data or (),
+            theme_id=form.theme_id.data or None, framework=form.framework.data or "")
     except ServiceError as exc:
         db.session.rollback()
         field = getattr(form, {"opd": "opd_id"}.get(exc.field, exc.field or ""), form.variant)

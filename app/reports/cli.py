@@ -26,6 +26,10 @@ def register_cli(app: Flask) -> None:
                        "diberikan); gubernur: laporan semester kepada Gubernur.")
     @click.option("--addressee", "addressees", type=click.Choice(list(ADDRESSEES)),
                   multiple=True, help="Penerima surat (boleh berulang); bawaan: Pengaturan.")
+    @click.option("--theme", "theme_code", default=None,
+                  help="Kode tema (mis. stunting): hanya tagging tema itu.")
+    @click.option("--framework", default="",
+                  help="Kerangka strategi (mis. permendagri_53_2020); bawaan Inpres 4/2022.")
     @click.option("--include-unverified", is_flag=True,
                   help="Sertakan data belum diverifikasi (bertanda DRAFT).")
     @click.option("--fixed-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -35,8 +39,8 @@ def register_cli(app: Flask) -> None:
                   help="Berkas PDF.")
     @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
                   help="Berkas XLSX.")
-    def kemenko(year, quarter, semester, opd_code, variant, addressees, include_unverified,
-                fixed_date, number, pdf_path, xlsx_path):
+    def kemenko(year, quarter, semester, opd_code, variant, addressees, theme_code, framework,
+                include_unverified, fixed_date, number, pdf_path, xlsx_path):
         """Laporan penghapusan kemiskinan ekstrem ke Kemenko PMK."""
         from reports.content import build_content, resolve_options
         from reports.pdf.kemenko import build_pdf
@@ -52,7 +56,8 @@ def register_cli(app: Flask) -> None:
             options = resolve_options(year, variant, quarter=quarter, semester=semester,
                                       opd_code=opd_code, include_unverified=include_unverified,
                                       fixed_date=fixed, number=number,
-                                      addressees=addressees)
+                                      addressees=addressees, framework=framework,
+                                      theme_id=_theme_id(theme_code))
         except ServiceError as exc:
             raise click.ClickException(exc.message) from exc
         content = build_content(options)
@@ -70,3 +75,17 @@ def register_cli(app: Flask) -> None:
                    + (" (DRAFT)" if content.draft else ""))
 
     app.cli.add_command(report)
+
+
+def _theme_id(code: str | None) -> int | None:
+    """Issue 17: the theme named on the command line, or a usage error."""
+    if not code:
+        return None
+    from sqlalchemy import select
+
+    from models import Theme, db
+
+    theme_id = db.session.scalar(select(Theme.id).where(Theme.code == code))
+    if theme_id is None:
+        raise click.ClickException(f"Tema {code} tidak ada.")
+    return theme_id

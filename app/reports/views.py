@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forms.choices import choices
 from forms.reports import ReportForm
-from models import FiscalYear, Opd, db
+from models import FiscalYear, Framework, Opd, Theme, db
 from reports.builds import recent_builds
 from reports.content import DEFAULT_ADDRESSEES, parse_addressees
 
@@ -33,6 +33,13 @@ def _form() -> ReportForm:
     pairs += [(o.id, f"{o.short_name or o.name} · {o.name}")
               for o in db.session.scalars(opds)]
     form.opd_id.choices = choices(pairs)
+    # Issue 17: theme and framework choices (default: every tag, Inpres).
+    form.theme_id.choices = choices([(0, "Semua tema")] + [
+        (t.id, t.name) for t in db.session.scalars(
+            select(Theme).order_by(Theme.is_default.desc(), Theme.name))])
+    form.framework.choices = choices([(f.code if not f.is_default else "", f.name)
+                                      for f in db.session.scalars(select(Framework).order_by(
+                                          Framework.is_default.desc(), Framework.name))])
     return form
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__)
 
-from . import views  # noqa: E402,F401
+from . import evidence_views, views  # noqa: E402,F401

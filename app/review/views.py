@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forms.evidence_request import EvidenceRequestForm
 from forms.review import (
     BulkVerifyForm,
     DecisionForm,
@@ -22,7 +23,14 @@ from ..exports import wants_xlsx, xlsx_response, yes_no
 from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import load_for, role_required
-from ..services import ServiceError, StaleError, compliance, evidence, workflow
+from ..services import (
+    ServiceError,
+    StaleError,
+    compliance,
+    evidence,
+    evidence_requests,
+    workflow,
+)
 from ..services import realization as realization_service
 from ..services.reference import fiscal_year, reporting_quarter
 from ..templating import datetime_id
@@ -175,6 +183,9 @@ def _render(sub: Submission, form=None, reopen_form=None, status=200):
         previous=realization_service.previous_quarter(sub.quarter), comments=by_tag,
         anomalies=sum(1 for r in rows if r.current is not None and r.current.anomalies),
         form=form, reopen_form=reopen_form, evidence=evidence.by_tag(sub.opd_id, sub.quarter_id),
+        evidence_requests=evidence_requests.open_by_tag(sub.opd_id, sub.quarter_id),
+        request_form=EvidenceRequestForm(), can_request=sub.status != "verified"
+        and current_user.role == "secretariat",
         can_decide=workflow.can(current_user, "verify", sub),
         can_reopen=workflow.can(current_user, "reopen", sub)), status
 

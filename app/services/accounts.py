@@ -17,6 +17,7 @@ from models import ROLES, Opd, User, db
 from . import ServiceError, audit, passwords, throttle
 from .api_tokens import revoke_all_tokens
 from .clock import now
+from .opd_status import ensure_opd_active
 
 WRONG = "Nama pengguna atau kata sandi salah."
 
@@ -54,6 +55,7 @@ def create_user(
         raise ServiceError("Pengguna dengan peran OPD harus terhubung ke satu OPD.", field="opd_id")
     if role != "opd":
         opd = None  # other roles see every OPD; an OPD link would only confuse
+    ensure_opd_active(opd.id if opd else None)  # issue 15: an inactive OPD takes no new users
     validate_password(password, username)
     exists = db.session.scalar(select(func.count()).where(User.username == username))
     if exists:
@@ -82,6 +84,8 @@ def set_password(user: User, password: str, *, actor=None, revoke_tokens: bool =
     """A new password ends the user's other sessions; the caller logs its own one in again."""
     validate_password(password, user.username)
     user.password_hash = hash_password(password)
+    if actor is None or actor is user:  # issue 15: chosen by the user, no longer temporary
+        user.must_change_password = False
     end_sessions(user)
     throttle.forget([r.key for r in throttle.account_rows(user.username)])
     audit.record("password", "user", user.id, note="Kata sandi diganti", user=actor)

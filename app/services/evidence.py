@@ -5,17 +5,23 @@ What a file is comes from its content, never its name: a PDF must start with the
 end with its trailer; an image must decode as PNG or JPEG (through `image_reader`, which bounds
 pixels and re-encodes, dropping metadata). Size is bounded by `upload_guard` before anything is
 kept. The bytes are written outside the web root under a random key and served only through
-the guard of the OPD they belong to. Attaching follows the lock of the quarter: a submitted or
-verified report takes no new evidence, and none is removed from it.
+the guard of the OPD they belong to. They are written under a temporary name first and moved to
+their key only once the transaction that adds their row commits (a session event); if it rolls
+back, the temporary file is deleted, so no file outlives a row that was never stored.
+`prune` (`flask evidence prune`) removes what a crash may still leave behind. Attaching follows
+the lock of the quarter: a submitted or verified report takes no new evidence, and none is
+removed from it. Attaching fulfils the reviewer's open request for that figure, if any.
 """
 import hashlib
 import os
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from config import INSTANCE_DIR
 from models import Evidence, Realization, SubActivity, Tag, db
@@ -90,7 +96,7 @@ def attach(r: Realization, source, filename: str, user) -> Evidence:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{key}.part"
     tmp.write_bytes(data)
-    os.replace(tmp, folder / key)
+    db.session.info.setdefault(_PENDING, []).append((tmp, folder / key))
     ev = Evidence(realization_id=r.id, opd_id=opd_id, filename=clean_name(filename),
                   content_type=content_type, size=len(data),
                   sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
@@ -98,6 +104,9 @@ def attach(r: Realization, source, filename: str, user) -> Evidence:
     db.session.add(ev)
     db.session.flush()
     audit.record_create(ev, opd_id=opd_id, parent=("realization", r.id), user=user)
+    from . import evidence_requests
+
+    evidence_requests.fulfil(r.tag_id, r.quarter_id, user)  # the file the reviewer asked for
     return ev
 
 
@@ -129,4 +138,52 @@ def by_tag(opd_id: int, quarter_id: int) -> dict[int, list[Evidence]]:
     out: dict[int, list[Evidence]] = {}
     for tag_id, ev in rows:
         out.setdefault(tag_id, []).append(ev)
+    return out
+
+
+# --- files follow their transaction -------------------------------------------------------------
+
+_PENDING = "tagar_evidence_files"  # session.info: (temporary path, final path) to move on commit
+PART_GRACE_SECONDS = 3600  # a .part younger than this may belong to an upload in progress
+
+
+@event.listens_for(Session, "after_commit")
+def _move_committed(session):
+    for tmp, final in session.info.pop(_PENDING, []):
+        os.replace(tmp, final)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_rolled_back(session, transaction):
+    if transaction.parent is None:  # after a commit the list is already gone: a rollback
+        for tmp, _ in session.info.pop(_PENDING, []):
+            tmp.unlink(missing_ok=True)
+
+
+def prune(*, dry_run: bool = False, now: float | None = None) -> dict[str, int]:
+    """Make the storage folder match the rows: finish the move of a committed file whose move a
+    crash interrupted, delete files no row names (and temporary ones older than an hour), count
+    rows whose file is missing. Returns the counts."""
+    folder = storage_dir()
+    keys = set(db.session.scalars(select(Evidence.storage_key)))
+    out = {"moved": 0, "deleted": 0, "kept_recent": 0, "missing": 0}
+    now = time.time() if now is None else now
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            continue
+        part = re.fullmatch(r"\.([0-9a-f]{32})\.part", name)
+        if part and part.group(1) in keys and not (folder / part.group(1)).exists():
+            out["moved"] += 1
+            if not dry_run:
+                os.replace(path, folder / part.group(1))
+        elif part and now - path.stat().st_mtime < PART_GRACE_SECONDS:
+            out["kept_recent"] += 1
+        elif part or (re.fullmatch(r"[0-9a-f]{32}", name) and name not in keys):
+            out["deleted"] += 1
+            if not dry_run:
+                path.unlink(missing_ok=True)
+    out["missing"] = sum(1 for k in keys if not (folder / k).exists()
+                         and not (folder / f".{k}.part").exists())
     return out

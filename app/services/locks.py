@@ -45,8 +45,17 @@ def ensure_budget_unlocked(opd_id: int, fiscal_year_id: int) -> None:
             "kembali.")
 
 
-def ensure_quarter_unlocked(opd_id: int, quarter_id: int) -> None:
-    if quarter_is_locked(opd_id, quarter_id):
+_LOAD = object()
+
+
+def ensure_quarter_unlocked(opd_id: int, quarter_id: int, *, submission=_LOAD) -> None:
+    """`submission`: the OPD's submission for the quarter (or None) when the caller already
+    holds it, which saves the query (the realization sheet loads it anyway)."""
+    if submission is _LOAD:
+        locked = quarter_is_locked(opd_id, quarter_id)
+    else:
+        locked = submission is not None and submission.status in ("submitted", "verified")
+    if locked:
         raise LockedError(
             "Laporan triwulan ini sudah diajukan atau diverifikasi sehingga tidak dapat diubah. "
             "Perubahan hanya dapat dilakukan setelah dikembalikan atau dibuka kembali oleh "

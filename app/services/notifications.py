@@ -4,15 +4,22 @@ The workflow creates one for every officer of the OPD when the secretariat retur
 reopens a report, or comments on its tags. Deadline reminders (seven days before, and once
 overdue) are created by `remind_deadlines`, which is idempotent -- a notice exists at most once
 per user and quarter (its dedup_key) -- so the CLI (`flask notify deadlines`, e.g. daily from
-cron) and every home page load can both call it. Each user reads only their own.
+cron) and the OPD home can both call it. The home calls it through `remind_once_a_day`: its five
+queries ran on every home load, although its answer changes at most once a day (a deadline is a
+date); a cache key per officer and day skips the repeats. Each user reads only their own.
+
+The bell's unread count rides on the query that loads the signed-in user (`load_user`), so a
+page with the navigation does not pay a statement of its own for it.
 """
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import FiscalYear, Notification, Opd, Quarter, Submission, User, db
 
+from .. import cache
 from .clock import now, today
 from .compliance import DUE_SOON_DAYS, days_left, days_overdue
 
@@ -28,12 +35,14 @@ def notify_opd(opd_id: int, kind: str, text: str, *, submission: Submission | No
                quarter_id: int | None = None) -> int:
     """One notification per active officer of the OPD; the number created."""
     users = _officers(opd_id)
+    _forget_unread(users)
     for user_id in users:
         db.session.add(Notification(
             user_id=user_id, kind=kind, text=text[:1000], opd_id=opd_id,
             submission_id=submission.id if submission is not None else None,
             quarter_id=quarter_id or (submission.quarter_id if submission is not None else None),
             created_at=now()))
+    _by_mail([(uid, kind, text) for uid in users])
     return len(users)
 
 
@@ -103,7 +112,8 @@ def remind_deadlines(opd_id: int | None = None) -> int:
     have = set(db.session.execute(select(Notification.user_id, Notification.dedup_key).where(
         Notification.user_id.in_({w[0] for w in wanted}),
         Notification.dedup_key.in_({w[4] for w in wanted}))).all())
-    made = 0
+    made, mailed = 0, []
+    _forget_unread({w[0] for w in wanted})
     for uid, oid, qid, kind, key, text in wanted:
         if (uid, key) in have:
             continue
@@ -112,14 +122,67 @@ def remind_deadlines(opd_id: int | None = None) -> int:
                 db.session.add(Notification(user_id=uid, kind=kind, opd_id=oid, quarter_id=qid,
                                             text=text, dedup_key=key, created_at=now()))
             made += 1
+            mailed.append((uid, kind, text))
         except IntegrityError:
             pass  # made by a concurrent call a moment ago
+    _by_mail(mailed)
     return made
 
 
+def _by_mail(items: list[tuple[int, str, str]]) -> None:
+    """Issue 15: the same notices by e-mail, to those who want them (app/mail/notify.py)."""
+    from ..mail.notify import mail_notifications
+
+    mail_notifications(items)
+
+
+def remind_once_a_day(opd_id: int, user_id: int) -> int:
+    """`remind_deadlines(opd_id)` unless this officer's home already ran it today (per process
+    with the memory cache, across nodes with Redis). The caller commits; a notice missed by a
+    skipped call (a deadline moved by the admin in the middle of the day) comes with the next
+    day's first load or the daily `flask notify deadlines`."""
+    key = cache.make_key("remind", {"opd": opd_id, "user": user_id, "day": today().isoformat()})
+    store = cache.backend()
+    if store.get(key) is not cache.MISSING:
+        return 0
+    made = remind_deadlines(opd_id)
+    store.set(key, True)
+    return made
+
+
+_UNREAD = "tagar_unread_notifications"
+
+
+def _unread_query(user_id):
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))
+
+
+def load_user(user_id: int) -> User | None:
+    """The user and, in the same statement, the bell's unread count (kept for this request)."""
+    row = db.session.execute(select(User, _unread_query(User.id).scalar_subquery())
+                             .where(User.id == user_id)).first()
+    if row is None:
+        return None
+    g.setdefault(_UNREAD, {})[row[0].id] = row[1]
+    return row[0]
+
+
+def _forget_unread(user_ids=None) -> None:
+    if g:
+        known = g.get(_UNREAD)
+        if known is not None:
+            if user_ids is None:
+                known.clear()
+            for uid in user_ids or ():
+                known.pop(uid, None)
+
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)))
+    known = g.get(_UNREAD) if g else None
+    if known is not None and user_id in known:
+        return known[user_id]
+    return db.session.scalar(_unread_query(user_id))
 
 
 def latest(user_id: int, limit: int = 5) -> list[Notification]:
@@ -130,6 +193,7 @@ def latest(user_id: int, limit: int = 5) -> list[Notification]:
 
 def mark_read(user_id: int, ids: list[int] | None = None) -> int:
     """Mark the user's own (listed, or all) unread notifications read; others are untouched."""
+    _forget_unread([user_id])
     stmt = (update(Notification).where(Notification.user_id == user_id,
                                        Notification.read_at.is_(None))
             .values(read_at=now()))

@@ -48,7 +48,12 @@ def opd_budget_totals(opd_id: int, fiscal_year_id: int) -> dict[str, Decimal]:
               .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
               .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
               .scalar_subquery())
-    allocation = func.coalesce(SubActivity.allocation_revised, SubActivity.allocation_original)
+    # Issue 15: the perubahan counts only from the year's revision date (reports/budget_stages).
+    from reports.budget_stages import in_force
+
+    from .clock import today
+
+    allocation = in_force(db.session.get(FiscalYear, fiscal_year_id), today())
     row = db.session.execute(
         select(func.coalesce(func.sum(allocation), ZERO), tagged)
         .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
@@ -69,27 +74,28 @@ def submission_statuses(quarter: Quarter):
 
 
 def headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None = None) -> dict:
-    """Tagged amount, realized to date at `quarter`, absorption, sub-activities and tags."""
-    base = (
-        select(func.count(func.distinct(SubActivity.id)), func.count(Tag.id),
-               func.coalesce(func.sum(Tag.amount), ZERO))
-        .select_from(SubActivity).join(Tag, Tag.sub_activity_id == SubActivity.id)
-        .where(SubActivity.fiscal_year_id == fy.id)
-    )
-    if opd_id:
-        base = base.where(SubActivity.opd_id == opd_id)
-    n_sub, n_tags, tagged = db.session.execute(base).one()
+    """Tagged amount, realized to date at `quarter`, absorption, sub-activities and tags (one
+    statement: the realized sum is a scalar subquery beside the tag counts)."""
     realized = ZERO
     if quarter is not None:
-        stmt = (
+        realized = (
             select(func.coalesce(func.sum(Realization.amount), ZERO))
             .join(Tag, Tag.id == Realization.tag_id)
             .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
             .where(Realization.quarter_id == quarter.id)
         )
         if opd_id:
-            stmt = stmt.where(SubActivity.opd_id == opd_id)
-        realized = db.session.scalar(stmt)
+            realized = realized.where(SubActivity.opd_id == opd_id)
+        realized = realized.scalar_subquery()
+    base = (
+        select(func.count(func.distinct(SubActivity.id)), func.count(Tag.id),
+               func.coalesce(func.sum(Tag.amount), ZERO), realized)
+        .select_from(SubActivity).join(Tag, Tag.sub_activity_id == SubActivity.id)
+        .where(SubActivity.fiscal_year_id == fy.id)
+    )
+    if opd_id:
+        base = base.where(SubActivity.opd_id == opd_id)
+    n_sub, n_tags, tagged, realized = db.session.execute(base).one()
     tagged = Decimal(tagged)
     realized = Decimal(realized)
     return {

@@ -143,17 +143,24 @@ def _detect(r: Realization, tag: Tag, previous: Realization | None) -> str:
                                      target_count=tag.target_count))
 
 
-def ensure_writable(opd_id: int, quarter: Quarter, user) -> None:
-    """Submitted or verified: locked. A quarter the admin closed: closed to OPD officers."""
-    ensure_quarter_unlocked(opd_id, quarter.id)
+def ensure_writable(opd_id: int, quarter: Quarter, user, **known) -> None:
+    """Submitted or verified: locked. A quarter the admin closed: closed to OPD officers.
+    `submission=` the OPD's submission for the quarter when the caller holds it already."""
+    ensure_quarter_unlocked(opd_id, quarter.id, **known)
     if not quarter.is_open and getattr(user, "role", None) != "secretariat":
         raise LockedError(f"Pengisian {quarter.label} sudah ditutup. Hubungi Sekretariat TKPKD.")
 
 
-def save_sheet(opd_id: int, quarter: Quarter, rows: list[RowInput], user) -> int:
-    """Save the rows that changed; the number saved. All or nothing (the view commits)."""
-    ensure_writable(opd_id, quarter, user)
-    tags = {t.id: t for t in opd_tags(opd_id, quarter.fiscal_year_id)}
+def save_sheet(opd_id: int, quarter: Quarter, rows: list[RowInput], user, *,
+               tags: list[Tag] | None = None) -> int:
+    """Save the rows that changed; the number saved. All or nothing (the view commits).
+    `tags`: the OPD's `opd_tags` for the year when the caller has them (the form was parsed
+    against them), saving their two queries."""
+    submission = workflow.find(opd_id, quarter.id)
+    ensure_writable(opd_id, quarter, user, submission=submission)
+    if tags is None:
+        tags = opd_tags(opd_id, quarter.fiscal_year_id)
+    tags = {t.id: t for t in tags}
     found = _realizations(opd_id, [q.id for q in _year_quarters(quarter)])
     stale = []
     for row in rows:
@@ -173,7 +180,7 @@ def save_sheet(opd_id: int, quarter: Quarter, rows: list[RowInput], user) -> int
         if written is not None:
             found[(quarter.id, row.tag_id)] = written
             saved += 1
-    if rows:
+    if rows and submission is None:
         workflow.ensure_started(opd_id, quarter, user)
     if saved:
         _recompute(opd_id, quarter, tags, found, later_only=True)

@@ -51,6 +51,9 @@ def ensure_reference_data() -> None:
         if code not in have:
             db.session.add(FundingSource(code=code, name=name))
     db.session.flush()
+    from .convergence_reference import ensure as ensure_convergence
+
+    ensure_convergence()  # issue 17: default theme, strategy frameworks
 
 
 def settings() -> PemdaSettings:

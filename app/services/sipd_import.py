@@ -17,6 +17,7 @@ from models import ZERO, AuditLog, FundingSource, SubActivity, Tag, db
 
 from ..money import MoneyError, format_rupiah, parse_money
 from . import LockedError, ServiceError, audit, locks
+from .opd_status import ensure_opd_active
 from .sheet_reader import HEADER_WINDOW, MAX_ROWS, SheetError, read_rows
 from .subactivities import allocation_of, code_errors
 
@@ -117,7 +118,9 @@ def _find_header(rows) -> tuple[int, dict[str, int], list[str]] | None:
     return None
 
 
-def build_plan(filename: str, data: bytes, opd_id: int, fiscal_year_id: int) -> ImportPlan:
+def build_plan(filename: str, data: bytes, opd_id: int, fiscal_year_id: int,
+               on_rows=None) -> ImportPlan:
+    """`on_rows(done, total)`: called as the rows are checked (the import job's progress)."""
     plan = ImportPlan()
     try:
         rows = read_rows(filename, data)
@@ -148,7 +151,7 @@ def build_plan(filename: str, data: bytes, opd_id: int, fiscal_year_id: int) -> 
     if not body:
         plan.errors.append(Issue(None, "", "Tidak ada baris data di bawah judul kolom."))
         return plan
-    _plan_rows(plan, body, columns, opd_id, fiscal_year_id)
+    _plan_rows(plan, body, columns, opd_id, fiscal_year_id, on_rows)
     return plan
 
 
@@ -157,7 +160,7 @@ def _is_comment(cells) -> bool:
     return isinstance(first, str) and first.lower().startswith(("petunjuk", "#"))
 
 
-def _plan_rows(plan, body, columns, opd_id, fiscal_year_id) -> None:
+def _plan_rows(plan, body, columns, opd_id, fiscal_year_id, on_rows=None) -> None:
     funds = {}
     for fs in db.session.scalars(select(FundingSource)):
         funds[fs.code.lower()] = funds[fs.name.lower()] = fs.id
@@ -171,7 +174,10 @@ def _plan_rows(plan, body, columns, opd_id, fiscal_year_id) -> None:
         .where(SubActivity.opd_id == opd_id, SubActivity.fiscal_year_id == fiscal_year_id)
         .group_by(Tag.sub_activity_id)).all())
     seen: dict[str, int] = {}
-    for number, cells in body:
+    step = max(1, len(body) // 100)
+    for done, (number, cells) in enumerate(body):
+        if on_rows is not None and done % step == 0:
+            on_rows(done, len(body))
         reader = _RowReader(plan, number, cells, columns)
         row = reader.read(funds, fund_list)
         plan.rows.append(row)
@@ -204,6 +210,11 @@ def _check_lock(plan, opd_id, fiscal_year_id) -> None:
         try:
             locks.ensure_budget_unlocked(opd_id, fiscal_year_id)
         except LockedError as exc:
+            plan.errors.append(Issue(None, "", exc.message))
+    if plan.count("create"):
+        try:
+            ensure_opd_active(opd_id)  # issue 15: an inactive OPD takes no new sub kegiatan
+        except ServiceError as exc:
             plan.errors.append(Issue(None, "", exc.message))
 
 
@@ -362,7 +373,8 @@ def commit_stored(job, progress) -> str:
     """The import job (app/jobs/imports.py): read the stored file again and write it, all or
     nothing. `progress` commits its figure, so it is called only before anything is written."""
     progress(10)
-    plan = build_plan(job.filename, job.data, job.opd_id, job.fiscal_year_id)
+    plan = build_plan(job.filename, job.data, job.opd_id, job.fiscal_year_id,
+                      on_rows=lambda done, total: progress(10 + 40 * done // total))
     if not plan.ok:  # the data changed since the preview (a line locked, a code taken, ...)
         first = plan.errors[0]
         where = f"baris {first.row}: " if first.row else ""

@@ -13,6 +13,7 @@ from models import ZERO, FundingSource, Realization, SubActivity, Tag, db
 
 from ..money import format_rupiah
 from . import ServiceError, StaleError, audit, locks
+from .opd_status import ensure_opd_active
 
 # U.BB.PP.K.KK.SSSS (Kepmendagri 050-5889/2021); X.XX.… for cross-cutting support lines.
 CODE_RE = re.compile(r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}$")
@@ -119,6 +120,7 @@ def validate(values: dict, opd_id: int, fiscal_year_id: int, sa: SubActivity | N
 
 def create_sub_activity(opd_id: int, fiscal_year_id: int, values: dict,
                         note: str = "") -> SubActivity:
+    ensure_opd_active(opd_id)  # issue 15: an inactive OPD takes no new work
     locks.ensure_budget_unlocked(opd_id, fiscal_year_id)
     validate(values, opd_id, fiscal_year_id, None)
     sa = SubActivity(opd_id=opd_id, fiscal_year_id=fiscal_year_id, **values)

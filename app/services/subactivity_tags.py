@@ -26,7 +26,7 @@ from models import (
 )
 
 from ..money import format_rupiah
-from . import ServiceError, audit, locks
+from . import ServiceError, audit, locks, themes
 from .subactivities import INVALID, check_version, flush_or_stale, has_realization, tagged_total
 
 TEXT_FIELDS = ("description", "aid_nature", "aid_type", "duration", "target_unit")
@@ -149,6 +149,7 @@ def save_tag(sa: SubActivity, tag: Tag | None, values: dict, villages: list[dict
     flush_or_stale(tag)
     if created:
         audit.record_create(tag, opd_id=sa.opd_id, parent=parent)
+        themes.join_default(tag)  # issue 17: every new tag serves the default theme
     else:
         audit.record_update(tag, before, opd_id=sa.opd_id, parent=parent)
     return tag, non_lokus_names(sa, [v["village_id"] for v in villages])

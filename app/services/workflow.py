@@ -22,7 +22,7 @@ from models import (
 )
 
 from ..security import can_access_opd
-from . import ServiceError, StaleError, audit, notifications
+from . import ServiceError, StaleError, audit, evidence_requests, notifications
 from .clock import WIB, now
 
 
@@ -122,7 +122,8 @@ def _move(sub: Submission, action: str, user, note: str = "", extra: dict | None
 
 
 def submit_problems(opd_id: int, quarter: Quarter) -> dict[str, list[str]]:
-    """What stops a submission: tags with no figure for the quarter, anomalies unexplained."""
+    """What stops a submission: tags with no figure for the quarter, anomalies unexplained,
+    evidence the reviewer asked for and the OPD has not attached (services/evidence_requests)."""
     tags = (
         select(Tag.id, SubActivity.code, Tag.description)
         .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
@@ -141,6 +142,7 @@ def submit_problems(opd_id: int, quarter: Quarter) -> dict[str, list[str]]:
         "missing": [label(code, desc[:80]) for _, code, desc in db.session.execute(missing)],
         "unexplained": [label(code, desc[:80])
                         for _, code, desc in db.session.execute(unexplained)],
+        "evidence": evidence_requests.open_labels(opd_id, quarter.id),
     }
 
 
@@ -151,12 +153,15 @@ def submit(sub: Submission, user, *, version: int | None = None) -> SubmissionEv
 
     refresh_anomalies(sub.opd_id, sub.quarter)
     problems = submit_problems(sub.opd_id, sub.quarter)
-    if problems["missing"] or problems["unexplained"]:
+    if problems["missing"] or problems["unexplained"] or problems["evidence"]:
         parts = []
         if problems["missing"]:
             parts.append(f"{len(problems['missing'])} tagging belum diisi realisasinya")
         if problems["unexplained"]:
             parts.append(f"{len(problems['unexplained'])} anomali belum diberi penjelasan")
+        if problems["evidence"]:
+            parts.append(f"{len(problems['evidence'])} bukti dukung yang diminta Sekretariat "
+                         "belum diunggah")
         raise NotReadyError("Laporan belum dapat diajukan: " + "; ".join(parts) + ".",
                             errors=problems)
     t = now()
@@ -174,6 +179,8 @@ def verify(sub: Submission, user, *, note: str = "", version: int | None = None)
     sub.verified_at = now()
     event = _move(sub, "verify", user, note=(note or "").strip(),
                   extra={"verified_at": sub.verified_at.isoformat()})
+    # Verified all the same: the reviewer no longer waits for the evidence she asked for.
+    evidence_requests.withdraw_open(sub.opd_id, sub.quarter_id, user)
     notifications.on_transition(sub, "verify")
     return event
 
@@ -244,6 +251,7 @@ def verify_many(items: list[tuple[Submission, int | None]], user) -> BulkResult:
         if sub.status == "submitted":
             refresh_anomalies(sub.opd_id, sub.quarter)
     counts = anomaly_counts([sub.id for sub, _ in items])
+    asked = evidence_requests.open_counts([(sub.opd_id, sub.quarter_id) for sub, _ in items])
     for sub, version in items:
         if version is not None and version != sub.version:
             result.refused.append((sub, "berubah sejak daftar dibuka"))
@@ -251,6 +259,8 @@ def verify_many(items: list[tuple[Submission, int | None]], user) -> BulkResult:
             result.refused.append((sub, f"berstatus {sub.status_label.lower()}"))
         elif counts.get(sub.id):
             result.refused.append((sub, f"{counts[sub.id]} anomali, periksa satu per satu"))
+        elif asked.get((sub.opd_id, sub.quarter_id)):
+            result.refused.append((sub, "bukti dukung yang diminta belum diunggah"))
         else:
             verify(sub, user, note=BULK_NOTE, version=version)
             result.verified.append(sub)

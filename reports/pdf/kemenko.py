@@ -20,6 +20,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from .. import coverage_annex, other_sources_annex
 from ..content import ReportContent
 from . import styles as st
 from .fonts import BOLD, REGULAR
@@ -168,6 +169,8 @@ def story(content: ReportContent, paper: st.Paper) -> list:
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
             *_late(content, width),
+            *other_sources_annex.pdf_flowables(content, width),  # issue 17
+            *coverage_annex.pdf_flowables(content, width),  # issue 16: counts only
             signature_block(content)]
     return out
 

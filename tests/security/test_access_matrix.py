@@ -84,6 +84,16 @@ ACCESS = {
     ("admin.quarter_update", "POST"): Access(ADMIN),
     ("admin.settings", "GET"): Access(ADMIN),
     ("admin.settings", "POST"): Access(ADMIN),
+    # Set-up from files, year rollover, account hygiene (issue 15): admin only.
+    ("setup.index", "GET"): Access(ADMIN),
+    ("setup.import_upload", "GET"): Access(ADMIN),
+    ("setup.import_upload", "POST"): Access(ADMIN),
+    ("setup.import_commit", "POST"): Access(ADMIN),
+    ("setup.template", "GET"): Access(ADMIN),
+    ("setup.rollover", "GET"): Access(ADMIN),
+    ("setup.rollover", "POST"): Access(ADMIN),
+    ("setup.idle_users", "GET"): Access(ADMIN, "hari=30"),
+    ("setup.deactivate_user", "POST"): Access(ADMIN),
     ("budget.index", "GET"): Access(READ_A, BUDGET_Q),
     ("budget.sa_new", "GET"): Access(WRITE_A, BUDGET_Q),
     ("budget.sa_new", "POST"): Access(WRITE_A, BUDGET_Q),
@@ -120,6 +130,9 @@ ACCESS = {
                                                                    "quarter_id": "quarter1"}),
     ("realization.download_evidence", "GET"): Access(READ_A),
     ("realization.delete_evidence", "POST"): Access(WRITE_A),
+    # issue 14: the reviewer asks for evidence on a figure, and withdraws the request.
+    ("review.request_evidence", "POST"): Access(SECRETARIAT, data={"note": "Lampirkan SP2D"}),
+    ("review.cancel_evidence_request", "POST"): Access(SECRETARIAT),
     ("review.detail", "GET"): Access(READ_A),
     ("review.verify", "POST"): Access(SECRETARIAT, data={"version": "{sub_version}",
                                                          "general": "Lengkap"}),
@@ -141,6 +154,73 @@ ACCESS = {
     ("lokus.import_file", "POST"): Access(SECRETARIAT),
     ("lokus.import_confirm", "POST"): Access(SECRETARIAT),
     ("lokus.import_status", "GET"): Access(SECRETARIAT, args={"job_id": "lokus_job"}),
+    # Household coverage (issue 16): counts for every role; the BNBA import, the pseudonymous
+    # list and cek NIK for the secretariat; beneficiary lists by the tag's OPD.
+    ("coverage.index", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
+    ("coverage.unreached", "GET"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("coverage.bnba_import", "GET"): Access(SECRETARIAT),
+    ("coverage.bnba_import", "POST"): Access(SECRETARIAT),
+    ("coverage.bnba_confirm", "POST"): Access(SECRETARIAT),
+    ("coverage.bnba_status", "GET"): Access(SECRETARIAT, args={"job_id": "bnba_job"}),
+    ("coverage.check_nik", "GET"): Access(SECRETARIAT),
+    ("coverage.check_nik", "POST"): Access(SECRETARIAT, data={"nik": "3299000000000001"}),
+    # Each OPD officer sees the lists of its own OPD (no OPD in the query).
+    ("coverage.lists", "GET"): Access(frozenset({"own", "foreign", "secretariat"}),
+                                      f"tahun={YEAR}"),
+    ("coverage.list_upload", "GET"): Access(WRITE_A),
+    ("coverage.list_upload", "POST"): Access(WRITE_A),
+    ("coverage.list_confirm", "POST"): Access(WRITE_A),
+    ("coverage.list_status", "GET"): Access(frozenset({"own"}), args={"job_id": "benef_job"}),
+    ("coverage.list_to_realization", "POST"): Access(WRITE_A, data={"quarter": "3"}),
+    # issue 17: other sources at the lokus, themes (KLASIK), frameworks
+    ("convergence.interventions_list", "GET"): Access(READERS, f"tahun={YEAR}"),
+    ("convergence.intervention_new", "GET"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("convergence.intervention_new", "POST"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("convergence.intervention_edit", "GET"): Access(SECRETARIAT),
+    ("convergence.intervention_edit", "POST"): Access(SECRETARIAT),
+    ("convergence.intervention_delete", "POST"): Access(SECRETARIAT),
+    ("convergence.intervention_import", "GET"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("convergence.intervention_import", "POST"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("convergence.intervention_import_confirm", "POST"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("convergence.themes_index", "GET"): Access(READERS, f"tahun={YEAR}"),
+    ("convergence.theme_new", "POST"): Access(ADMIN, data={"name": "Stunting"}),
+    ("convergence.theme_delete", "POST"): Access(ADMIN),
+    ("api_convergence.get_convergence", "GET"): Access(READERS, f"year={YEAR}"),
+    ("convergence.frameworks_index", "GET"): Access(
+        READERS, f"tahun={YEAR}&kerangka=permendagri_53_2020"),
+    # Issue 15 (part B): mail outbox, mail preferences, password reset, audit and history.
+    ("mail.index", "GET"): Access(ADMIN),
+    ("mail.retry", "POST"): Access(ADMIN),
+    ("mail_prefs.preferences", "GET"): Access(LOGGED_IN),
+    ("mail_prefs.preferences", "POST"): Access(LOGGED_IN, data={"kinds": "verified"}),
+    ("recovery.request_reset", "GET"): Access(PUBLIC),
+    ("recovery.request_reset", "POST"): Access(PUBLIC, data={"identifier": "tidak-ada"}),
+    ("recovery.reset", "GET"): Access(PUBLIC, "t=tidak-ada"),  # unknown link: 400, reason
+    ("recovery.reset", "POST"): Access(PUBLIC),
+    ("audit.index", "GET"): Access(ADMIN),
+    ("history.realization", "GET"): Access(READ_A),
+    ("budget_stages.index", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
+    ("budget_stages.revision_date", "POST"): Access(frozenset({"secretariat", "admin"}),
+                                                    f"tahun={YEAR}",
+                                                    data={"tanggal": f"{YEAR}-09-01"}),
+    # Issue 18: the kabupaten's "send to the province". The province's pages answer 404 on a
+    # kabupaten instance (the suite's TAGAR_MODE), so no role may use them here;
+    # tests/test_federation.py tries them by role in province mode.
+    ("federation.export", "GET"): Access(SECRETARIAT),
+    ("federation.export", "POST"): Access(SECRETARIAT),
+    ("federation.dashboard", "GET"): Access(frozenset()),
+    ("federation.member", "GET"): Access(frozenset()),
+    ("federation.compliance", "GET"): Access(frozenset()),
+    ("federation.upload", "GET"): Access(frozenset()),
+    ("federation.upload", "POST"): Access(frozenset()),
+    ("federation.members", "GET"): Access(frozenset()),
+    ("federation.members", "POST"): Access(frozenset()),
+    ("federation.report", "GET"): Access(frozenset(), f"tahun={YEAR}&format=xlsx"),
+    ("federation.report_pdf", "GET"): Access(frozenset()),
+    ("api_federation.receive_report", "PUT"): Access(frozenset()),
+    ("api_federation.bundle_schema", "GET"): Access(PUBLIC),
+    # Only a kabupaten's push token (tgk_...) may send; a user token is refused (403).
+    ("api_federation.receive_bundle", "POST"): Access(frozenset(), data={"bundle": {}}),
     # The API: token roles; anonymous means no token.
     ("api_docs.docs", "GET"): Access(PUBLIC),
     ("api-docs.openapi_json", "GET"): Access(PUBLIC),
@@ -176,6 +256,11 @@ ACCESS = {
         "variant": "opd", "opd_id": "{opd}", "year": YEAR, "quarter": 1, "format": "xlsx"}),
     ("api_reports.get_build", "GET"): Access(READ_A),
     ("api_reports.get_file", "GET"): Access(READ_A),
+    ("api_coverage.get_coverage", "GET"): Access(LOGGED_IN, f"year={YEAR}"),  # issue 16
+    # issue 14: evidence of a tag's figure (quarter 1: OPD A's realization).
+    ("api_evidence.list_evidence", "GET"): Access(READ_A),
+    ("api_evidence.upload_evidence", "POST"): Access(WRITE_A),
+    ("api_evidence_files.get_evidence_file", "GET"): Access(READ_A),
 }
 
 # Path argument -> the world's key: OPD A's object (or, for admin routes, an object to edit).
@@ -185,6 +270,11 @@ ARG_DEFAULTS = {
     "entry_id": "throttle", "build_id": "build", "token": "import_token", "quarter": "q_number",
     "sub_activity_id": "sa", "filename": "static_file", "job_id": "import_job",
     "notification_id": "notification", "evidence_id": "evidence",
+    "member_id": "fy", "bundle_id": "fy",  # issue 18: any id; refused before it is loaded
+    "mail_id": "mail",
+    "setup_kind": "setup_kind",
+    "intervention_id": "intervention", "theme_id": "theme",  # issue 17
+    "request_id": "evidence_request",  # issue 14
 }
 
 # Arguments that name an object owned by an OPD (loaded through `load_for`): the officer of
@@ -263,6 +353,18 @@ def build_world(make):
                        fiscal_year_id=fy.id, filename="sipd.xlsx", data=b"x", rows=1)
     lokus_job = store("lokus", user_id=users["secretariat"].id, fiscal_year_id=fy.id,
                       payload="x", rows=1)
+    from models import OtherIntervention, Strategy, Theme
+
+    intervention = OtherIntervention(  # issue 17
+        fiscal_year_id=fy.id, village_id=make.village(fy=fy, priority=True).id,
+        strategy_id=db.session.scalar(select(Strategy.id).where(Strategy.code == 2)),
+        source_kind="dana_desa", provider_name="Pemerintah Desa")
+    theme = Theme(code=f"tema_{factories.n()}", name=f"Tema {factories.n()}")
+    db.session.add_all([intervention, theme])
+    from models import MailOutbox
+
+    mail = MailOutbox(recipient="a@contoh.go.id", subject="s", body="b", status="failed")
+    db.session.add(mail)
     db.session.flush()
     ids = {
         "opd": a["opd"].id, "sa": a["sa"].id, "sa_version": a["sa"].version,
@@ -273,10 +375,28 @@ def build_world(make):
         "own_token": own_token.id, "fy": fy.id, "throttle": throttle.id, "build": build.id,
         "import_token": "tidak-ada", "static_file": "tagar.css",
         "import_job": import_job.id, "lokus_job": lokus_job.id,
+        "bnba_job": store("bnba", user_id=users["secretariat"].id, fiscal_year_id=fy.id,
+                          data=b"x", payload="{}", rows=1).id,  # issue 16
+        "benef_job": store("benef", user_id=users["own"].id, opd_id=a["opd"].id,
+                           fiscal_year_id=fy.id, data=b"x", payload="{}", rows=1).id,
         "notification": notification.id, "evidence": evidence.id,
         "quarter1": make.quarter(fy, 1).id,
+        "mail": mail.id,
+        "setup_kind": "opd",
+        "intervention": intervention.id, "theme": theme.id,  # issue 17
+        "evidence_request": _evidence_request(a, users).id,  # issue 14
     }
     return users, ids
+
+
+def _evidence_request(a, users):
+    from models.evidence import EvidenceRequest
+
+    req = EvidenceRequest(tag_id=a["tag"].id, quarter_id=a["sub"].quarter_id,
+                          opd_id=a["opd"].id, note="SP2D", requested_by_id=users["secretariat"].id)
+    db.session.add(req)
+    db.session.flush()
+    return req
 
 
 def _fill(value, ids):

@@ -58,7 +58,9 @@ def _role_for(access):
     A public form (the login) is tried as the anonymous visitor it is meant for."""
     if "anonymous" in access.roles:
         return "anonymous"
-    return next(r for r in PREFERRED if r in access.roles)
+    # A route no role of the matrix may use (issue 18: the province's pages on a kabupaten
+    # instance): the CSRF check still comes first, whoever asks.
+    return next((r for r in PREFERRED if r in access.roles), "secretariat")
 
 
 def test_every_state_changing_ui_route_demands_a_valid_token(app, world, csrf_on, capsys):
@@ -136,8 +138,8 @@ def test_a_session_cookie_alone_never_authenticates_the_api(app, world, csrf_on)
             tried += 1
             assert status == 401, (method, url, role, status)
             assert before == after, (method, url, role)
-        if method in STATE_CHANGING:
-            role = _role_for(access)
+        if method in STATE_CHANGING and access.roles:  # issue 18: the bundle inbox takes
+            role = _role_for(access)                   # no user token at all
             status, *_ = _try(clients["anonymous"], method, url, api=True, body=body,
                               token=tokens[role], check_unchanged=False)
             assert status not in (400, 401, 403), (method, url, role, status)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from models import FundingSource, db
+from models import FundingSource, SubActivity, db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,10 +38,18 @@ XLSX_ENDPOINTS = {"budget.import_template", "review.compliance", "reports.index"
                   "reports.build_file", "api_reports.get_file",
                   # the table pages' "Unduh XLSX" (issue 13): same URL with ?format=xlsx
                   "dashboard.index", "dashboard.anomalies", "lokus.index", "review.queue",
-                  "budget.index"}
+                  "budget.index",
+                  "federation.report",  # issue 18: the governor's report (province mode)
+                  "federation.dashboard", "federation.compliance",  # issue 18, ?format=xlsx
+                  "setup.template",  # issue 15: the set-up templates
+                  "audit.index",  # issue 15: the audit log
+                  "budget_stages.index"}  # issue 15: APBD murni and perubahan
 # Endpoints that send a file that is never an XLSX (checked the same way).
 OTHER_FILE_ENDPOINTS = {"static", "api-docs.openapi_json",
-                        "realization.download_evidence"}  # PDF, PNG or JPEG only
+                        "federation.export",  # issue 18: a signed JSON bundle
+                        "federation.report_pdf",  # issue 18: a kabupaten's report PDF
+                        "realization.download_evidence",  # PDF, PNG or JPEG only
+                        "api_evidence_files.get_evidence_file"}  # the same, by the API
 
 
 @pytest.fixture
@@ -99,6 +108,19 @@ def _exports(client, make, login, opd):
            {"opd_name", "opd_code", "funding_code", "sa_name"})
     yield ("anomaly list", client.get(f"/dasbor/anomali?tahun={YEAR}&format=xlsx"),
            {"opd_name", "opd_code", "sa_name", "tag_description"})
+    login(make.user("admin"))  # issue 15: the users template lists the OPD codes
+    from app.services import audit  # issue 15: the audit log shows a note as typed
+
+    audit.record("update", "opd", opd.id, new={"name": HOSTILE["opd_name"]},
+                 note=HOSTILE["sa_name"], opd_id=opd.id)
+    yield ("audit log", client.get("/admin/audit/?format=xlsx"), {"sa_name"})
+    hostile_sa = db.session.scalar(select(SubActivity).where(SubActivity.opd_id == opd.id))
+    hostile_sa.allocation_revised = Decimal("950000000")
+    db.session.flush()
+    yield ("murni perubahan", client.get(f"/perubahan-apbd/?tahun={YEAR}&format=xlsx"),
+           {"opd_name", "opd_code", "sa_name"})
+    yield ("setup users template", client.get("/admin/penyiapan/templat/pengguna"),
+           {"opd_name", "opd_code"})
     login(make.user("secretariat"))
     yield ("review queue", client.get(f"/verifikasi/?tahun={YEAR}&triwulan=3&format=xlsx"),
            {"opd_name", "opd_code"})
@@ -142,7 +164,7 @@ def test_every_export_stores_hostile_text_as_text(client, make, login, hostile):
             numbers = [c.value for c in cells if isinstance(c.value, (int, float))
                        and not isinstance(c.value, bool)]
             assert any(Decimal(str(v)) == Decimal("300000000") for v in numbers), label
-    assert len(seen) == 13
+    assert len(seen) == 16
 
 
 def test_compliance_board_no_longer_writes_the_opd_name_as_a_formula(client, make, login,

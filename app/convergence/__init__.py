@@ -1,0 +1,6 @@
+"""Issue 17: other funding sources at the lokus desa, themes (KLASIK), strategy frameworks."""
+from flask import Blueprint
+
+bp = Blueprint("convergence", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,282 @@
+"""Federation pages. Kabupaten mode: the secretariat's "send to the province" page (download a
+signed bundle). Province mode: dashboard across kabupaten with drill-down, compliance, manual
+upload, the registry, and the governor's semester report (PDF/XLSX)."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import FederationBundle, FederationExport, FederationMember, FiscalYear, db
+from reports import province
+from reports.table_xlsx import Column, Table
+
+from ..exports import wants_xlsx, xlsx_response
+from ..input_guards import query_int
+from ..security import role_required
+from ..services import ServiceError
+from ..services.clock import today
+from ..templating import datetime_id
+from . import bp, bundle, content, inbox, province_mode, receive, schema
+
+PROVINCE_READERS = ("provinsi", "viewer", "admin")
+PERIOD_CHOICES = [("quarter:1", "Triwulan I"), ("quarter:2", "Triwulan II"),
+                  ("semester:1", "Semester 1 (s.d. TW II)"), ("quarter:3", "Triwulan III"),
+                  ("quarter:4", "Triwulan IV"), ("semester:2", "Semester 2 (s.d. TW IV)")]
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def _province():
+    if not province_mode():
+        abort(404)
+
+
+def _kabupaten():
+    if province_mode():
+        abort(404)
+
+
+def _parse_period(raw: str) -> tuple[str, int] | None:
+    kind, _, number = (raw or "").partition(":")
+    if (raw or "") not in dict(PERIOD_CHOICES):
+        return None
+    return kind, int(number)
+
+
+# --- kabupaten: send to the province ---------------------------------------------------------
+
+@bp.route("/federasi/kirim", methods=["GET", "POST"])
+@role_required("secretariat")
+def export():
+    """Download a signed bundle of a verified period (for upload at the province by hand)."""
+    _kabupaten()
+    years = db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())).all()
+    error, status = None, 200
+    chosen = {"year": request.form.get("year", ""), "period": request.form.get("period", "")}
+    if request.method == "POST":
+        period = _parse_period(chosen["period"])
+        year = chosen["year"]
+        if period is None or not year.isdigit() or int(year) not in years:
+            error, status = "Pilih tahun anggaran dan periode yang tersedia.", 422
+        else:
+            try:
+                data, row = content.export(int(year), *period, user=current_user)
+                db.session.commit()
+            except ServiceError as exc:
+                db.session.rollback()
+                error, status = exc.message, 409
+            except IntegrityError:  # another export took the same sequence number just now
+                db.session.rollback()
+                error, status = "Bundel lain sedang dibuat bersamaan; coba lagi.", 409
+            else:
+                name = (f"bundel-{row.fiscal_year}-{row.period_kind}{row.period_number}-"
+                        f"{row.sequence}.json")
+                return current_app.response_class(data, mimetype="application/json", headers={
+                    "Content-Disposition": f'attachment; filename="{name}"'})
+    recent = db.session.scalars(select(FederationExport).order_by(
+        FederationExport.id.desc()).limit(20)).all()
+    try:  # shown so the secretariat can hand it to the province; the private key stays put
+        public_key = bundle.public_b64(bundle.load_private_key())
+    except bundle.KeyProblem:
+        public_key = None
+    return render_template("federation/export.html", years=years, periods=PERIOD_CHOICES,
+                           chosen=chosen, error=error, recent=recent, public_key=public_key,
+                           code=current_app.config.get("FEDERATION_CODE") or ""), status
+
+
+# --- province ----------------------------------------------------------------------------------
+
+def _year_quarter():
+    years = sorted({y for y in db.session.scalars(select(FederationBundle.fiscal_year)
+                                                  .distinct())}, reverse=True)
+    year = query_int("tahun", lo=2000, hi=2100) or (years[0] if years else today().year)
+    quarter = query_int("triwulan", lo=1, hi=4)
+    if quarter is None:
+        latest = db.session.scalar(select(FederationBundle.quarter).where(
+            FederationBundle.fiscal_year == year).order_by(FederationBundle.quarter.desc())
+            .limit(1))
+        quarter = latest or 1
+    return years, year, quarter
+
+
+@bp.route("/provinsi/")
+@role_required(*PROVINCE_READERS)
+def dashboard():
+    _province()
+    years, year, quarter = _year_quarter()
+    if wants_xlsx():
+        from reports import province_report
+
+        return xlsx_response(province_report.dashboard_tables(year, quarter),
+                             f"rekap-provinsi-{year}-tw{quarter}.xlsx")
+    return render_template(
+        "federation/dashboard.html", years=years, year=year, quarter=quarter, roman=ROMAN,
+        total=province.province_total(year, quarter),
+        strategies=province.by_dimension(year, quarter, "strategy"),
+        kinds=province.by_dimension(year, quarter, "tag_kind"),
+        members=province.by_kabupaten(year, quarter),
+        lokus=province.lokus_by_kabupaten(year, quarter))
+
+
+@bp.route("/provinsi/kabupaten/<int:member_id>")
+@role_required(*PROVINCE_READERS)
+def member(member_id: int):
+    """One kabupaten's own rows for the quarter: OPDs, strategies, lokus desa, the matrix."""
+    _province()
+    kab = db.session.get(FederationMember, member_id) or abort(404)
+    years, year, quarter = _year_quarter()
+    chosen = province.chosen_bundles(year, quarter)
+    bundle_id = db.session.scalar(select(chosen.c.bundle_id).where(
+        chosen.c.member_id == kab.id))
+    found = db.session.get(FederationBundle, bundle_id) if bundle_id else None
+    history = db.session.scalars(select(FederationBundle).where(
+        FederationBundle.member_id == kab.id, FederationBundle.fiscal_year == year)
+        .order_by(FederationBundle.id.desc()).limit(50)).all()
+    rows = {}
+    if found:
+        rows = {d: province.bundle_rows(found.id, d) for d in (
+            "total", "strategy", "tag_kind", "opd", "funding_source", "district")}
+    return render_template(
+        "federation/member.html", kab=kab, years=years, year=year, quarter=quarter,
+        roman=ROMAN, bundle=found, rows=rows, history=history,
+        lokus=province.bundle_lokus(found.id) if found else [],
+        matrix=province.bundle_matrix(found.id) if found else [])
+
+
+@bp.route("/provinsi/bundel/<int:bundle_id>/laporan.pdf")
+@role_required(*PROVINCE_READERS)
+def report_pdf(bundle_id: int):
+    """The kabupaten's own report PDF that came with a bundle (its hash signed in it)."""
+    _province()
+    row = db.session.get(FederationBundle, bundle_id)
+    if row is None or not row.has_pdf:
+        abort(404)
+    name = (row.report_name or f"laporan-{row.id}.pdf").replace('"', "")
+    return current_app.response_class(row.report_pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/provinsi/kepatuhan")
+@role_required(*PROVINCE_READERS)
+def compliance():
+    _province()
+    years, year, _ = _year_quarter()
+    days = current_app.config["FEDERATION_DEADLINE_DAYS"]
+    periods = [(k, n, "Semester " + str(n) if k == "semester" else "TW " + ROMAN[n],
+                province.deadline(year, k, n, days)) for k, n in province.PERIODS]
+    rows = province.compliance(year, days, today())
+    if wants_xlsx():
+        return xlsx_response([_compliance_table(year, days, periods, rows)],
+                             f"kepatuhan-kabupaten-{year}.xlsx")
+    return render_template("federation/compliance.html", years=years, year=year,
+                           periods=periods, days=days, rows=rows)
+
+
+def _compliance_table(year, days, periods, rows) -> Table:
+    def cell(c):
+        if c is None:
+            return "belum"
+        if c == "late":
+            return "terlambat, belum dikirim"
+        return (f"{'terlambat' if c.late else 'tepat waktu'}, {datetime_id(c.received_at)}"
+                + (f" ({c.count} kiriman)" if c.count > 1 else ""))
+    return Table(
+        f"Kepatuhan pengiriman bundel {year}",
+        [Column("Kode", width=10), Column("Kabupaten/Kota"),
+         *[Column(f"{label} (batas {due:%d/%m/%Y})", width=26) for _, _, label, due in periods]],
+        [[m.code, m.name, *[cell(cells[k, n]) for k, n, _, _ in periods]] for m, cells in rows],
+        filters=[("Tahun", str(year)), ("Batas kirim", f"{days} hari setelah akhir periode")])
+
+
+@bp.route("/provinsi/unggah", methods=["GET", "POST"])
+@role_required("provinsi")
+def upload():
+    """A bundle brought by hand where there is no network between the two instances."""
+    _province()
+    error, status = None, 200
+    if request.method == "POST":
+        file = request.files.get("bundle")
+        if file is None or not file.filename:
+            error, status = "Pilih berkas bundel (.json).", 422
+        else:
+            limit = current_app.config.get("FEDERATION_MAX_BUNDLE_BYTES", 8 * 1024 * 1024)
+            raw = file.stream.read(limit + 1)
+            try:
+                row = inbox.accept_and_commit(
+                    raw, source="upload", user=current_user, max_bytes=limit,
+                    max_depth=current_app.config["API_MAX_JSON_DEPTH"])
+            except receive.BundleRefused as exc:
+                error, status = exc.message, exc.status
+            else:
+                flash(f"Bundel {row.member.name} {row.period_label} {row.fiscal_year} "
+                      "diterima.", "success")
+                _attach_uploaded_report(row, request.files.get("report"))
+                return redirect(url_for(".member", member_id=row.member_id,
+                                        tahun=row.fiscal_year, triwulan=row.quarter), 303)
+    return render_template("federation/upload.html", error=error), status
+
+
+def _attach_uploaded_report(row, file) -> None:
+    """The report PDF uploaded beside its bundle (optional): kept only when its hash is the
+    one the bundle signed; the bundle stands either way (it is already committed)."""
+    if file is None or not file.filename:
+        if row.report_sha256:
+            flash("Bundel menyebut laporan PDF; unggah berkasnya bersama bundel untuk "
+                  "menyimpannya.", "warning")
+        return
+    data = file.stream.read(schema.MAX_REPORT_BYTES + 1)
+    try:
+        if len(data) > schema.MAX_REPORT_BYTES:
+            raise receive.BundleRefused("Berkas PDF terlalu besar.", 413)
+        receive.attach_report(row, data, user=current_user)
+        db.session.commit()
+    except receive.BundleRefused as exc:
+        db.session.rollback()
+        flash(f"Laporan PDF tidak disimpan: {exc.message}", "error")
+    else:
+        flash("Laporan PDF disimpan.", "success")
+
+
+@bp.route("/provinsi/daftar", methods=["GET", "POST"])
+@role_required("provinsi", "admin")
+def members():
+    """The registry: the administrator adds a kabupaten/kota and sees its push token once."""
+    _province()
+    error, token, status = None, None, 200
+    form = {k: request.form.get(k, "") for k in ("code", "name", "public_key")}
+    if request.method == "POST":
+        if current_user.role != "admin":
+            abort(403)
+        try:
+            added, token = receive.register(form["code"], form["name"], form["public_key"],
+                                            user=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            error, status = exc.message, 422
+        else:
+            db.session.commit()
+            form = {"code": added.code, "name": added.name, "public_key": ""}
+    rows = db.session.scalars(select(FederationMember).order_by(FederationMember.code)).all()
+    return render_template("federation/members.html", rows=rows, form=form, error=error,
+                           token=token), status
+
+
+@bp.route("/provinsi/laporan")
+@role_required(*PROVINCE_READERS)
+def report():
+    """The governor's semester report from the bundles: a page, or ?format=pdf|xlsx."""
+    _province()
+    years, year, _ = _year_quarter()
+    semester = query_int("semester", lo=1, hi=2, default=1)
+    fmt = request.args.get("format", "")
+    from reports import province_report
+
+    data = province_report.content(year, semester)
+    if fmt in ("pdf", "xlsx"):
+        body = (province_report.pdf(data) if fmt == "pdf" else province_report.xlsx(data))
+        mimetype = ("application/pdf" if fmt == "pdf" else
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        name = f"laporan-gubernur-{year}-semester-{semester}.{fmt}"
+        return current_app.response_class(body, mimetype=mimetype, headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})
+    return render_template("federation/report.html", years=years, year=year,
+                           semester=semester, data=data)

@@ -1,0 +1,6 @@
+"""'Lupa kata sandi': request a reset link by e-mail, and set a new password through it."""
+from flask import Blueprint
+
+bp = Blueprint("recovery", __name__)
+
+from . import views  # noqa: E402,F401

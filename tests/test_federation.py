@@ -1,0 +1,646 @@
+"""Federation (issue 18): canonical form and signatures, the bundle a kabupaten exports, and
+the province accepting (or refusing) it, its pages, its SQL rollup and the governor's report."""
+import io
+import json
+import os
+import stat
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app.federation import bundle, content, receive, schema
+from models import (
+    AuditLog,
+    FederationBundle,
+    FederationExport,
+    FederationLokus,
+    FederationMatrixRow,
+    FederationRow,
+    db,
+)
+from reports import province
+from reports.rollup import RollupFilter, rollup, total
+
+YEAR = 2071
+CODE = "36.71"
+PUSH = "/api/v1/federation/bundles"
+
+
+@pytest.fixture
+def kab_key(app, tmp_path):
+    """This test's kabupaten: its code, name and a fresh key pair in tmp_path."""
+    saved = {k: app.config.get(k) for k in ("FEDERATION_KEY", "FEDERATION_CODE",
+                                            "FEDERATION_NAME")}
+    app.config.update(FEDERATION_KEY=str(tmp_path / "kab.pem"), FEDERATION_CODE=CODE,
+                      FEDERATION_NAME="Kabupaten Uji Federasi")
+    key = bundle.generate_key(tmp_path / "kab.pem")
+    yield key
+    app.config.update(saved)
+
+
+@pytest.fixture
+def province_mode(app):
+    app.config["TAGAR_MODE"] = "province"
+    yield
+    app.config["TAGAR_MODE"] = "kabupaten"
+
+
+def build_kabupaten(make, year=YEAR, verified=True):
+    """One OPD, two tags (one with sen), a priority desa, TW I-II realization; TW II verified
+    unless told otherwise."""
+    fy = make.fiscal_year(year)
+    o = make.opd()
+    sa = make.sub_activity(o, fy, allocation="900000000")
+    t1 = make.tag(sa, amount="300000000.55", strategy_code=1, target_count=100)
+    t2 = make.tag(sa, amount="200000000", strategy_code=2, kind="penunjang", target_count=50)
+    v = make.village(fy=fy, priority=True, desil1=40)
+    make.tag_village(t1, v)
+    make.village(fy=fy, priority=True, desil1=25)  # a gap: desil-1 households, no tag
+    q1, q2 = make.quarter(fy, 1), make.quarter(fy, 2)
+    make.realization(t1, q1, amount="60000000.10", progress="20", reached=10)
+    make.realization(t1, q2, amount="120000000.33", progress="40", reached=30)
+    make.realization(t2, q2, amount="50000000", progress="25", reached=10)
+    make.submission(o, q1, "verified")
+    make.submission(o, q2, "verified" if verified else "submitted")
+    return fy, o
+
+
+def exported(kind="quarter", number=2, year=YEAR) -> dict:
+    data, _ = content.export(year, kind, number)
+    return json.loads(data)
+
+
+def signed(payload: dict, key) -> bytes:
+    return bundle.encode(bundle.sign(payload, key))
+
+
+# --- canonical form and signatures -----------------------------------------------------------
+
+def test_canonical_form_sorts_keys_drops_spaces_and_writes_decimals_as_strings():
+    a = bundle.canonical({"b": Decimal("1250000.50"), "a": ["Desa Ciélo", 3]})
+    b = bundle.canonical({"a": ["Desa Ciélo", 3], "b": Decimal("1250000.50")})
+    assert a == b == '{"a":["Desa Ciélo",3],"b":"1250000.50"}'.encode()
+    with pytest.raises(TypeError):
+        bundle.canonical({"x": object()})
+    with pytest.raises(ValueError):
+        bundle.canonical({"x": float("nan")})
+
+
+def test_signature_verifies_only_the_signed_bytes_under_the_registered_key(tmp_path):
+    key = bundle.generate_key(tmp_path / "a.pem")
+    other = bundle.generate_key(tmp_path / "b.pem")
+    envelope = bundle.sign({"total": "100.00", "n": 1}, key)
+    # Whitespace and key order of the transport do not matter: the canonical form is signed.
+    relaid = json.loads(json.dumps(envelope, indent=2, sort_keys=False))
+    assert bundle.verify(relaid, bundle.public_b64(key))
+    tampered = json.loads(json.dumps(envelope))
+    tampered["bundle"]["total"] = "100.01"  # one sen
+    assert not bundle.verify(tampered, bundle.public_b64(key))
+    assert not bundle.verify(envelope, bundle.public_b64(other))
+    broken = json.loads(json.dumps(envelope))
+    broken["signature"]["value"] = "!!not base64!!"
+    assert not bundle.verify(broken, bundle.public_b64(key))
+
+
+def test_keygen_writes_a_private_file_and_never_replaces_it(tmp_path):
+    path = tmp_path / "k" / "key.pem"
+    key = bundle.generate_key(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with pytest.raises(bundle.KeyProblem):
+        bundle.generate_key(path)
+    assert bundle.public_b64(bundle.load_private_key(path)) == bundle.public_b64(key)
+    # The province accepts the public key as PEM or base64, and nothing else.
+    assert bundle.parse_public_key(bundle.public_pem(key)) == bundle.public_b64(key)
+    assert bundle.parse_public_key(bundle.public_b64(key)) == bundle.public_b64(key)
+    for bad in ("", "abc", "QUJD", "-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----"):
+        with pytest.raises(bundle.KeyProblem):
+            bundle.parse_public_key(bad)
+
+
+def test_cli_keygen_prints_the_public_key(app, tmp_path):
+    app.config["FEDERATION_KEY"] = str(tmp_path / "cli.pem")
+    try:
+        result = app.test_cli_runner().invoke(args=["federation", "keygen"])
+        assert result.exit_code == 0, result.output
+        key = bundle.load_private_key(tmp_path / "cli.pem")
+        assert bundle.public_b64(key) in result.output
+        again = app.test_cli_runner().invoke(args=["federation", "keygen"])
+        assert again.exit_code != 0 and "sudah ada" in again.output
+    finally:
+        app.config["FEDERATION_KEY"] = ""
+
+
+# --- the bundle a kabupaten exports ----------------------------------------------------------
+
+def test_only_a_verified_period_is_exported(make, kab_key):
+    build_kabupaten(make, verified=False)
+    with pytest.raises(Exception) as refused:
+        content.export(YEAR, "quarter", 2)
+    assert "belum terverifikasi" in refused.value.message
+    assert db.session.scalar(select(func.count(FederationExport.id))) == 0
+
+
+def test_bundle_holds_the_verified_rollups_and_validates_against_its_schema(make, kab_key):
+    fy, _ = build_kabupaten(make)
+    envelope = exported("semester", 1)
+    assert schema.errors(envelope) == []
+    b = envelope["bundle"]
+    f = RollupFilter(fiscal_year_id=fy.id, quarter=2, verified_only=True)
+    t = total(f)
+    assert b["total"]["tagged"] == "500000000.55" == format(t.tagged, "f")
+    assert b["total"]["realized"] == "170000000.33" == format(t.realized, "f")
+    assert b["period"] == {"kind": "semester", "number": 1, "quarter": 2}
+    assert b["kabupaten"] == {"code": CODE, "name": "Kabupaten Uji Federasi"}
+    assert [r["code"] for r in b["rollups"]["strategy"]] == ["1", "2", "3"]
+    assert sum(Decimal(r["realized"]) for r in b["rollups"]["opd"]) == t.realized
+    assert len(b["matrix"]) == 2 and {m["realized"] for m in b["matrix"]} == {
+        "120000000.33", "50000000.00"}
+    assert len(b["lokus"]) == 2 and sorted(v["interventions"] for v in b["lokus"]) == [0, 1]
+    assert b["themes"] == [] and b["coverage"] == []
+    assert bundle.verify(envelope, bundle.public_b64(kab_key))
+    # Each export is numbered higher than the last, and audited.
+    second = exported("semester", 1)
+    assert second["bundle"]["sequence"] > b["sequence"]
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(
+        AuditLog.entity == "federation_export")) == 2
+
+
+def test_schema_refuses_floats_for_money_and_unknown_fields(make, kab_key):
+    build_kabupaten(make)
+    envelope = exported()
+    envelope["bundle"]["total"]["tagged"] = 500000000.55
+    envelope["bundle"]["extra"] = 1
+    problems = schema.errors(envelope)
+    assert any("total.tagged" in p for p in problems)
+    assert any("extra" in p for p in problems)
+
+
+def test_export_page_downloads_a_signed_bundle_for_the_secretariat(client, make, login,
+                                                                   kab_key):
+    build_kabupaten(make)
+    login(make.user("secretariat"))
+    page = client.get("/federasi/kirim")
+    assert page.status_code == 200 and CODE in page.get_data(as_text=True)
+    assert bundle.public_b64(kab_key) in page.get_data(as_text=True)
+    resp = client.post("/federasi/kirim", data={"year": str(YEAR), "period": "quarter:2"})
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    assert "attachment" in resp.headers["Content-Disposition"]
+    assert bundle.verify(json.loads(resp.data), bundle.public_b64(kab_key))
+    refused = client.post("/federasi/kirim", data={"year": str(YEAR), "period": "quarter:3"})
+    assert refused.status_code == 409
+    assert "belum terverifikasi" in refused.get_data(as_text=True)
+    assert client.post("/federasi/kirim", data={"year": "x", "period": "y"}).status_code == 422
+
+
+# --- the province accepts ----------------------------------------------------------------------
+
+@pytest.fixture
+def member(kab_key):
+    m, token = receive.register(CODE, "Kabupaten Uji Federasi", bundle.public_b64(kab_key))
+    db.session.flush()
+    return m, token
+
+
+def post(client, data: bytes, token: str):
+    return client.post(PUSH, data=data, content_type="application/json",
+                       headers={"Authorization": f"Bearer {token}"})
+
+
+def test_push_is_verified_stored_and_consolidated(client, make, kab_key, member,
+                                                  province_mode):
+    build_kabupaten(make)
+    m, token = member
+    data, _ = content.export(YEAR, "quarter", 2)
+    resp = post(client, data, token)
+    assert resp.status_code == 201, resp.get_json()
+    stored = db.session.get(FederationBundle, resp.get_json()["id"])
+    assert stored.is_current and stored.realized == Decimal("170000000.33")
+    assert db.session.scalar(select(func.count(FederationMatrixRow.id)).where(
+        FederationMatrixRow.bundle_id == stored.id)) == 2
+    assert db.session.scalar(select(func.count(FederationLokus.id)).where(
+        FederationLokus.bundle_id == stored.id)) == 2
+    t = province.province_total(YEAR, 2)
+    assert (t.tagged, t.realized, t.kabupaten) == (Decimal("500000000.55"),
+                                                    Decimal("170000000.33"), 1)
+    by_strategy = province.by_dimension(YEAR, 2, "strategy")
+    assert sum(r.realized for r in by_strategy) == t.realized
+    # A replay of the very same bytes is refused, and writes nothing.
+    before = db.session.scalar(select(func.count(FederationRow.id)))
+    again = post(client, data, token)
+    assert again.status_code == 409 and "ulang" in again.get_json()["message"]
+    assert db.session.scalar(select(func.count(FederationRow.id))) == before
+
+
+def test_a_corrected_bundle_replaces_the_current_one_and_history_is_kept(
+        client, make, kab_key, member, province_mode):
+    fy, o = build_kabupaten(make)
+    m, token = member
+    first, _ = content.export(YEAR, "quarter", 2)
+    assert post(client, first, token).status_code == 201
+    tag = make.tag(make.sub_activity(o, fy), amount="1000.01")  # a late correction
+    make.realization(tag, make.quarter(fy, 2), amount="999.99")
+    second, _ = content.export(YEAR, "quarter", 2)
+    assert post(client, second, token).status_code == 201
+    rows = db.session.scalars(select(FederationBundle).where(
+        FederationBundle.member_id == m.id).order_by(FederationBundle.id)).all()
+    assert [b.is_current for b in rows] == [False, True]
+    assert province.province_total(YEAR, 2).realized == Decimal("170001000.32")
+    # The older bundle, sent again after the newer, is refused.
+    assert post(client, first, token).status_code == 409
+
+
+def test_tampered_foreign_and_old_bundles_are_refused_with_a_reason(
+        client, make, kab_key, member, province_mode, tmp_path):
+    build_kabupaten(make)
+    m, token = member
+    envelope = exported()
+    tampered = json.loads(json.dumps(envelope))
+    tampered["bundle"]["total"]["realized"] = "170000000.34"
+    resp = post(client, bundle.encode(tampered), token)
+    assert resp.status_code == 422 and "Tanda tangan tidak sah" in resp.get_json()["message"]
+    # Signed by another key than the registered one.
+    stranger = bundle.generate_key(tmp_path / "stranger.pem")
+    resp = post(client, signed(envelope["bundle"], stranger), token)
+    assert resp.status_code == 422
+    # A bundle in another kabupaten's name, with this kabupaten's token.
+    other = dict(envelope["bundle"], kabupaten={"code": "99.99", "name": "Lain"})
+    resp = post(client, signed(other, kab_key), token)
+    assert resp.status_code == 403 and "99.99" in resp.get_json()["message"]
+    # An older schema version, properly signed.
+    old = dict(envelope["bundle"], schema_version=0, sequence=envelope["bundle"]["sequence"] + 5)
+    resp = post(client, signed(old, kab_key), token)
+    assert resp.status_code == 409 and "Versi skema 0" in resp.get_json()["message"]
+    # Signed, but not the schema (a float for money).
+    floaty = json.loads(json.dumps(envelope["bundle"]))
+    floaty["total"]["tagged"] = 12.5
+    resp = post(client, signed(floaty, kab_key), token)
+    assert resp.status_code == 422 and "skema" in resp.get_json()["message"]
+    assert resp.get_json()["errors"]["json"]
+    assert db.session.scalar(select(func.count(FederationBundle.id))) == 0
+
+
+def test_hostile_bodies_and_tokens_are_refused_never_a_500(client, make, kab_key, member,
+                                                            province_mode, app):
+    m, token = member
+    assert client.post(PUSH, json={}).status_code == 401
+    assert post(client, b"{}", "tgk_salah").status_code == 401
+    assert post(client, b"{not json", token).status_code == 400
+    assert post(client, b"[" * 500 + b"]" * 500, token).status_code == 400
+    assert post(client, b'{"bundle": {"a": "\\u0000"}, "signature": {}}', token
+                ).status_code == 400
+    big = b'{"bundle": {"x": "' + b"a" * (app.config["API_MAX_JSON_BYTES"] + 10) + b'"}}'
+    assert post(client, big, token).status_code == 413
+    assert post(client, b'{"bundle": [], "signature": 1}', token).status_code == 422
+    resp = client.post(PUSH, data=b"x", content_type="text/plain",
+                       headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 415
+
+
+def test_a_kabupaten_instance_accepts_no_bundles(client, make, kab_key, member):
+    build_kabupaten(make)
+    _, token = member
+    data, _ = content.export(YEAR, "quarter", 2)
+    resp = post(client, data, token)
+    assert resp.status_code == 404 and "bukan instans provinsi" in resp.get_json()["message"]
+
+
+def test_schema_is_published(client):
+    resp = client.get("/api/v1/schemas/bundle.json")
+    assert resp.status_code == 200
+    assert resp.get_json()["$id"] == schema.SCHEMA_ID
+    assert "bundle" in resp.get_json()["properties"]
+
+
+# --- province pages ----------------------------------------------------------------------------
+
+def test_upload_by_hand_and_its_refusals(client, make, login, kab_key, member, province_mode):
+    build_kabupaten(make)
+    data, _ = content.export(YEAR, "quarter", 2)
+    login(make.user("provinsi"))
+    resp = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(data), "b.json")})
+    assert resp.status_code == 303 and "/provinsi/kabupaten/" in resp.headers["Location"]
+    page = client.get(resp.headers["Location"])
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Kabupaten Uji Federasi" in html and "Rp 170.000.000,33" in html
+    again = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(data), "b.json")})
+    assert again.status_code == 409 and "ulang ditolak" in again.get_data(as_text=True)
+    nul = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(
+        data.replace(b'"Kabupaten Uji Federasi"', b'"Kab\\u0000"', 1)), "b.json")})
+    assert nul.status_code == 400
+    missing = client.post("/provinsi/unggah", data={})
+    assert missing.status_code == 422 and "Pilih berkas" in missing.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role,status", [("provinsi", 200), ("viewer", 200), ("admin", 200),
+                                         ("secretariat", 403), ("opd", 403)])
+def test_province_pages_by_role(client, make, login, province_mode, role, status):
+    login(make.user(role))
+    for path in ("/provinsi/", "/provinsi/kepatuhan", f"/provinsi/laporan?tahun={YEAR}",
+                 "/provinsi/daftar"):
+        if path == "/provinsi/daftar" and role == "viewer":
+            continue
+        assert client.get(path).status_code == status, path
+
+
+def test_province_pages_do_not_exist_on_a_kabupaten_and_export_not_on_a_province(
+        client, make, login, app):
+    login(make.user("admin"))
+    assert client.get("/provinsi/").status_code == 404
+    login(make.user("secretariat"))
+    app.config["TAGAR_MODE"] = "province"
+    try:
+        assert client.get("/federasi/kirim").status_code == 404
+    finally:
+        app.config["TAGAR_MODE"] = "kabupaten"
+
+
+def test_province_home_for_its_roles(client, make, login, province_mode):
+    login(make.user("viewer"))
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/provinsi/")
+
+
+def test_registry_page_registers_a_kabupaten_and_shows_the_token_once(
+        client, make, login, kab_key, province_mode):
+    login(make.user("admin"))
+    resp = client.post("/provinsi/daftar", data={
+        "code": "36.72", "name": "Kota Uji", "public_key": bundle.public_pem(kab_key)})
+    assert resp.status_code == 200 and "tgk_" in resp.get_data(as_text=True)
+    bad = client.post("/provinsi/daftar", data={"code": "36.73", "name": "X",
+                                                "public_key": "bukan kunci"})
+    assert bad.status_code == 422 and "Kunci publik" in bad.get_data(as_text=True)
+    login(make.user("provinsi"))
+    assert client.post("/provinsi/daftar", data={"code": "1", "name": "Y",
+                                                 "public_key": ""}).status_code == 403
+
+
+def test_compliance_marks_late_and_missing_periods(client, make, login, kab_key, member,
+                                                    province_mode, clock):
+    build_kabupaten(make)
+    m, token = member
+    clock(f"{YEAR}-09-01T03:00:00")  # TW II ended 30 June: deadline 30 July
+    data, _ = content.export(YEAR, "quarter", 2)
+    assert post(client, data, token).status_code == 201
+    rows = dict((mm.code, cells) for mm, cells in province.compliance(
+        YEAR, 30, province.period_end(YEAR, "quarter", 3)))
+    cells = rows[CODE]
+    assert cells["quarter", 2].late and cells["quarter", 2].count == 1
+    assert cells["quarter", 1] == "late"  # never sent, deadline passed
+    assert cells["quarter", 4] is None  # not yet due
+    login(make.user("provinsi"))
+    html = client.get(f"/provinsi/kepatuhan?tahun={YEAR}").get_data(as_text=True)
+    assert "terlambat" in html and "Kabupaten Uji Federasi" in html
+
+
+def test_governor_report_pdf_and_xlsx_from_the_bundles(client, make, login, kab_key, member,
+                                                        province_mode):
+    build_kabupaten(make)
+    _, token = member
+    data, _ = content.export(YEAR, "semester", 1)
+    assert post(client, data, token).status_code == 201
+    login(make.user("provinsi"))
+    x = client.get(f"/provinsi/laporan?tahun={YEAR}&semester=1&format=xlsx")
+    assert x.status_code == 200
+    wb = load_workbook(io.BytesIO(x.data))
+    cells = [c.value for row in wb["Kabupaten"].iter_rows() for c in row]
+    assert "Kabupaten Uji Federasi" in cells
+    assert Decimal(str(max(v for v in cells if isinstance(v, int | float)))) >= Decimal(
+        "500000000.55")
+    p = client.get(f"/provinsi/laporan?tahun={YEAR}&semester=1&format=pdf")
+    assert p.status_code == 200 and p.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(p.data)).pages)
+    text = " ".join(text.split())
+    assert "Kabupaten Uji Federasi" in text and "Rp 170.000.000,33" in text
+    from app.services.reference import settings
+
+    assert f"{settings().head_title}," in text  # the signature block (Pengaturan)
+    page = client.get(f"/provinsi/laporan?tahun={YEAR}&semester=1").get_data(as_text=True)
+    assert "1 dari 1" in page
+
+
+def test_dashboard_drill_down_shows_a_kabupatens_own_rows(client, make, login, kab_key,
+                                                         member, province_mode):
+    fy, o = build_kabupaten(make)
+    m, token = member
+    data, _ = content.export(YEAR, "quarter", 2)
+    assert post(client, data, token).status_code == 201
+    login(make.user("viewer"))
+    html = client.get(f"/provinsi/?tahun={YEAR}&triwulan=2").get_data(as_text=True)
+    assert "Rp 500.000.001" in html or "Rp 500.000.000,55" in html
+    detail = client.get(f"/provinsi/kabupaten/{m.id}?tahun={YEAR}&triwulan=2")
+    text = detail.get_data(as_text=True)
+    assert o.code in text and "Riwayat bundel" in text
+    f = RollupFilter(fiscal_year_id=fy.id, quarter=2, verified_only=True)
+    own = {r.code: r.realized for r in rollup(f, "opd")}
+    assert {r.key: r.realized for r in province.bundle_rows(
+        db.session.scalar(select(FederationBundle.id)), "opd")} == own
+    assert client.get(f"/provinsi/kabupaten/999999?tahun={YEAR}").status_code == 404
+
+
+def test_province_xlsx_exports_keep_a_hostile_kabupaten_name_as_text(client, make, login, kab_key,
+                                                              province_mode):
+    hostile = '=HYPERLINK("http://contoh.invalid/","klik")'
+    receive.register("66.01", hostile, bundle.public_b64(kab_key))
+    login(make.user("provinsi"))
+    for url in (f"/provinsi/laporan?tahun={YEAR}&semester=1&format=xlsx",
+                f"/provinsi/?tahun={YEAR}&triwulan=2&format=xlsx",
+                f"/provinsi/kepatuhan?tahun={YEAR}&format=xlsx"):
+        resp = client.get(url)
+        assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet"), url
+        wb = load_workbook(io.BytesIO(resp.data))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                 if c.value == hostile]
+        assert cells and all(c.data_type == "s" for c in cells), url
+
+
+def test_a_semester_bundle_counts_for_its_last_quarter_and_the_newest_wins(
+        client, make, kab_key, member, province_mode):
+    fy, o = build_kabupaten(make)
+    _, token = member
+    quarterly, _ = content.export(YEAR, "quarter", 2)
+    assert post(client, quarterly, token).status_code == 201
+    make.realization(make.tag(make.sub_activity(o, fy), amount="10"), make.quarter(fy, 2),
+                     amount="5.05")
+    semester, _ = content.export(YEAR, "semester", 1)
+    assert post(client, semester, token).status_code == 201
+    # Both are current (different periods); TW II shows the newer of the two.
+    assert db.session.scalar(select(func.count(FederationBundle.id)).where(
+        FederationBundle.is_current)) == 2
+    assert province.province_total(YEAR, 2).realized == Decimal("170000005.38")
+    assert province.province_total(YEAR, 3).kabupaten == 0
+
+
+def test_cli_push_reports_the_provinces_refusal(app, make, kab_key):
+    build_kabupaten(make)
+    result = app.test_cli_runner().invoke(args=[
+        "federation", "push", "--year", str(YEAR), "--quarter", "2",
+        "--url", "http://127.0.0.1:9", "--token", "tgk_x"])
+    assert result.exit_code == 1 and "tidak dapat dihubungi" in result.output
+    logged = db.session.scalar(select(FederationExport))
+    assert logged.push_status.startswith("0 provinsi tidak dapat dihubungi")
+    assert logged.pushed_to == "http://127.0.0.1:9/api/v1/federation/bundles"
+    result = app.test_cli_runner().invoke(args=[
+        "federation", "export", "--year", str(YEAR), "--quarter", "3", "/dev/null"])
+    assert result.exit_code != 0 and "belum terverifikasi" in result.output
+
+
+def test_the_report_pdf_follows_its_bundle_and_must_match_the_signed_hash(
+        client, make, login, kab_key, member, province_mode):
+    build_kabupaten(make)
+    m, token = member
+    name, pdf = content.report_pdf(YEAR, "semester", 1)
+    assert pdf.startswith(b"%PDF") and "gubernur" in name
+    data, _ = content.export(YEAR, "semester", 1, pdf=(name, pdf))
+    assert json.loads(data)["bundle"]["report"]["sha256"] == bundle.sha256(pdf)
+    resp = post(client, data, token)
+    assert resp.status_code == 201 and resp.get_json()["report_expected"]
+    url = f"{PUSH}/{resp.get_json()['id']}/report"
+    auth = {"Authorization": f"Bearer {token}"}
+    wrong = client.put(url, data=pdf + b"\n", content_type="application/pdf", headers=auth)
+    assert wrong.status_code == 422 and "SHA-256" in wrong.get_json()["message"]
+    assert client.put(url, data=pdf, content_type="text/plain", headers=auth
+                      ).status_code == 415
+    assert client.put(url, data=pdf, content_type="application/pdf").status_code == 401
+    other, other_token = receive.register("36.79", "Kota Lain", bundle.public_b64(kab_key))
+    assert client.put(url, data=pdf, content_type="application/pdf", headers={
+        "Authorization": f"Bearer {other_token}"}).status_code == 404
+    ok = client.put(url, data=pdf, content_type="application/pdf", headers=auth)
+    assert ok.status_code == 200 and ok.get_json()["size"] == len(pdf)
+    login(make.user("viewer"))
+    got = client.get(f"/provinsi/bundel/{resp.get_json()['id']}/laporan.pdf")
+    assert got.status_code == 200 and got.data == pdf
+    page = client.get(f"/provinsi/kabupaten/{m.id}?tahun={YEAR}&triwulan=2")
+    assert "laporan.pdf" in page.get_data(as_text=True)
+
+
+def test_registry_commands_and_an_inactive_kabupaten(app, client, make, kab_key,
+                                                      province_mode):
+    build_kabupaten(make)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["federation", "register", CODE, "Kabupaten CLI",
+                                 "--public-key", bundle.public_b64(kab_key)])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("tgk_")
+    assert runner.invoke(args=["federation", "register", CODE, "Lagi", "--public-key",
+                               bundle.public_b64(kab_key)]).exit_code != 0
+    assert CODE in runner.invoke(args=["federation", "members"]).output
+    data, _ = content.export(YEAR, "quarter", 2)
+    assert runner.invoke(args=["federation", "set-active", CODE, "--off"]).exit_code == 0
+    resp = post(client, data, token)
+    assert resp.status_code == 403 and "tidak aktif" in resp.get_json()["message"]
+    assert runner.invoke(args=["federation", "set-active", CODE]).exit_code == 0
+    rotated = runner.invoke(args=["federation", "rotate-token", CODE]).output.strip()
+    assert post(client, data, token).status_code == 401  # the old token stopped working
+    assert post(client, data, rotated).status_code == 201
+
+
+def test_a_bundle_sent_before_the_deadline_is_on_time(client, make, kab_key, member,
+                                                       province_mode, clock):
+    build_kabupaten(make)
+    _, token = member
+    clock(f"{YEAR}-07-30T16:59:00")  # 23:59 WIB on the deadline (TW II ends 30 June + 30 days)
+    data, _ = content.export(YEAR, "quarter", 2)
+    assert post(client, data, token).status_code == 201
+    cells = dict((m.code, c) for m, c in province.compliance(
+        YEAR, 30, province.period_end(YEAR, "quarter", 2)))[CODE]
+    assert cells["quarter", 2].late is False
+
+
+def test_a_bundle_carried_by_hand_brings_its_pdf_along(app, client, make, login, kab_key,
+                                                       member, province_mode, tmp_path):
+    build_kabupaten(make)
+    path = tmp_path / "tw2.json"
+    result = app.test_cli_runner().invoke(args=[
+        "federation", "export", "--year", str(YEAR), "--quarter", "2", "--with-pdf", str(path)])
+    assert result.exit_code == 0, result.output
+    data, pdf = path.read_bytes(), (tmp_path / "tw2.json.pdf").read_bytes()
+    assert json.loads(data)["bundle"]["report"]["sha256"] == bundle.sha256(pdf)
+    login(make.user("provinsi"))
+    wrong = client.post("/provinsi/unggah", data={
+        "bundle": (io.BytesIO(data), "tw2.json"),
+        "report": (io.BytesIO(pdf.replace(b"%PDF", b"%PDF ", 1)), "tw2.pdf")},
+        follow_redirects=True)
+    assert "Laporan PDF tidak disimpan" in wrong.get_data(as_text=True)
+    stored = db.session.scalar(select(FederationBundle))
+    assert stored.report_sha256 == bundle.sha256(pdf) and not stored.has_pdf
+    # Exported again (a newer sequence), this time with the right file.
+    result = app.test_cli_runner().invoke(args=[
+        "federation", "export", "--year", str(YEAR), "--quarter", "2", "--with-pdf", str(path)])
+    resp = client.post("/provinsi/unggah", data={
+        "bundle": (io.BytesIO(path.read_bytes()), "tw2.json"),
+        "report": (io.BytesIO((tmp_path / "tw2.json.pdf").read_bytes()), "tw2.pdf")},
+        follow_redirects=True)
+    assert "Laporan PDF disimpan" in resp.get_data(as_text=True)
+    newest = db.session.scalar(select(FederationBundle).order_by(FederationBundle.id.desc()))
+    assert newest.has_pdf and newest.report_pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("mode", ["kabupaten", "province"])
+def test_no_page_fails_for_the_province_role(app, client, make, login, mode):
+    """The new role meets every page without path arguments, in both modes: never a 500."""
+    app.config["TAGAR_MODE"] = mode
+    try:
+        login(make.user("provinsi"))
+        tried = 0
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.arguments or rule.endpoint == "static":
+                continue
+            resp = client.get(rule.rule)
+            assert resp.status_code < 500, (rule.rule, resp.status_code)
+            tried += 1
+        assert tried > 30
+    finally:
+        app.config["TAGAR_MODE"] = "kabupaten"
+
+
+def test_bad_push_tokens_are_throttled_per_address_but_a_good_one_still_works(
+        app, client, make, kab_key, member, province_mode):
+    build_kabupaten(make)
+    _, token = member
+    saved = app.config["API_TOKEN_FAILURES"]
+    app.config["API_TOKEN_FAILURES"] = 2
+    try:
+        codes = [post(client, b"{}", f"tgk_salah{i}").status_code for i in range(5)]
+        assert codes[0] == 401 and codes[-1] == 429
+        blocked = post(client, b"{}", "tgk_salah")
+        assert int(blocked.headers["Retry-After"]) > 0
+        data, _ = content.export(YEAR, "quarter", 2)
+        assert post(client, data, token).status_code == 201
+        assert db.session.scalar(select(func.count(AuditLog.id)).where(
+            AuditLog.action == "api_auth_fail", AuditLog.entity == "federation_member")) >= 2
+    finally:
+        app.config["API_TOKEN_FAILURES"] = saved
+
+
+def test_upload_refuses_oversized_and_deep_files_with_a_reason(app, client, make, login,
+                                                              province_mode):
+    login(make.user("provinsi"))
+    app.config["FEDERATION_MAX_BUNDLE_BYTES"] = 1000
+    try:
+        big = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(b" " * 2000),
+                                                               "b.json")})
+        assert big.status_code == 413 and "terlalu besar" in big.get_data(as_text=True)
+    finally:
+        app.config.pop("FEDERATION_MAX_BUNDLE_BYTES")
+    deep = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(b"[" * 100 + b"]" * 100),
+                                                            "b.json")})
+    assert deep.status_code == 400 and "terlalu dalam" in deep.get_data(as_text=True)
+    junk = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(b"\xff\xfe"), "b.json")})
+    assert junk.status_code == 400 and "bukan JSON" in junk.get_data(as_text=True)
+    unknown = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(
+        b'{"bundle": {"kabupaten": {"code": "00.00"}}, "signature": {}}'), "b.json")})
+    assert unknown.status_code == 403 and "belum terdaftar" in unknown.get_data(as_text=True)
+
+
+def test_registration_is_audited_without_the_token_or_its_hash(kab_key):
+    m, token = receive.register("36.77", "Kota Audit", bundle.public_b64(kab_key))
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.entity == "federation_member",
+                                                     AuditLog.entity_id == m.id))
+    text = json.dumps(entry.new_values)
+    assert "Kota Audit" in text and m.token_prefix in text
+    assert token not in text and m.token_hash not in text
