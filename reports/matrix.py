@@ -68,7 +68,7 @@ class MatrixRow:
     values: tuple  # aligned with the columns: str, Decimal, int, (int, unit) or None
 
 
-def _tag_details(fiscal_year_id: int, opd_id: int | None):
+def tag_details(fiscal_year_id: int, opd_id: int | None):
     q = (
         select(Tag.id, Strategy.code, Strategy.short_name.label("strategy_name"),
                Strategy.name.label("strategy_full"),
@@ -93,7 +93,7 @@ def _tag_details(fiscal_year_id: int, opd_id: int | None):
     return db.session.execute(q).all()
 
 
-def _tag_villages(fiscal_year_id: int, opd_id: int | None) -> dict[int, list[str]]:
+def tag_villages(fiscal_year_id: int, opd_id: int | None) -> dict[int, list[str]]:
     q = (
         select(TagVillage.tag_id, Village.name)
         .join(Village, TagVillage.village_id == Village.id)
@@ -120,9 +120,9 @@ def matrix_rows(fiscal_year_id: int, opd_id: int | None, by_tag: dict,
     footnote sign its name carries (figures carried forward, reports/verified.py).
     """
     marks = marks or {}
-    villages = _tag_villages(fiscal_year_id, opd_id)
+    villages = tag_villages(fiscal_year_id, opd_id)
     rows = []
-    for d in _tag_details(fiscal_year_id, opd_id):
+    for d in tag_details(fiscal_year_id, opd_id):
         r = by_tag.get(d.id)
         if r is None:  # a tag outside the rollup's filter (not expected with the same filter)
             continue

@@ -19,6 +19,9 @@ from models import (
     FederationLokus,
     FederationMatrixRow,
     FederationRow,
+    Tag,
+    TagTheme,
+    Theme,
     db,
 )
 from reports import province
@@ -145,6 +148,15 @@ def test_only_a_verified_period_is_exported(make, kab_key):
 
 def test_bundle_holds_the_verified_rollups_and_validates_against_its_schema(make, kab_key):
     fy, _ = build_kabupaten(make)
+    # Both tags serve the default theme, the first also Stunting (issue 17's themes section).
+    default = db.session.scalar(select(Theme).where(Theme.is_default))
+    stunting = Theme(code="stunting-fed", name="Stunting (federasi)")
+    db.session.add(stunting)
+    db.session.flush()
+    tags = db.session.scalars(select(Tag).order_by(Tag.amount.desc())).all()
+    db.session.add_all([TagTheme(tag_id=t.id, theme_id=default.id) for t in tags]
+                       + [TagTheme(tag_id=tags[0].id, theme_id=stunting.id)])
+    db.session.flush()
     envelope = exported("semester", 1)
     assert schema.errors(envelope) == []
     b = envelope["bundle"]
@@ -159,7 +171,11 @@ def test_bundle_holds_the_verified_rollups_and_validates_against_its_schema(make
     assert len(b["matrix"]) == 2 and {m["realized"] for m in b["matrix"]} == {
         "120000000.33", "50000000.00"}
     assert len(b["lokus"]) == 2 and sorted(v["interventions"] for v in b["lokus"]) == [0, 1]
-    assert b["themes"] == [] and b["coverage"] == []
+    themes = {r["code"]: r for r in b["themes"]}
+    assert themes[default.code]["tagged"] == b["total"]["tagged"]
+    assert themes[default.code]["realized"] == b["total"]["realized"]
+    assert themes["stunting-fed"]["tagged"] == "300000000.55"
+    assert b["coverage"] == []  # no BNBA snapshot in this kabupaten
     assert bundle.verify(envelope, bundle.public_b64(kab_key))
     # Each export is numbered higher than the last, and audited.
     second = exported("semester", 1)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 
 from app.money import format_number
 from app.services import ServiceError, audit
-from app.services.lokus_data import _norm
+from app.services.lokus_data import norm_text
 from app.services.realization import RowInput, quarter_in, save_sheet
 from app.services.sheet_reader import SheetLimits, iter_rows
 from models import BeneficiaryHousehold, BeneficiaryList, Household, HouseholdMember, Tag, db
@@ -64,7 +64,7 @@ def _ready():
 
 def _header_column(cells) -> int | None:
     for i, cell in enumerate(cells):
-        if "nik" in _norm(cell).split():
+        if "nik" in norm_text(cell).split():
             return i
     return None
 

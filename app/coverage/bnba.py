@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select
 
 from app.money import format_number
 from app.services import ServiceError, audit, lokus_data
-from app.services.lokus_data import _digits, _norm, _village_index
+from app.services.lokus_data import digits_of, norm_text, village_index
 from app.services.sheet_reader import SheetLimits, iter_rows
 from models import (
     Household,
@@ -50,7 +50,7 @@ def detect(header: list) -> dict[str, int]:
     """Guess the columns from a header row (names as P3KE/DTSEN exports write them)."""
     cols: dict[str, int] = {}
     for i, cell in enumerate(header):
-        h = _norm(cell)
+        h = norm_text(cell)
         if not h:
             continue
         words = h.split()
@@ -110,7 +110,7 @@ def preview(source: str, taken_on: date, filename: str, data: bytes,
     if source not in BNBA_SOURCES:
         raise ServiceError("Sumber data tidak dikenal.", field="source")
     hasher = keys.hasher()
-    by_code, by_pair, by_name = _village_index()
+    by_code, by_pair, by_name = village_index()
     result = BnbaPreview(source=source, taken_on=taken_on, key_check=hasher.check)
     households: dict[bytes, int] = {}  # hash -> index
     desil_of, village_of = bytearray(), array("i")
@@ -167,7 +167,7 @@ def _row(cells, cols, hasher, index, households, desil_of, village_of, members, 
         kk = keys.normalise(cell(cells, cols, "kk"))
         if kk is None:
             return "Nomor KK tidak 16 digit"
-    digits = _digits(cell(cells, cols, "desil"))
+    digits = digits_of(cell(cells, cols, "desil"))
     desil = int(digits) if digits and len(digits) <= 2 else 0
     if not 1 <= desil <= 10:
         return "desil kosong atau di luar 1-10"
@@ -192,15 +192,15 @@ def _row(cells, cols, hasher, index, households, desil_of, village_of, members, 
 
 def _village(cells, cols, index):
     by_code, by_pair, by_name = index
-    code = _digits(cell(cells, cols, "code"))
+    code = digits_of(cell(cells, cols, "code"))
     if code:
         vid = by_code.get(code)
         if vid is not None:
             return vid
-    name = _norm(cell(cells, cols, "village"))
+    name = norm_text(cell(cells, cols, "village"))
     if not name:
         return None
-    vid = by_pair.get((_norm(cell(cells, cols, "district")), name))
+    vid = by_pair.get((norm_text(cell(cells, cols, "district")), name))
     if vid is None and len(by_name.get(name, [])) == 1:
         vid = by_name[name][0]
     return vid

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.services import ServiceError
 from app.services.reference import settings
 from models import FederationExport, FiscalYear, Opd, db
-from reports import matrix, verified
+from reports import coverage, matrix, themes, verified
 from reports.rollup import RollupFilter, RollupRow, rollup, total
 
 from . import bundle
@@ -93,14 +93,25 @@ def build_payload(year: int, kind: str, number: int, *, sequence: int,
         "rollups": {by: [_row(r) for r in rollup(f, by)] for by in DIMENSIONS},
         "lokus": [_lokus(r) for r in matrix.lokus_rows(fy.id, None, by_village)],
         "matrix": _matrix(fy.id, by_tag),
-        # Sections the lead wires in later (themes: issue 17, coverage: issue 16); v1 readers
-        # accept them empty.
-        "themes": [],
-        "coverage": [],
+        # Issue 17: the figures per theme (a tag counts once in each theme it serves).
+        "themes": [_row(r) for r in themes.by_theme(f)],
+        # Issue 16: desil-1 households of the current BNBA snapshot per desa, reached by 0..3
+        # strategies (counts only; empty when the kabupaten has no BNBA data).
+        "coverage": _coverage(fy.id, q),
         # The report PDF travels beside the bundle (it would double its size): only its hash
         # and size are signed here; the province accepts the file that matches them.
         **({"report": report} if report else {}),
     }
+
+
+def _coverage(fy_id: int, quarter: int) -> list[dict]:
+    snapshot = coverage.current_snapshot()
+    if snapshot is None:
+        return []
+    return [{"village_code": r.code, "village": r.name, "district": r.district,
+             "households": r.households, "by_strategies": list(r.by_count),
+             "snapshot_date": snapshot.taken_on.isoformat()}
+            for r in coverage.by_village(snapshot.id, fy_id, quarter)]
 
 
 def _lokus(r) -> dict:
@@ -113,9 +124,9 @@ def _lokus(r) -> dict:
 def _matrix(fy_id: int, by_tag: dict) -> list[dict]:
     """The report matrix's rows as data: its own two descriptive queries (reports/matrix.py),
     the numbers from the rollup by tag, so the province gets exactly the report's rows."""
-    villages = matrix._tag_villages(fy_id, None)
+    villages = matrix.tag_villages(fy_id, None)
     rows = []
-    for d in matrix._tag_details(fy_id, None):
+    for d in matrix.tag_details(fy_id, None):
         r = by_tag.get(d.id)
         if r is None:
             continue

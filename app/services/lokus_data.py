@@ -97,11 +97,11 @@ class ImportPreview:
         return self.rows - self.unplaced_total
 
 
-def _norm(text) -> str:
+def norm_text(text) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).strip()
 
 
-def _digits(value) -> str:
+def digits_of(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\D", "", str(value or ""))
@@ -111,7 +111,7 @@ def _columns(header: list) -> dict[str, int] | None:
     """Find the desa code / desa name / kecamatan / desil columns; None if this is no header."""
     cols: dict[str, int] = {}
     for i, cell in enumerate(header):
-        h = _norm(cell)
+        h = norm_text(cell)
         if not h:
             continue
         if "desil" in h:
@@ -129,14 +129,14 @@ def _columns(header: list) -> dict[str, int] | None:
     return None
 
 
-def _village_index():
+def village_index():
     rows = db.session.execute(select(Village.id, Village.code, Village.name, District.name)
                               .join(District, District.id == Village.district_id)).all()
-    by_code = {_digits(code): vid for vid, code, _, _ in rows}
-    by_pair = {(_norm(dname), _norm(name)): vid for vid, _, name, dname in rows}
+    by_code = {digits_of(code): vid for vid, code, _, _ in rows}
+    by_pair = {(norm_text(dname), norm_text(name)): vid for vid, _, name, dname in rows}
     by_name = defaultdict(list)
     for vid, _, name, _ in rows:
-        by_name[_norm(name)].append(vid)
+        by_name[norm_text(name)].append(vid)
     return by_code, by_pair, by_name
 
 
@@ -144,7 +144,7 @@ def preview(source: str, filename: str, data: bytes) -> ImportPreview:
     """Count the families of the file per desa and desil. Writes nothing."""
     if source not in SOURCES:
         raise ServiceError("Sumber data tidak dikenal.", field="source")
-    by_code, by_pair, by_name = _village_index()
+    by_code, by_pair, by_name = village_index()
     result = ImportPreview(source=source)
     counts: dict[int, Counter] = defaultdict(Counter)
     cols = None
@@ -161,18 +161,18 @@ def preview(source: str, filename: str, data: bytes) -> ImportPreview:
             return cells[i] if i is not None and i < len(cells) else None
 
         vid, reason = None, ""
-        code = _digits(cell("code"))
+        code = digits_of(cell("code"))
         if code:
             vid = by_code.get(code)
             reason = "kode desa tidak dikenal"
         if vid is None and cell("village"):
-            name = _norm(cell("village"))
-            vid = by_pair.get((_norm(cell("district")), name))
+            name = norm_text(cell("village"))
+            vid = by_pair.get((norm_text(cell("district")), name))
             if vid is None and len(by_name.get(name, [])) == 1:
                 vid = by_name[name][0]
             reason = ("nama desa ganda; sertakan kecamatan" if len(by_name.get(name, [])) > 1
                       else "desa tidak dikenal")
-        desil_digits = _digits(cell("desil"))
+        desil_digits = digits_of(cell("desil"))
         desil = int(desil_digits) if desil_digits and len(desil_digits) <= 2 else None
         if vid is not None and desil is not None and not 1 <= desil <= 10:
             vid, reason = None, "desil di luar 1-10"

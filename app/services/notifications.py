@@ -13,7 +13,7 @@ page with the navigation does not pay a statement of its own for it.
 """
 from datetime import timedelta
 
-from flask import g
+from flask import g, has_request_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -179,7 +179,8 @@ def _forget_unread(user_ids=None) -> None:
 
 
 def unread_count(user_id: int) -> int:
-    known = g.get(_UNREAD) if g else None
+    # Only within the request that loaded the user: outside one, `g` may outlive it (tests).
+    known = g.get(_UNREAD) if has_request_context() else None
     if known is not None and user_id in known:
         return known[user_id]
     return db.session.scalar(_unread_query(user_id))
