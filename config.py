@@ -133,6 +133,8 @@ class Config:
     FEDERATION_KEY = os.environ.get("TAGAR_FEDERATION_KEY", "")
     # Province: a period's bundle is late this many days after the period's last quarter ends.
     FEDERATION_DEADLINE_DAYS = _int("TAGAR_FEDERATION_DEADLINE_DAYS", 30)
+    # Province: the largest bundle accepted (pushed or uploaded), after gzip decompression.
+    FEDERATION_MAX_BYTES = _int("TAGAR_FEDERATION_MAX_BYTES", 32 * 1024 * 1024)
 
 
 class TestConfig(Config):

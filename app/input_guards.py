@@ -95,6 +95,11 @@ def _check_pairs(multidict) -> None:
             raise BadInput(NUL_MESSAGE)
 
 
+# Endpoints that bound and check their JSON body themselves, with their own limits (the
+# federation inbox: bundles larger than API_MAX_JSON_BYTES, gzip bodies; app/federation/body.py).
+OWN_BODY_GUARD = {"api_federation.receive_bundle"}
+
+
 def refuse_bad_text() -> None:
     """before_request: NUL bytes anywhere a view or the database could read them."""
     _check_pairs(request.args)
@@ -107,7 +112,7 @@ def refuse_bad_text() -> None:
             _check_pairs(request.form)
             if any(_has_bad_char(f.filename) for f in request.files.values()):
                 raise BadInput(NUL_MESSAGE)
-        elif request.is_json:
+        elif request.is_json and request.endpoint not in OWN_BODY_GUARD:
             check_json_body()
 
 

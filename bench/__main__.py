@@ -3,12 +3,15 @@
     .venv/bin/python -m bench                       # size S on SQLite (a temporary file)
     .venv/bin/python -m bench --size L --pg postgresql://postgres@127.0.0.1:5432/bench_l
     .venv/bin/python -m bench --only load --pg postgresql://postgres@127.0.0.1:5432/bench_load
+    .venv/bin/python -m bench --only coverage --size L --pg postgresql://...   # issue 16's size
     make bench BENCH_ARGS="--size M --pg postgresql://..."
 
 `--pg` (or BENCH_DATABASE_URL) adds PostgreSQL: that database is EMPTIED and rebuilt, so give a
 throwaway one (the one named `test` is refused); it is created when it does not exist. The
 load test needs PostgreSQL and gunicorn; the upload bombs run gunicorn on a temporary SQLite
-demo database of their own.
+demo database of their own. The household coverage benchmark (bench/bench_coverage.py) builds
+its own data on its own temporary SQLite file (and on the --pg database): BNBA members, XLSX
+members and list NIKs per size in bench_coverage.SIZES, or --coverage-members N for a quick run.
 """
 import argparse
 import os
@@ -17,7 +20,7 @@ import time
 
 from bench.common import make_app, prepare_url, rebuild
 
-NAMES = ("rollup", "pdf", "import", "load", "bombs")
+NAMES = ("rollup", "pdf", "import", "load", "bombs", "coverage")
 
 
 def _parse(argv=None):
@@ -33,6 +36,9 @@ def _parse(argv=None):
     parser.add_argument("--seconds", type=int, default=45, help="load test: duration")
     parser.add_argument("--pdf-scope", choices=("auto", "kabupaten", "opd"), default="auto",
                         help="auto: the whole report up to size M, one OPD's report at L")
+    parser.add_argument("--coverage-members", type=int, default=None,
+                        help="coverage: BNBA members instead of the size's (XLSX and list: a "
+                             "quarter of it)")
     return parser.parse_args(argv)
 
 
@@ -50,7 +56,7 @@ def main(argv=None) -> None:
     args = _parse(argv)
     chosen = args.only or list(NAMES)
     started = time.perf_counter()
-    in_process = [n for n in chosen if n not in ("load", "bombs")]
+    in_process = [n for n in chosen if n not in ("load", "bombs", "coverage")]
     for name, url in _databases(args) if in_process else []:
         app = make_app(url)
         t0 = time.perf_counter()
@@ -91,6 +97,12 @@ def main(argv=None) -> None:
 
         print("\n== upload bombs: gunicorn 2 workers on a temporary SQLite demo database")
         upload_bombs.report(upload_bombs.run())
+    if "coverage" in chosen:
+        from bench import bench_coverage
+
+        n = args.coverage_members
+        sizes = (n, n // 4, n // 4) if n else bench_coverage.SIZES[args.size]
+        bench_coverage.run_all(*sizes, pg=args.pg, sqlite=not args.no_sqlite)
     print(f"\nall done in {time.perf_counter() - started:.0f} s")
 
 

@@ -10,13 +10,15 @@
   file (csv module / openpyxl read-only) and HMAC-ing every NIK. Peak memory: tracemalloc's
   peak of Python allocations in a separate, untimed run.
 - A beneficiary list of M NIKs: preview (read, hash, match in chunks) and commit, floor the same.
-- The coverage page (GET /cakupan/) at that size with lists for 30 tags.
+- The coverage page (GET /cakupan/) at that size with lists for 30 tags, and its "Unduh XLSX"
+  (the page's tables; the secretariat's whole unreached list by hash prefix).
 The PostgreSQL database given is emptied and rebuilt (never the one named `test`).
 """
 import argparse
 import hashlib
 import hmac
 import io
+import os
 import random
 import tempfile
 import time
@@ -190,7 +192,7 @@ def run(url: str, members: int, xlsx_members: int, list_size: int, memory=True) 
               f"{t_lprev:.2f} s; commit {t_lcommit:.2f} s; {lp.matched_households:,} "
               f"households matched, {lp.unmatched:,} outside the BNBA")
         for tag in tags[1:]:
-            sample = rng.sample(picks, 2000)
+            sample = rng.sample(picks, min(2000, len(picks)))
             body = ("NIK\n" + "".join(f"3299{i:012d}\n" for i in sample)).encode()
             lp = beneficiaries.preview(tag, rng.randint(1, 3), "l.csv", body)
             beneficiaries.apply(tag, *beneficiaries.staged(lp))
@@ -213,6 +215,12 @@ def run(url: str, members: int, xlsx_members: int, list_size: int, memory=True) 
               f"cached {best:.3f} s; "
               f"unreached list page 20: "
               f"{best_list:.3f} s")
+        best_xlsx = min(timed(client.get, page + "&format=xlsx")[0] for _ in range(3))
+        t_all, resp = timed(client.get, "/cakupan/belum-terjangkau?tahun=2026&triwulan=3"
+                                        "&format=xlsx")
+        assert resp.status_code == 200 and resp.data[:2] == b"PK", resp.status_code
+        print(f"  Unduh XLSX: coverage page (figures cached) {best_xlsx:.3f} s; whole unreached "
+              f"list {t_all:.2f} s ({len(resp.data) / 1e6:.1f} MB)")
         from reports import coverage as report
 
         snap = report.current_snapshot()
@@ -226,6 +234,29 @@ def run(url: str, members: int, xlsx_members: int, list_size: int, memory=True) 
         db.engine.dispose()
 
 
+# `python -m bench --only coverage --size X`: (BNBA members, of which in the XLSX run, list NIKs).
+# L is the issue's large kabupaten (the figures in docs/PERFORMANCE.md); S and M are quicker.
+SIZES = {"S": (20_000, 5_000, 5_000), "M": (100_000, 50_000, 25_000),
+         "L": (200_000, 200_000, 50_000)}
+
+
+def run_all(members: int, xlsx_members: int, list_size: int, pg: str | None = None,
+            sqlite: bool = True, memory: bool = True) -> None:
+    """The benchmark on a temporary SQLite file and/or the throwaway PostgreSQL database."""
+    urls = [("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='tagar-bench-')}/coverage.db")] \
+        if sqlite else []
+    if pg:
+        urls.append(("postgresql", prepare_url(pg)))
+    for name, url in urls:
+        print(f"\n== coverage on {name}: BNBA {members:,} members (XLSX {xlsx_members:,}), "
+              f"list {list_size:,} NIKs", flush=True)
+        run(url, members, xlsx_members, list_size, memory=memory)
+        if url.startswith("sqlite:///"):
+            os.remove(url[len("sqlite:///"):])
+    with open("/proc/loadavg") as f:
+        print(f"load average: {f.read().strip()}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.bench_coverage")
     parser.add_argument("--members", type=int, default=200_000)
@@ -235,15 +266,8 @@ def main(argv=None):
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     args = parser.parse_args(argv)
-    urls = [] if args.no_sqlite else [
-        ("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='tagar-bench-')}/coverage.db")]
-    if args.pg:
-        urls.append(("postgresql", prepare_url(args.pg)))
-    for name, url in urls:
-        print(f"\n== {name}")
-        run(url, args.members, args.xlsx_members, args.list, memory=not args.no_memory)
-    with open("/proc/loadavg") as f:
-        print(f"load average: {f.read().strip()}")
+    run_all(args.members, args.xlsx_members, args.list, pg=args.pg, sqlite=not args.no_sqlite,
+            memory=not args.no_memory)
 
 
 if __name__ == "__main__":

@@ -86,6 +86,18 @@ class ReportContent:
     late: list = field(default_factory=list)
     # Issue 17: other sources at the desa (reports/convergence.py), kabupaten-wide reports only.
     other_sources: list = field(default_factory=list)
+    # Issue 17: the names of the chosen theme and framework when they are not the defaults
+    # ("" otherwise), for the title block of the PDF and of every XLSX sheet.
+    theme_name: str = ""
+    framework_name: str = ""
+
+    @property
+    def scope_line(self) -> str:
+        """`Tema: Stunting · Kerangka: Permendagri 53/2020`, only the non-default parts; ''
+        for the default theme and framework."""
+        parts = [f"Tema: {self.theme_name}" if self.theme_name else "",
+                 f"Kerangka: {self.framework_name}" if self.framework_name else ""]
+        return " · ".join(p for p in parts if p)
 
     @property
     def marks(self) -> dict[int, str]:
@@ -265,6 +277,7 @@ def build_content(options: ReportOptions) -> ReportContent:
     by_village = {r.key: r for r in rollup.rollup(f, "village") if r.key is not None}
     content.lokus = lokus_rows(fy.id, options.opd_id, by_village)
     _in_framework(content, f, options.framework)
+    _name_theme(content, options.theme_id)
     if options.opd_id is None and options.theme_id is None:
         from .convergence import other_sources
 
@@ -282,3 +295,13 @@ def _in_framework(content: ReportContent, f, code: str) -> None:
         return
     content.by_strategy = rollup_by_framework(f, fw.id)
     content.matrix = relabel_matrix(content.matrix, fw.id)
+    content.framework_name = fw.name
+
+
+def _name_theme(content: ReportContent, theme_id: int | None) -> None:
+    """The chosen theme's name, unless it is the default theme (or no theme: every tag)."""
+    from models import Theme
+
+    theme = db.session.get(Theme, theme_id) if theme_id is not None else None
+    if theme is not None and not theme.is_default:
+        content.theme_name = theme.name

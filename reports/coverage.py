@@ -33,6 +33,8 @@ from .rollup import rollup
 from .rollup_base import RollupFilter
 
 PAGE_SIZE = 50
+PREFIX_HEX = 12  # hex digits of the hash shown: enough to find a household, not to rebuild it
+UNREACHED_XLSX_MAX = 200_000  # rows of the unreached list in one XLSX (a sheet holds 1,048,576)
 
 
 @dataclass(frozen=True)
@@ -115,18 +117,30 @@ def unreached(snapshot_id: int, fy_id: int, quarter: int, page: int = 1,
               district_id: int | None = None) -> tuple[list[tuple[str, str, str]], int]:
     """One page of desil-1 households reached by nobody: (desa, kecamatan, hash prefix), and
     how many there are in all. The prefix is what the pemda checks against its own file."""
+    base = _unreached_query(snapshot_id, fy_id, quarter, district_id)
+    count = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = db.session.execute(base.order_by(Village.code, Household.hash)
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return [(v, d, h.hex()[:PREFIX_HEX]) for h, v, d in rows], count
+
+
+def unreached_all(snapshot_id: int, fy_id: int, quarter: int, district_id: int | None = None,
+                  limit: int = UNREACHED_XLSX_MAX) -> list[tuple[str, str, str]]:
+    """The whole list in the page's order (for its XLSX), at most `limit` rows."""
+    base = _unreached_query(snapshot_id, fy_id, quarter, district_id)
+    rows = db.session.execute(base.order_by(Village.code, Household.hash).limit(limit))
+    return [(v, d, h.hex()[:PREFIX_HEX]) for h, v, d in rows]
+
+
+def _unreached_query(snapshot_id: int, fy_id: int, quarter: int, district_id: int | None):
     reached = _reached(fy_id, quarter)
     where = [Household.snapshot_id == snapshot_id, Household.desil == 1,
              ~exists().where(reached.c.household_id == Household.id)]
     if district_id is not None:
         where.append(Village.district_id == district_id)
-    base = (select(Household.hash, Village.name, District.name)
+    return (select(Household.hash, Village.name, District.name)
             .join(Village, Village.id == Household.village_id)
             .join(District, District.id == Village.district_id).where(*where))
-    count = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session.execute(base.order_by(Village.code, Household.hash)
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return [(v, d, h.hex()[:12]) for h, v, d in rows], count
 
 
 @dataclass(frozen=True)

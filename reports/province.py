@@ -6,6 +6,7 @@ Every figure is one SQL statement over `federation_row` (GROUP BY), money summed
 as in reports/rollup.py, so the province total equals the sum of the kabupaten totals exactly
 and SQLite adds up like PostgreSQL. Physical progress is weighted by the tagged amount.
 """
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -148,6 +149,44 @@ def bundle_matrix(bundle_id: int, limit: int = 500) -> list[FederationMatrixRow]
 
 
 @dataclass(frozen=True)
+class CoverageRow:
+    district: str
+    village_code: str
+    village: str
+    households: int
+    by_strategies: tuple[int, int, int, int]  # reached by 0, 1, 2, 3 strategies
+
+    @property
+    def reached(self) -> int:
+        return self.households - self.by_strategies[0]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A bundle's household coverage (issue 16): per desa, and the kabupaten's total."""
+    snapshot_date: date | None
+    rows: list[CoverageRow]
+    total: CoverageRow
+
+
+def bundle_coverage(bundle_id: int) -> Coverage | None:
+    """The coverage section of a stored bundle (None when the kabupaten sent none: no BNBA
+    snapshot). Kept in the bundle's own JSON (validated and checked on receipt) rather than
+    in a table: one bundle is read, for one kabupaten's page."""
+    text = db.session.scalar(select(FederationBundle.document).where(
+        FederationBundle.id == bundle_id))
+    items = (json.loads(text).get("bundle", {}).get("coverage") if text else None) or []
+    if not items:
+        return None
+    rows = [CoverageRow(r["district"], r["village_code"], r["village"], r["households"],
+                        tuple(r["by_strategies"])) for r in items]
+    rows.sort(key=lambda r: (r.district, r.village_code))
+    sums = tuple(sum(r.by_strategies[k] for r in rows) for k in range(4))
+    total = CoverageRow("", "", "Jumlah", sum(r.households for r in rows), sums)
+    return Coverage(date.fromisoformat(items[0]["snapshot_date"]), rows, total)
+
+
+@dataclass(frozen=True)
 class LokusSummary:
     code: str
     name: str
@@ -228,6 +267,7 @@ def compliance(year: int, days: int, today: date) -> list[tuple[FederationMember
     return out
 
 
-__all__ = ["PERIODS", "LokusSummary", "MemberRow", "ProvinceRow", "Sent", "bundle_lokus",
-           "bundle_matrix", "bundle_rows", "by_dimension", "by_kabupaten", "chosen_bundles",
-           "compliance", "deadline", "lokus_by_kabupaten", "period_end", "province_total"]
+__all__ = ["PERIODS", "Coverage", "CoverageRow", "LokusSummary", "MemberRow", "ProvinceRow",
+           "Sent", "bundle_coverage", "bundle_lokus", "bundle_matrix", "bundle_rows",
+           "by_dimension", "by_kabupaten", "chosen_bundles", "compliance", "deadline",
+           "lokus_by_kabupaten", "period_end", "province_total"]

@@ -92,7 +92,8 @@ def header(ws, row: int, labels, fill=FILL):
 
 def _title(ws, content: ReportContent, heading: str) -> int:
     xlsx_writer.put(ws, 1, 1, content.title.upper()).font = TITLE
-    xlsx_writer.put(ws, 2, 1, content.opd.name if content.opd else content.pemda.name)
+    who = content.opd.name if content.opd else content.pemda.name
+    xlsx_writer.put(ws, 2, 1, " · ".join(x for x in (who, content.scope_line) if x))
     basis = ""
     if content.with_realization:
         basis = ("DRAFT: memuat data yang belum diverifikasi" if content.draft

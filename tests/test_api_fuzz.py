@@ -13,6 +13,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from app.services.api_tokens import create_token
 
 EXAMPLES = 15  # per operation, mode and anchoring: about 1,500 requests in all
+# A bundle's report PDF (issue 18) is a raw body: sent as bytes, like application/octet-stream.
+schemathesis.serializer.alias("application/pdf", "application/octet-stream")
 
 
 @pytest.fixture
@@ -59,6 +61,8 @@ def test_fuzz_the_openapi_document_finds_no_server_error(app, make, seeded, role
         fuzz()
 
     for operation in operations:
+        if mode is GenerationMode.NEGATIVE and operation.path.endswith("/schemas/bundle.json"):
+            continue  # public, no parameter, no body: nothing a negative case could break
         run(operation.as_strategy(generation_mode=mode))
         # Anchored: the path names an object that exists, so the body and query reach the
         # service (generated ids alone are nearly always 404).

@@ -81,7 +81,12 @@ ENDPOINTS = [
      {"own": 403, "other": 403, "secretariat": 200, "viewer": 200, "admin": 200}),
     # issue 16: household coverage, counts only, for every role
     ("GET", "/api/v1/coverage?year=2026", None, everyone()),
+    # issue 18: the province's inbox takes a kabupaten's push token (tgk_), never a user's
+    ("POST", "/api/v1/federation/bundles", {"bundle": {}, "signature": {}}, everyone(403)),
+    ("PUT", "/api/v1/federation/bundles/{report}/report", None, everyone(403)),
 ]
+# Documented, and public on purpose (no token): the bundle's JSON Schema (issue 18).
+PUBLIC = {("GET", "/api/v1/schemas/bundle.json")}
 
 
 @pytest.fixture
@@ -190,8 +195,11 @@ def test_matrix_covers_every_documented_operation(client):
                     .replace("/tags/{tag}", "/tags/{tag_id}").replace("/tags/{x}", "/tags/{tag_id}")
                     .replace("/submissions/{x}", "/submissions/{submission_id}")
                     .replace("/reports/{report}", "/reports/{build_id}")
+                    .replace("/bundles/{report}/", "/bundles/{bundle_id}/")
                     .replace("/evidence/{evidence}", "/evidence/{evidence_id}")
                     .replace("/realizations/1", "/realizations/{quarter}")
                     .replace("/realizations/3", "/realizations/{quarter}"))
         covered.add((method, template))
-    assert documented <= covered, documented - covered
+    assert documented - PUBLIC <= covered, documented - PUBLIC - covered
+    for method, path in PUBLIC:
+        assert path in spec["paths"] and client.open(path, method=method).status_code == 200

@@ -290,3 +290,37 @@ def test_forms_open_for_the_secretariat(client, make, login, world):
     assert client.get(f"/konvergensi/intervensi/{iv.id + 999}/ubah").status_code == 404
     html = client.get(f"/konvergensi/intervensi/impor?tahun={YEAR}").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in html
+
+
+def test_the_interventions_list_downloads_as_xlsx_with_its_filter(client, make, login, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _intervention(world["fy"], world["desa"], "dana_desa", 1, "1500000",
+                  provider="Pemerintah Desa Konvergen", realized_q1=Decimal("300000"),
+                  realized_q2=Decimal("200000"), households_reached=12)
+    _intervention(world["fy"], world["only_baznas"], "baznas", 2, "700000")
+    login(make.user("viewer"))
+    html = client.get(f"/konvergensi/intervensi?tahun={YEAR}").get_data(as_text=True)
+    assert "format=xlsx" in html and "Unduh XLSX" in html
+    resp = client.get(f"/konvergensi/intervensi?tahun={YEAR}&triwulan=2&format=xlsx")
+    assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
+    assert f"intervensi-sumber-lain-{YEAR}-tw2.xlsx" in resp.headers["Content-Disposition"]
+    wb = load_workbook(BytesIO(resp.data))
+    assert wb.sheetnames == ["Sumber dana desa", "Intervensi"]
+    rows = [[c.value for c in r] for r in wb["Intervensi"].iter_rows()]
+    dd = next(r for r in rows if r[4] == "Pemerintah Desa Konvergen")
+    assert dd[1] == "Desa Konvergen" and dd[3] == "Dana Desa" and dd[6] == 1
+    # Realization to date at TW II: the two quarterly flows, as the page shows it.
+    assert Decimal(str(dd[7])) == Decimal("1500000") and Decimal(str(dd[8])) == Decimal("500000")
+    assert dd[9] == 12
+    split = [[c.value for c in r] for r in wb["Sumber dana desa"].iter_rows()]
+    total = next(r for r in split if r[0] == "Jumlah")
+    assert Decimal(str(total[3])) == Decimal("2000000") + Decimal("1500000") + Decimal("700000")
+    # The page's source filter: only BAZNAS rows, and the sheet says so.
+    resp = client.get(f"/konvergensi/intervensi?tahun={YEAR}&sumber=baznas&format=xlsx")
+    rows = [[c.value for c in r] for r in load_workbook(BytesIO(resp.data))["Intervensi"]
+            .iter_rows()]
+    assert ["Sumber:", "BAZNAS / LAZ"] in [r[:2] for r in rows]
+    assert [r[3] for r in rows[6:]] == ["BAZNAS / LAZ"]

@@ -1,5 +1,6 @@
 """Federation (issue 18): canonical form and signatures, the bundle a kabupaten exports, and
 the province accepting (or refusing) it, its pages, its SQL rollup and the governor's report."""
+import gzip
 import io
 import json
 import os
@@ -42,6 +43,18 @@ def kab_key(app, tmp_path):
     key = bundle.generate_key(tmp_path / "kab.pem")
     yield key
     app.config.update(saved)
+
+
+@pytest.fixture
+def max_bytes(app):
+    """Set FEDERATION_MAX_BYTES for this test (None: back to the configured one)."""
+    saved = app.config["FEDERATION_MAX_BYTES"]
+
+    def limit(n: int | None) -> None:
+        app.config["FEDERATION_MAX_BYTES"] = saved if n is None else n
+
+    yield limit
+    app.config["FEDERATION_MAX_BYTES"] = saved
 
 
 @pytest.fixture
@@ -299,7 +312,7 @@ def test_tampered_foreign_and_old_bundles_are_refused_with_a_reason(
 
 
 def test_hostile_bodies_and_tokens_are_refused_never_a_500(client, make, kab_key, member,
-                                                            province_mode, app):
+                                                            province_mode, app, max_bytes):
     m, token = member
     assert client.post(PUSH, json={}).status_code == 401
     assert post(client, b"{}", "tgk_salah").status_code == 401
@@ -307,7 +320,8 @@ def test_hostile_bodies_and_tokens_are_refused_never_a_500(client, make, kab_key
     assert post(client, b"[" * 500 + b"]" * 500, token).status_code == 400
     assert post(client, b'{"bundle": {"a": "\\u0000"}, "signature": {}}', token
                 ).status_code == 400
-    big = b'{"bundle": {"x": "' + b"a" * (app.config["API_MAX_JSON_BYTES"] + 10) + b'"}}'
+    max_bytes(4096)
+    big = b'{"bundle": {"x": "' + b"a" * 5000 + b'"}}'
     assert post(client, big, token).status_code == 413
     assert post(client, b'{"bundle": [], "signature": 1}', token).status_code == 422
     resp = client.post(PUSH, data=b"x", content_type="text/plain",
@@ -634,15 +648,16 @@ def test_bad_push_tokens_are_throttled_per_address_but_a_good_one_still_works(
 
 
 def test_upload_refuses_oversized_and_deep_files_with_a_reason(app, client, make, login,
-                                                              province_mode):
+                                                              province_mode, max_bytes):
     login(make.user("provinsi"))
-    app.config["FEDERATION_MAX_BUNDLE_BYTES"] = 1000
-    try:
-        big = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(b" " * 2000),
-                                                               "b.json")})
-        assert big.status_code == 413 and "terlalu besar" in big.get_data(as_text=True)
-    finally:
-        app.config.pop("FEDERATION_MAX_BUNDLE_BYTES")
+    max_bytes(1000)
+    big = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(b" " * 2000), "b.json")})
+    assert big.status_code == 413 and "terlalu besar" in big.get_data(as_text=True)
+    # Compressed small, but larger than the limit once decompressed.
+    packed = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(
+        gzip.compress(b" " * 2000)), "b.json.gz")})
+    assert packed.status_code == 413 and "dekompresi" in packed.get_data(as_text=True)
+    max_bytes(None)
     deep = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(b"[" * 100 + b"]" * 100),
                                                             "b.json")})
     assert deep.status_code == 400 and "terlalu dalam" in deep.get_data(as_text=True)
@@ -660,3 +675,199 @@ def test_registration_is_audited_without_the_token_or_its_hash(kab_key):
     text = json.dumps(entry.new_values)
     assert "Kota Audit" in text and m.token_prefix in text
     assert token not in text and m.token_hash not in text
+
+
+# --- bundles larger than the API's JSON limit, gzip, and gzip bombs --------------------------
+
+def padded(payload: dict, key, size: int, **changes) -> bytes:
+    """The bundle re-signed with matrix rows (long descriptions) until it is `size` bytes or
+    more: a big kabupaten."""
+    payload = json.loads(json.dumps(payload))
+    payload.update(changes)
+    row = payload["matrix"][0]
+    payload["matrix"] = [dict(row, description=f"{i:05d} " + "uraian " * 2000)
+                         for i in range(size // 14000 + 1)]
+    return signed(payload, key)
+
+
+def post_gzip(client, body: bytes, token: str, encoding="gzip"):
+    return client.post(PUSH, data=body, content_type="application/json", headers={
+        "Authorization": f"Bearer {token}", "Content-Encoding": encoding})
+
+
+def test_a_bundle_past_the_api_json_limit_is_accepted_plain_and_gzip(
+        app, client, make, kab_key, member, province_mode):
+    import hashlib
+
+    from app.services.api_tokens import create_token
+
+    build_kabupaten(make)
+    _, token = member
+    payload = exported()["bundle"]
+    data = padded(payload, kab_key, 1_300_000)
+    assert len(data) > app.config["API_MAX_JSON_BYTES"] == 1024 * 1024
+    resp = post(client, data, token)
+    assert resp.status_code == 201, resp.get_json()
+    stored = db.session.get(FederationBundle, resp.get_json()["id"])
+    rows = db.session.scalar(select(func.count(FederationMatrixRow.id)).where(
+        FederationMatrixRow.bundle_id == stored.id))
+    assert rows == len(json.loads(data)["bundle"]["matrix"]) > 90
+    assert (stored.size, stored.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    # A correction, gzip-compressed: hashed and sized as the JSON it decompresses to.
+    data2 = padded(payload, kab_key, 2_500_000, sequence=payload["sequence"] + 1)
+    packed = gzip.compress(data2)
+    assert len(packed) * 10 < len(data2)
+    resp = post_gzip(client, packed, token)
+    assert resp.status_code == 201, resp.get_json()
+    newer = db.session.get(FederationBundle, resp.get_json()["id"])
+    assert newer.is_current and not db.session.get(FederationBundle, stored.id).is_current
+    assert (newer.size, newer.sha256) == (len(data2), hashlib.sha256(data2).hexdigest())
+    # The same gzip again is a replay; the other JSON endpoints keep the API's own limit.
+    assert post_gzip(client, packed, token).status_code == 409
+    _, secret = create_token(make.user("secretariat"), "t")
+    resp = client.post("/api/v1/tags", data=data, content_type="application/json",
+                       headers={"Authorization": f"Bearer {secret}"})
+    assert resp.status_code == 413
+
+
+def test_a_gzip_bomb_is_refused_quickly_with_nothing_stored(client, make, kab_key, member,
+                                                            province_mode, app):
+    import time
+    import zlib
+
+    _, token = member
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    bomb = b"".join(squeeze.compress(zeros) for _ in range(160)) + squeeze.flush()
+    assert len(bomb) < 200_000  # 160 MiB once inflated, against the default 32 MiB limit
+    assert app.config["FEDERATION_MAX_BYTES"] == 32 * 1024 * 1024
+    started = time.perf_counter()
+    resp = post_gzip(client, bomb, token)
+    elapsed = time.perf_counter() - started
+    assert resp.status_code == 413, resp.get_json()
+    assert "dekompresi" in resp.get_json()["message"] and resp.get_json()["code"] == 413
+    assert elapsed < 3, elapsed  # stops at the limit: it never inflates the 160 MiB
+    assert db.session.scalar(select(func.count(FederationBundle.id))) == 0
+
+
+def test_corrupt_and_foreign_encodings_are_refused(client, make, kab_key, member,
+                                                   province_mode, max_bytes):
+    build_kabupaten(make)
+    _, token = member
+    data, _ = content.export(YEAR, "quarter", 2)
+    packed = gzip.compress(data)
+    for body, word in ((b"\x1f\x8b\x08\x00" + b"not gzip at all" * 10, "rusak"),
+                       (b"plain JSON, said to be gzip", "rusak"),
+                       (packed[: len(packed) // 2], "terpotong"),
+                       (packed + b"trailing junk", "rusak")):
+        resp = post_gzip(client, body, token)
+        assert resp.status_code == 400 and word in resp.get_json()["message"], body[:20]
+    assert post_gzip(client, packed, token, encoding="br").status_code == 415
+    # The JSON checks run on what the gzip holds: depth and NUL bytes.
+    deep = post_gzip(client, gzip.compress(b"[" * 500 + b"]" * 500), token)
+    assert deep.status_code == 400 and "terlalu dalam" in deep.get_json()["message"]
+    nul = gzip.compress(b'{"bundle": {"a": "\\u0000"}, "signature": {}}')
+    assert post_gzip(client, nul, token).status_code == 400
+    # Bounded on the wire too: a compressed body larger than the limit is not read.
+    max_bytes(len(packed) - 1)
+    resp = post_gzip(client, packed, token)
+    assert resp.status_code == 413 and "terlalu besar" in resp.get_json()["message"]
+    max_bytes(None)
+    assert db.session.scalar(select(func.count(FederationBundle.id))) == 0
+    # Two gzip members (as `cat a.gz b.gz` makes) are one body.
+    half = len(data) // 2
+    resp = post_gzip(client, gzip.compress(data[:half]) + gzip.compress(data[half:]), token)
+    assert resp.status_code == 201, resp.get_json()
+    # x-gzip is gzip (RFC 9110): decoded, then refused as the replay it is.
+    resp = post_gzip(client, packed, token, encoding="X-Gzip")
+    assert resp.status_code == 409 and "ulang" in resp.get_json()["message"]
+
+
+def test_cli_push_sends_the_bundle_gzip_compressed(app):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from app.federation import cli
+
+    got = {}
+
+    class Province(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            got["path"], got["encoding"] = self.path, self.headers["Content-Encoding"]
+            got["body"] = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"id": 7}')
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Province)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        document = b'{"bundle": {"matrix": ["' + b"a" * 50_000 + b'"]}}'
+        status, answer = cli.push(document, f"http://127.0.0.1:{server.server_port}", "tgk_x")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert (status, answer) == (201, {"id": 7})
+    assert got["path"] == PUSH and got["encoding"] == "gzip"
+    assert len(got["body"]) < 1000 and gzip.decompress(got["body"]) == document
+
+
+def test_upload_by_hand_accepts_a_gzip_file(client, make, login, kab_key, member,
+                                            province_mode):
+    build_kabupaten(make)
+    data, _ = content.export(YEAR, "quarter", 2)
+    login(make.user("provinsi"))
+    resp = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(gzip.compress(data)),
+                                                            "bundel.json.gz")})
+    assert resp.status_code == 303, resp.get_data(as_text=True)[:300]
+    stored = db.session.scalar(select(FederationBundle))
+    assert stored.source == "upload" and stored.size == len(data)
+
+
+def test_schema_names_an_oversized_section_without_repeating_it(make, kab_key):
+    build_kabupaten(make)
+    envelope = exported()
+    envelope["bundle"]["themes"] = [envelope["bundle"]["total"]] * 2001
+    assert schema.errors(envelope) == ["bundle.themes: lebih dari 2000 baris"]
+
+
+def test_federation_endpoints_are_in_the_openapi_document(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    post_op = spec["paths"][PUSH]["post"]
+    assert post_op["security"] == [{"federationToken": []}]
+    assert {"201", "400", "401", "403", "409", "413", "415", "422"} <= set(post_op["responses"])
+    encoding = next(p for p in post_op["parameters"] if p["name"] == "Content-Encoding")
+    assert encoding["in"] == "header" and "gzip" in encoding["schema"]["enum"]
+    put_op = spec["paths"][PUSH + "/{bundle_id}/report"]["put"]
+    assert "application/pdf" in put_op["requestBody"]["content"]
+    assert any(p["name"] == "bundle_id" and p["in"] == "path"
+               for p in spec["paths"][PUSH + "/{bundle_id}/report"].get("parameters", []))
+    assert spec["paths"]["/api/v1/schemas/bundle.json"]["get"]["security"] == []
+    assert spec["components"]["securitySchemes"]["federationToken"]["bearerFormat"] == "tgk_…"
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert PUSH in page and "FederationEnvelope" in page
+
+
+def test_upload_by_hand_may_exceed_the_general_upload_limit(app, client, make, login, kab_key,
+                                                            member, province_mode):
+    build_kabupaten(make)
+    payload = exported()["bundle"]
+    data = padded(payload, kab_key, 150_000, sequence=payload["sequence"] + 1)
+    saved = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 100_000
+    try:
+        login(make.user("viewer"))  # others keep the general limit (before any role check)
+        resp = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(data), "b.json")})
+        assert resp.status_code == 413
+        login(make.user("provinsi"))
+        resp = client.post("/provinsi/unggah", data={"bundle": (io.BytesIO(data), "b.json")})
+        assert resp.status_code == 303, resp.get_data(as_text=True)[:300]
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = saved
+    assert db.session.scalar(select(FederationBundle.size)) == len(data) > 100_000

@@ -197,3 +197,30 @@ def test_a_copied_tag_keeps_its_themes(make, world):
     copy = make.tag(make.sub_activity(world["sa"].opd, fy2), "100")
     themes.copy_themes([(world["both"], copy)])
     assert themes.theme_ids_of(copy) == {world["default"].id, world["stunting"].id}
+
+
+def test_themes_page_downloads_per_theme_and_klasik_as_xlsx(client, make, login, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    login(make.user("secretariat"))
+    html = client.get(f"/konvergensi/tema?tahun={YEAR}&triwulan=1").get_data(as_text=True)
+    assert "format=xlsx" in html
+    resp = client.get(f"/konvergensi/tema?tahun={YEAR}&triwulan=1&format=xlsx")
+    assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
+    wb = load_workbook(BytesIO(resp.data))
+    assert wb.sheetnames == ["Per tema", "Lintas tema"]
+    rows = [[c.value for c in r] for r in wb["Per tema"].iter_rows()]
+    by_name = {r[1]: r for r in rows if r[1]}
+    assert Decimal(str(by_name["Kemiskinan Ekstrem"][3])) == Decimal("4000000")
+    assert Decimal(str(by_name["Stunting"][3])) == Decimal("3000000")
+    # The total counts each tag once, not the sum of the theme rows.
+    total = by_name["Seluruh tagging (tanpa hitung ganda)"]
+    assert Decimal(str(total[3])) == Decimal("4000000") and total[2] == 2
+    cross = [[c.value for c in r] for r in wb["Lintas tema"].iter_rows()]
+    row = next(r for r in cross if r[0] == world["sa"].code)
+    assert row[2] == "Kemiskinan Ekstrem, Stunting"
+    assert Decimal(str(row[3])) == Decimal("3000000")
+    assert Decimal(str(row[4])) == Decimal("1200000")
+    assert cross[-1][0] == "Jumlah lintas tema (1 tagging)"

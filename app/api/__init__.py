@@ -100,6 +100,9 @@ def init_api(app: Flask) -> None:
 
     app.register_blueprint(federation_api, url_prefix=API_PREFIX)
     csrf.exempt(federation_api)  # the push token authenticates, never a cookie
+    from ..federation.api import document as document_federation
+
+    document_federation(api.spec, app, API_PREFIX)  # plain Flask views, documented by hand
 
     @app.before_request
     def _api_token_user():

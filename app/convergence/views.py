@@ -20,14 +20,16 @@ from models import (
     db,
 )
 from reports import convergence as sources_report
+from reports import convergence_tables as xlsx_tables
 from reports import frameworks as framework_report
 from reports import themes as theme_report
 from reports.rollup import RollupFilter, total
 
-from ..input_guards import query_int
+from ..exports import wants_xlsx, xlsx_response
+from ..input_guards import parse_int, query_int
 from ..refusals import race_as_stale
 from ..security import role_required
-from ..services import ServiceError, StaleError, interventions, themes
+from ..services import ServiceError, StaleError, framework_mapping, interventions, themes
 from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 from . import bp
 
@@ -70,6 +72,10 @@ def interventions_list():
     rows = db.session.execute(stmt).all()
     split = sources_report.split(*_apbd(fy, quarter),
                                  sources_report.other_sources(fy.id, quarter))
+    if wants_xlsx():
+        return xlsx_response(xlsx_tables.intervention_tables(
+            fy.year, quarter, kind, split, sources_report.total_row(split), rows),
+            f"intervensi-sumber-lain-{fy.year}-tw{quarter}.xlsx")
     return render_template("convergence/interventions.html", fy=fy, quarter=quarter, kind=kind,
                            rows=rows, split=split, split_total=sources_report.total_row(split),
                            years=_years(), kinds=SOURCE_KINDS,
@@ -224,6 +230,10 @@ def themes_index():
     quarter = _quarter(fy)
     f = RollupFilter(fiscal_year_id=fy.id, quarter=quarter)
     cross_total, cross_rows = theme_report.cross_theme(f)
+    if wants_xlsx():
+        return xlsx_response(xlsx_tables.theme_tables(
+            fy.year, quarter, theme_report.by_theme(f), total(f), cross_total, cross_rows),
+            f"tema-{fy.year}-tw{quarter}.xlsx")
     return render_template("convergence/themes.html", fy=fy, quarter=quarter, years=_years(),
                            by_theme=theme_report.by_theme(f), total=total(f),
                            cross_total=cross_total, cross_rows=cross_rows,
@@ -286,7 +296,56 @@ def frameworks_index():
                    & (StrategyMapping.framework_id == chosen.id))
         .order_by(Strategy.code)).all()
     targets = {s.id: s for s in chosen.strategies}
+    rows = framework_report.rollup_by_framework(f, chosen.id)
+    if wants_xlsx():
+        return xlsx_response(xlsx_tables.framework_tables(
+            fy.year, quarter, chosen, rows, total(f), mapping, targets),
+            f"kerangka-{chosen.code}-{fy.year}-tw{quarter}.xlsx")
     return render_template("convergence/frameworks.html", fy=fy, quarter=quarter,
                            years=_years(), frameworks=frameworks, chosen=chosen,
-                           rows=framework_report.rollup_by_framework(f, chosen.id),
-                           total=total(f), mapping=mapping, targets=targets)
+                           rows=rows, total=total(f), mapping=mapping, targets=targets,
+                           can_map=current_user.role == "admin" and not chosen.is_default)
+
+
+def _choice(raw: str | None) -> int | None:
+    """A select's value as an id; a tampered one as no choice (the service refuses it)."""
+    try:
+        return parse_int(raw, lo=1)
+    except ValueError:
+        return None
+
+
+@bp.route("/kerangka/pemetaan", methods=["GET", "POST"])
+@role_required("admin")
+def mapping_edit():
+    """The admin edits which strategy of a (non-default) framework each Inpres strategy goes
+    to. A mapping changes every report in that framework, old years included: it is
+    configuration, kept with the admin as the themes are."""
+    chosen = framework_report.framework_of(request.args.get("kerangka")) or abort(404)
+    if chosen.is_default:
+        abort(404)
+    strategies = db.session.scalars(select(Strategy).order_by(Strategy.code)).all()
+    stored = framework_mapping.current(chosen.id)
+    form, status, message, picked = TokenForm(), 200, None, dict(stored)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        picked = {s.id: _choice(request.form.get(f"strategi_{s.id}")) for s in strategies}
+        try:
+            with race_as_stale():
+                changed = framework_mapping.save(chosen, picked, form.version.data or "")
+                db.session.commit()
+        except StaleError as exc:
+            db.session.rollback()
+            stored = framework_mapping.current(chosen.id)
+            picked, status, message = dict(stored), 409, exc.message
+        except ServiceError as exc:
+            db.session.rollback()
+            status, message = 422, exc.message
+        else:
+            flash(f"Pemetaan {chosen.name} disimpan ({changed} strategi berubah)."
+                  if changed else "Pemetaan tidak berubah.", "success")
+            return redirect(url_for("convergence.frameworks_index", kerangka=chosen.code), 303)
+    form.version.data = framework_mapping.fingerprint(stored)
+    return render_template("convergence/mapping_form.html", chosen=chosen, form=form,
+                           strategies=strategies, picked=picked, message=message), status

@@ -15,13 +15,14 @@ from forms.coverage import (
 from models import District, FiscalYear, Opd, SubActivity, Tag, db
 from reports import coverage as report
 
+from ..exports import wants_xlsx, xlsx_response
 from ..input_guards import INT32_MAX, query_int
 from ..jobs import imports
 from ..money import format_number
 from ..security import check_opd_access, load_for, role_required
 from ..services import ServiceError
 from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
-from . import beneficiaries, bnba, bp, lookup, views_support
+from . import beneficiaries, bnba, bp, exports, lookup, views_support
 
 READERS = ("secretariat", "viewer", "admin", "opd")
 
@@ -40,10 +41,21 @@ def index():
     quarter = query_int("triwulan", lo=1, hi=4) or getattr(reporting_quarter(fy), "number", 4)
     district_id = query_int("kecamatan", lo=1, hi=INT32_MAX)
     figures = views_support.figures(fy, quarter, district_id)
+    all_districts = db.session.scalars(select(District).order_by(District.code)).all()
+    if wants_xlsx() and figures["snap"] is not None:
+        return xlsx_response(
+            exports.coverage_tables(fy, quarter, _name(all_districts, district_id), figures),
+            f"cakupan-rumah-tangga-{fy.year}-tw{quarter}.xlsx")
     return render_template(
         "coverage/index.html", fy=fy, quarter=quarter, district_id=district_id, **figures,
         years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all(),
-        all_districts=db.session.scalars(select(District).order_by(District.code)).all())
+        all_districts=all_districts)
+
+
+def _name(districts, district_id: int | None) -> str | None:
+    if district_id is None:
+        return None
+    return next((d.name for d in districts if d.id == district_id), "(tidak dikenal)")
 
 
 @bp.route("/belum-terjangkau")
@@ -57,12 +69,18 @@ def unreached():
     district_id = query_int("kecamatan", lo=1, hi=INT32_MAX)
     page = query_int("halaman", lo=1, hi=100_000) or 1
     rows, count = report.unreached(snap.id, fy.id, quarter, page, district_id)
+    all_districts = db.session.scalars(select(District).order_by(District.code)).all()
+    if wants_xlsx():
+        every = report.unreached_all(snap.id, fy.id, quarter, district_id)
+        exports.audit_unreached_download(snap, fy, quarter, district_id, len(every))
+        db.session.commit()
+        return xlsx_response([exports.unreached_table(
+            fy, quarter, snap, _name(all_districts, district_id), every, count)],
+            f"belum-terjangkau-{fy.year}-tw{quarter}.xlsx")
     pages = max(1, -(-count // report.PAGE_SIZE))
     return render_template("coverage/unreached.html", fy=fy, quarter=quarter, snap=snap,
                            rows=rows, count=count, page=page, pages=pages,
-                           district_id=district_id,
-                           all_districts=db.session.scalars(
-                               select(District).order_by(District.code)).all())
+                           district_id=district_id, all_districts=all_districts)
 
 
 # --- BNBA import (secretariat) ---------------------------------------------------------------

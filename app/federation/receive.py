@@ -185,8 +185,20 @@ def accept(raw: bytes, *, source: str, member: FederationMember | None = None,
         raise BundleRefused("Periode harus triwulan 1-4 atau semester 1-2.") from None
     if period["quarter"] != quarter:
         raise BundleRefused("Triwulan akhir tidak sesuai dengan periodenya.")
+    _check_coverage(payload.get("coverage") or [])
     _check_replay(member, payload, kind, number)
     return _store(member, document, raw, kind, number, quarter, source, user)
+
+
+def _check_coverage(rows: list[dict]) -> None:
+    """Each desa's households are split by the number of strategies reaching them (0..3), and
+    every row comes from the same BNBA snapshot."""
+    for r in rows:
+        if sum(r["by_strategies"]) != r["households"]:
+            raise BundleRefused(f"Cakupan desa {r['village_code']}: jumlah rumah tangga menurut "
+                                "banyaknya strategi tidak sama dengan jumlah rumah tangga.")
+    if len({r["snapshot_date"] for r in rows}) > 1:
+        raise BundleRefused("Cakupan berasal dari lebih dari satu data BNBA (tanggal berbeda).")
 
 
 def _check_replay(member, payload, kind, number) -> None:

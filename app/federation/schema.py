@@ -47,6 +47,18 @@ MATRIX = _object({
 })
 
 
+# Issue 16: desil-1 households of the kabupaten's current BNBA snapshot per desa, and how many
+# of them the period's beneficiary lists reached by 0, 1, 2 and 3 (or more) strategies. Counts
+# only: no NIK, no name, no household hash ever leaves the kabupaten.
+COVERAGE = _object({
+    "village_code": _text(30, 1), "village": _text(120), "district": _text(120),
+    "households": INT,
+    "by_strategies": {"type": "array", "minItems": 4, "maxItems": 4, "items": INT},
+    "snapshot_date": {"type": "string", "maxLength": 10,
+                      "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+})
+
+
 def _rows(n: int, item: dict) -> dict:
     return {"type": "array", "maxItems": n, "items": item}
 
@@ -64,13 +76,15 @@ BUNDLE = _object({
     "created_at": {"type": "string", "maxLength": 40,
                    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"},
     "total": ROW,
-    "rollups": _object({by: _rows(2000, ROW) for by in (
+    "rollups": _object({by: _rows(10000, ROW) for by in (
         "strategy", "tag_kind", "opd", "funding_source", "district")}),
     "lokus": _rows(20000, LOKUS),
-    "matrix": _rows(20000, MATRIX),
-    # Optional sections (themes: issue 17, coverage: issue 16), empty in v1 bundles.
+    # a big kabupaten (size L: ~30,000 tags) within FEDERATION_MAX_BYTES (app/federation/body.py)
+    "matrix": _rows(100000, MATRIX),
+    # Optional sections (themes: issue 17, coverage: issue 16; coverage is empty when the
+    # kabupaten holds no BNBA snapshot).
     "themes": _rows(2000, ROW),
-    "coverage": _rows(20000, {"type": "object"}),
+    "coverage": _rows(20000, COVERAGE),
     "report": _object({"filename": _text(200, 1), "size": {
         "type": "integer", "minimum": 1, "maximum": MAX_REPORT_BYTES},
         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}),
@@ -99,7 +113,10 @@ def errors(document) -> list[str]:
     out = []
     for error in _VALIDATOR.iter_errors(document):
         where = ".".join(str(p) for p in error.absolute_path) or "(akar)"
-        out.append(f"{where}: {error.message[:200]}")
+        if error.validator == "maxItems":  # the message would repeat the whole array
+            out.append(f"{where}: lebih dari {error.validator_value} baris")
+        else:
+            out.append(f"{where}: {error.message[:200]}")
         if len(out) == 5:
             break
     return out

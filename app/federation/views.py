@@ -16,7 +16,7 @@ from ..security import role_required
 from ..services import ServiceError
 from ..services.clock import today
 from ..templating import datetime_id
-from . import bp, bundle, content, inbox, province_mode, receive, schema
+from . import body, bp, bundle, content, inbox, province_mode, receive, schema
 
 PROVINCE_READERS = ("provinsi", "viewer", "admin")
 PERIOD_CHOICES = [("quarter:1", "Triwulan I"), ("quarter:2", "Triwulan II"),
@@ -139,6 +139,7 @@ def member(member_id: int):
         "federation/member.html", kab=kab, years=years, year=year, quarter=quarter,
         roman=ROMAN, bundle=found, rows=rows, history=history,
         lokus=province.bundle_lokus(found.id) if found else [],
+        coverage=province.bundle_coverage(found.id) if found else None,
         matrix=province.bundle_matrix(found.id) if found else [])
 
 
@@ -198,9 +199,10 @@ def upload():
         if file is None or not file.filename:
             error, status = "Pilih berkas bundel (.json).", 422
         else:
-            limit = current_app.config.get("FEDERATION_MAX_BUNDLE_BYTES", 8 * 1024 * 1024)
-            raw = file.stream.read(limit + 1)
+            limit = body.max_bytes()
             try:
+                # A file as exported (.json) or compressed with gzip (.json.gz).
+                raw = body.maybe_gunzip(_read_at_most(file.stream, limit), limit)
                 row = inbox.accept_and_commit(
                     raw, source="upload", user=current_user, max_bytes=limit,
                     max_depth=current_app.config["API_MAX_JSON_DEPTH"])
@@ -213,6 +215,24 @@ def upload():
                 return redirect(url_for(".member", member_id=row.member_id,
                                         tahun=row.fiscal_year, triwulan=row.quarter), 303)
     return render_template("federation/upload.html", error=error), status
+
+
+def _read_at_most(stream, limit: int) -> bytes:
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise body.too_large(limit)
+    return raw
+
+
+@bp.url_value_preprocessor
+def _big_bundles(endpoint, values):
+    """A province secretariat's upload may be as large as a pushed bundle (the general
+    upload limit is smaller). Runs before every before_request, CSRF's included, which parses
+    the form first."""
+    if (endpoint == "federation.upload" and request.method == "POST"
+            and current_user.is_authenticated and current_user.role == "provinsi"):
+        request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+                                         body.max_bytes() + schema.MAX_REPORT_BYTES + 65536)
 
 
 def _attach_uploaded_report(row, file) -> None:

@@ -100,7 +100,8 @@ def _doc(buffer, content: ReportContent, paper: st.Paper) -> BaseDocTemplate:
                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
         buffer, pagesize=paper.portrait, title=content.title, author=content.pemda.name,
-        subject=content.period, creator="Tagar", producer="Tagar (reportlab)",
+        subject=" · ".join(x for x in (content.period, content.scope_line) if x),
+        creator="Tagar", producer="Tagar (reportlab)",
         invariant=1 if content.options.fixed_date else 0,
         leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=top, bottomMargin=bottom,
     )
@@ -123,6 +124,8 @@ def _attachment_head(content: ReportContent) -> list:
     story = [Paragraph("<br/>".join(escape(x) for x in lines), st.NOTE), Spacer(1, 4 * mm),
              Paragraph(escape(content.title.upper()), st.TITLE),
              Paragraph(escape(content.opd.name if content.opd else pemda.name), st.SUBTITLE)]
+    if content.scope_line:
+        story.append(Paragraph(escape(content.scope_line), st.SUBTITLE))
     if content.with_realization:
         basis = ("Memuat data yang belum diverifikasi (DRAFT)" if content.draft
                  else "Hanya data yang telah diverifikasi Sekretariat TKPKD")

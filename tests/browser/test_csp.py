@@ -29,7 +29,8 @@ COMMON = ["/", "/dasbor/", "/dasbor/anomali", "/sub-kegiatan/", "/realisasi/", "
           "/perubahan-apbd/", "/cakupan/", "/cakupan/belum-terjangkau", "/cakupan/bnba",
           "/cakupan/cek-nik", "/cakupan/penerima", "/konvergensi/intervensi",
           "/konvergensi/intervensi/baru", "/konvergensi/intervensi/impor",
-          "/konvergensi/kerangka", "/konvergensi/tema", "/federasi/kirim", "/provinsi/"]
+          "/konvergensi/kerangka", "/konvergensi/tema", "/federasi/kirim", "/provinsi/",
+          "/konvergensi/kerangka/pemetaan?kerangka=permendagri_53_2020"]
 
 
 def _objects(app):

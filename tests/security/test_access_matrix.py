@@ -188,6 +188,10 @@ ACCESS = {
     ("api_convergence.get_convergence", "GET"): Access(READERS, f"year={YEAR}"),
     ("convergence.frameworks_index", "GET"): Access(
         READERS, f"tahun={YEAR}&kerangka=permendagri_53_2020"),
+    # The framework mapping is configuration (it changes every report in that framework, past
+    # years included), kept with the admin as the themes are.
+    ("convergence.mapping_edit", "GET"): Access(ADMIN, "kerangka=permendagri_53_2020"),
+    ("convergence.mapping_edit", "POST"): Access(ADMIN, "kerangka=permendagri_53_2020"),
     # Issue 15 (part B): mail outbox, mail preferences, password reset, audit and history.
     ("mail.index", "GET"): Access(ADMIN),
     ("mail.retry", "POST"): Access(ADMIN),

@@ -43,7 +43,11 @@ XLSX_ENDPOINTS = {"budget.import_template", "review.compliance", "reports.index"
                   "federation.dashboard", "federation.compliance",  # issue 18, ?format=xlsx
                   "setup.template",  # issue 15: the set-up templates
                   "audit.index",  # issue 15: the audit log
-                  "budget_stages.index"}  # issue 15: APBD murni and perubahan
+                  "budget_stages.index",  # issue 15: APBD murni and perubahan
+                  # issue 17: other sources, themes (KLASIK), frameworks, ?format=xlsx
+                  "convergence.interventions_list", "convergence.themes_index",
+                  "convergence.frameworks_index",
+                  "coverage.index", "coverage.unreached"}  # issue 16, ?format=xlsx
 # Endpoints that send a file that is never an XLSX (checked the same way).
 OTHER_FILE_ENDPOINTS = {"static", "api-docs.openapi_json",
                         "federation.export",  # issue 18: a signed JSON bundle
@@ -128,6 +132,8 @@ def _exports(client, make, login, opd):
            {"village_name"})
     yield ("compliance board", client.get(f"/verifikasi/kepatuhan?tahun={YEAR}&format=xlsx"),
            {"opd_name", "opd_code"})
+    yield from _convergence_exports(client, opd)  # issue 17
+    yield from _coverage_exports(client, opd)  # issue 16
     base = {"fmt": "xlsx", "year": YEAR, "quarter": 3, "semester": 1, "number": "=1+1",
             "include_unverified": "y"}
     report_keys = {"opd_name", "sa_name", "program_name", "activity_name", "tag_description"}
@@ -152,6 +158,60 @@ def _exports(client, make, login, opd):
            report_keys | {"village_name"})
 
 
+def _convergence_exports(client, opd):
+    """Issue 17: an intervention at the hostile desa by a hostile provider, the hostile tag in
+    two themes (the KLASIK sheet lists its activity), and the Permendagri rollup."""
+    from app.services import themes
+    from app.services.convergence_reference import default_theme
+    from models import OtherIntervention, Strategy, Tag, TagTheme, TagVillage
+
+    tag = db.session.scalar(select(Tag).join(SubActivity).where(SubActivity.opd_id == opd.id))
+    village_id = db.session.scalar(select(TagVillage.village_id).where(
+        TagVillage.tag_id == tag.id))
+    fy_id = db.session.scalar(select(SubActivity.fiscal_year_id).where(
+        SubActivity.id == tag.sub_activity_id))
+    db.session.add(OtherIntervention(
+        fiscal_year_id=fy_id, village_id=village_id, source_kind="csr",
+        provider_name=HOSTILE["funding_name"], description=HOSTILE["sa_location"],
+        strategy_id=db.session.scalar(select(Strategy.id).where(Strategy.code == 1)),
+        amount_planned=Decimal("2500000")))
+    for theme in (default_theme(), themes.create_theme("Stunting")):
+        if db.session.scalar(select(TagTheme.id).where(TagTheme.tag_id == tag.id,
+                                                       TagTheme.theme_id == theme.id)) is None:
+            db.session.add(TagTheme(tag_id=tag.id, theme_id=theme.id))
+    db.session.flush()
+    yield ("other sources", client.get(f"/konvergensi/intervensi?tahun={YEAR}&triwulan=3"
+                                       "&format=xlsx"),
+           {"village_name", "funding_name", "sa_location"})
+    yield ("themes", client.get(f"/konvergensi/tema?tahun={YEAR}&triwulan=3&format=xlsx"),
+           {"tag_description"})
+    yield ("frameworks", client.get(f"/konvergensi/kerangka?tahun={YEAR}&triwulan=3"
+                                    "&kerangka=permendagri_53_2020&format=xlsx"), set())
+
+
+def _coverage_exports(client, opd):
+    """Issue 16: a BNBA snapshot with an unreached desil-1 household in the hostile desa."""
+    from datetime import date
+
+    from models import Household, HouseholdSnapshot, SnapshotVillageCount, Tag, TagVillage
+
+    village_id = db.session.scalar(select(TagVillage.village_id).join(
+        Tag, Tag.id == TagVillage.tag_id).join(SubActivity).where(SubActivity.opd_id == opd.id))
+    snap = HouseholdSnapshot(taken_on=date(YEAR, 1, 31), source="DTSEN", rows=1, members=1,
+                             households=1, desil1_households=1, key_check="0" * 16)
+    db.session.add(snap)
+    db.session.flush()
+    db.session.add_all([Household(hash=bytes(range(32)), village_id=village_id, desil=1,
+                                  snapshot_id=snap.id),
+                        SnapshotVillageCount(snapshot_id=snap.id, village_id=village_id,
+                                             desil=1, households=1)])
+    db.session.flush()
+    yield ("coverage", client.get(f"/cakupan/?tahun={YEAR}&triwulan=3&format=xlsx"),
+           {"village_name"})
+    yield ("coverage unreached", client.get(f"/cakupan/belum-terjangkau?tahun={YEAR}"
+                                            "&triwulan=3&format=xlsx"), {"village_name"})
+
+
 def test_every_export_stores_hostile_text_as_text(client, make, login, hostile):
     seen = set()
     for label, resp, keys in _exports(client, make, login, hostile):
@@ -164,7 +224,7 @@ def test_every_export_stores_hostile_text_as_text(client, make, login, hostile):
             numbers = [c.value for c in cells if isinstance(c.value, (int, float))
                        and not isinstance(c.value, bool)]
             assert any(Decimal(str(v)) == Decimal("300000000") for v in numbers), label
-    assert len(seen) == 16
+    assert len(seen) == 21
 
 
 def test_compliance_board_no_longer_writes_the_opd_name_as_a_formula(client, make, login,
