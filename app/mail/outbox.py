@@ -20,6 +20,10 @@ from . import settings
 from .sender import DeliveryError, deliver
 
 NOT_CONFIGURED = "SMTP belum dikonfigurasi (TAGAR_SMTP_HOST kosong)."
+# Mail whose body is a bearer secret (the reset link): the body is blanked once the mail is sent
+# or given up, so the outbox never holds a working link longer than the delivery needs.
+SECRET_KINDS = {"password_reset"}
+REDACTED = "(isi dihapus setelah dikirim: memuat tautan rahasia)"
 BATCH = 50
 LEASE = timedelta(minutes=5)  # a worker that dies mid-send frees its mail after this
 
@@ -83,6 +87,7 @@ def attempt(mail: MailOutbox) -> bool:
         mail.last_error = str(exc)
         if mail.attempts >= config["MAIL_MAX_ATTEMPTS"]:
             mail.status, mail.next_attempt_at = "failed", None
+            _redact(mail)
         else:
             wait = config["MAIL_RETRY_SECONDS"] * 2 ** (mail.attempts - 1)
             mail.next_attempt_at = now() + timedelta(seconds=wait)
@@ -90,8 +95,14 @@ def attempt(mail: MailOutbox) -> bool:
         return False
     mail.status, mail.sent_at, mail.next_attempt_at = "sent", now(), None
     mail.last_error = ""
+    _redact(mail)
     db.session.flush()
     return True
+
+
+def _redact(mail: MailOutbox) -> None:
+    if mail.kind in SECRET_KINDS:
+        mail.body = REDACTED
 
 
 def give_up(mail_id: int, reason: str) -> None:
@@ -99,14 +110,16 @@ def give_up(mail_id: int, reason: str) -> None:
     db.session.execute(update(MailOutbox).where(MailOutbox.id == mail_id).values(
         status="failed", next_attempt_at=None, last_error=reason[:500],
         attempts=MailOutbox.attempts + 1))
+    db.session.execute(update(MailOutbox).where(
+        MailOutbox.id == mail_id, MailOutbox.kind.in_(SECRET_KINDS)).values(body=REDACTED))
     db.session.expire_all()
 
 
 def retry(mail: MailOutbox) -> bool:
     """The administrator's retry: a failed or held mail goes back to the queue now. False when
     there is nothing to retry (already sent or queued)."""
-    if mail.status not in ("failed", "held"):
-        return False
+    if mail.status not in ("failed", "held") or mail.body == REDACTED:
+        return False  # a blanked reset mail: the user asks for a new link instead
     # One more try, whatever the count: the bound is on retries that nobody asked for.
     mail.status, mail.next_attempt_at = "queued", now()
     db.session.flush()
