@@ -207,6 +207,21 @@ def test_import_with_a_bad_row_writes_nothing_and_names_the_row(client, make, lo
     assert db.session.scalar(select(func.count(OtherIntervention.id))) == 0
 
 
+@pytest.mark.parametrize("strategy, households", [
+    ("inf", "25"), ("NaN", "25"), ("2", "inf"), ("2", "1e309"), ("2", "2.5"), ("2", "-3"),
+    ("2", "99999999999")])
+def test_import_refuses_counts_that_are_not_whole_numbers(client, make, login, world,
+                                                          strategy, households):
+    login(make.user("secretariat"))
+    row = f"{world['desa'].code};CSR;PT Uji;{strategy};;1000;;;;;{households};"
+    resp = _upload(client, _csv(world, [row]))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422, html[:300]
+    assert ("strategi harus 1, 2 atau 3" in html if strategy != "2"
+            else "rumah tangga harus bilangan bulat" in html)
+    assert db.session.scalar(select(func.count(OtherIntervention.id))) == 0
+
+
 def test_import_refuses_a_tampered_token(client, make, login, world):
     login(make.user("secretariat"))
     resp = client.post(f"/konvergensi/intervensi/impor/simpan?tahun={YEAR}",

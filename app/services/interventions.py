@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from models import SOURCE_KINDS, FiscalYear, OtherIntervention, Strategy, Village, db
 
+from ..input_guards import INT32_MAX
 from ..money import MAX_MONEY, MoneyError, parse_money
 from . import ServiceError, audit
 from .sheet_reader import SheetLimits, read_rows
@@ -153,7 +154,7 @@ def _parse_row(cell, villages, strategies) -> tuple[dict, list[str]]:
     values["provider_name"] = str(cell("provider") or "")
     raw = cell("strategy")
     try:
-        values["strategy_id"] = strategies[int(float(str(raw)))]
+        values["strategy_id"] = strategies[_whole(raw)]
     except (KeyError, ValueError, TypeError):
         errs.append("strategi harus 1, 2 atau 3")
         values["strategy_id"] = None
@@ -165,13 +166,26 @@ def _parse_row(cell, villages, strategies) -> tuple[dict, list[str]]:
             values[name] = None
     hh = cell("households")
     try:
-        values["households_reached"] = int(float(str(hh))) if hh not in (None, "") else 0
+        values["households_reached"] = _whole(hh) if hh not in (None, "") else 0
     except ValueError:
         errs.append("rumah tangga harus bilangan bulat")
         values["households_reached"] = None
     values["description"] = str(cell("description") or "")
     values["notes"] = str(cell("notes") or "")
     return values, errs
+
+
+def _whole(value) -> int:
+    """A count from a cell: an integer, or a number or text holding one (a spreadsheet stores 3
+    as 3.0). ValueError for fractions, signs, inf/NaN, exponents and past 2^31-1."""
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(value)
+        value = int(value)
+    text = str(value).strip().removesuffix(".0")
+    if not (text.isascii() and text.isdigit()) or int(text) > INT32_MAX:
+        raise ValueError(value)
+    return int(text)
 
 
 def preview(filename: str, data: bytes) -> ImportPreview:

@@ -21,7 +21,7 @@ from reports import xlsx_writer
 
 from . import ServiceError
 from .sheet_reader import HEADER_WINDOW, SheetError, SheetLimits, read_rows
-from .sipd_import import normalize
+from .sipd_import import Issue, normalize  # one row-error shape for every import
 
 # Small files: 33 OPDs, a few hundred desa, a few dozen users. Generous, still bounded.
 LIMITS = SheetLimits(max_bytes=2 * 1024 * 1024, max_expanded=20 * 1024 * 1024, max_rows=5000,
@@ -53,13 +53,6 @@ class Kind:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
-
-
-@dataclass
-class Issue:
-    row: int | None  # None: the file as a whole
-    column: str
-    message: str
 
 
 @dataclass
