@@ -36,16 +36,21 @@ worker: install
 test: install lint test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
+# Two workers on these 2-core machines (pytest-xdist); PYTEST_ARGS="-n 0" runs serially.
+PYTEST_ARGS ?= -n 2
+
 test-sqlite: install
 	@echo "== tests on SQLite =="
-	env -u TEST_DATABASE_URL $(BIN)/pytest
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	@echo "== tests on PostgreSQL ($$TEST_DATABASE_URL) =="
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, and the architecture contracts of .importlinter (layers, no cycles; docs/ARCHITECTURE.md).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -76,7 +76,7 @@ class Config:
     PEMDA_WEBSITE = os.environ.get("TAGAR_PEMDA_WEBSITE", "")
     REPORT_DEADLINE_DAYS = _int("TAGAR_REPORT_DEADLINE_DAYS", 15)
 
-    # Login throttling (app/services/throttle.py): past the limit, each further failure blocks
+    # Login throttling (app/accounts/throttle.py): past the limit, each further failure blocks
     # the (account, address) pair or the address for BLOCK_SECONDS, doubling up to the cap; a
     # streak is forgotten after WINDOW_MINUTES without failures.
     LOGIN_ACCOUNT_FAILURES = _int("TAGAR_LOGIN_ACCOUNT_FAILURES", 5)
@@ -101,11 +101,11 @@ class Config:
     # "immediate": jobs run inside the request (tests). Empty: thread for SQLite, else external.
     JOBS_WORKER = os.environ.get("TAGAR_JOBS_WORKER", "")
     JOBS_THREADS = _int("TAGAR_JOBS_THREADS", 1)
-    # Built report files (kept in the database, see reports/builds.py).
+    # Built report files (kept in the database, see app/reports/build_service.py).
     REPORT_KEEP_DAYS = _int("TAGAR_REPORT_KEEP_DAYS", 7)
     REPORT_KEEP_PER_REQUEST = _int("TAGAR_REPORT_KEEP_PER_REQUEST", 3)
     REPORT_STALE_MINUTES = _int("TAGAR_REPORT_STALE_MINUTES", 30)
-    # Dashboard figures cache (app/cache.py): redis://host:port/db shares it between workers
+    # Dashboard figures cache (app/core/cache.py): redis://host:port/db shares it between workers
     # and nodes; empty means memory of each process. Keyed by the data version, so never stale.
     CACHE_URL = os.environ.get("TAGAR_CACHE_URL", "")
     CACHE_PREFIX = os.environ.get("TAGAR_CACHE_PREFIX", "tagar:")

@@ -23,7 +23,7 @@ def create_app(config_object=Config, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
-    from . import input_guards
+    from app.core import input_guards
 
     input_guards.init_app(app)  # before the blueprints: it bounds the `int` route converter
     register_blueprints(app)
@@ -43,13 +43,14 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    from . import cache, jobs
+    from app import jobs
+    from app.core import cache
 
     jobs.init_app(app)  # background jobs (Huey)
     cache.init_app(app)  # computed figures keyed by the data version
 
     # The user and the bell's unread count in one statement (services/notifications.py).
-    from .services.notifications import load_user as load_with_bell
+    from app.cycle.notifications import load_user as load_with_bell
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -100,6 +101,9 @@ def _sqlite_begin(conn):
 
 
 def register_blueprints(app: Flask) -> None:
+    from .features import import_routes
+
+    import_routes()
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .main import bp as main_bp
@@ -152,7 +156,7 @@ def register_error_pages(app: Flask) -> None:
             text = "Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi."
         else:
             title, text = messages.get(code, (error.name, error.description or ""))
-            # An input guard's own Indonesian reason (app/input_guards.py) is more helpful.
+            # An input guard's own Indonesian reason (app/core/input_guards.py) is more helpful.
             text = (getattr(error, "data", None) or {}).get("message") or text
         # A 405 keeps its `Allow` header (RFC 9110), here as in the API's answer.
         return (render_template("errors/error.html", code=code, title=title, text=text), code,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from .money import format_percent, format_rupiah
+from app.core.money import format_percent, format_rupiah
 
 WIDTH = 760
 LABEL_W = 230

@@ -3,9 +3,8 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from app.core.errors import ServiceError
 from models import Opd, SubActivity, db
-
-from .services import ServiceError
 
 
 def register(app: Flask) -> None:
@@ -19,7 +18,7 @@ def register(app: Flask) -> None:
     @click.password_option(help="Asked for when not given.")
     def create_user_cmd(username, role, full_name, opd_code, password):
         """Create a user account."""
-        from .services.accounts import create_user
+        from app.accounts.accounts import create_user
 
         opd = None
         if opd_code:
@@ -36,7 +35,7 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-reference")
     def seed_reference_cmd():
         """Insert missing strategies, tag kinds and funding sources."""
-        from .services.reference import ensure_reference_data
+        from app.reference.service import ensure_reference_data
 
         ensure_reference_data()
         db.session.commit()

@@ -1,11 +1,11 @@
 """Answering a table page's `?format=xlsx`: the page's view builds its tables (the same data
 it renders, after the same access checks) and hands them here; the workbook itself is built
-by `reports.table_xlsx` and saved through the shared `xlsx_writer`."""
+by `app.core.table_xlsx` and saved through the shared `xlsx_writer`."""
 from io import BytesIO
 
 from flask import request, send_file
 
-from reports import table_xlsx
+from app.core import table_xlsx
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,9 +15,8 @@ from flask import render_template
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.errors import StaleError
 from models import db
-
-from .services import StaleError
 
 RACE_ERRORS = (StaleDataError, IntegrityError)
 

@@ -5,9 +5,9 @@ from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from .money import format_number, format_percent, format_rupiah, money_input
-from .services.clock import WIB
-from .services.compliance import days_left, days_overdue
+from app.core.clock import WIB
+from app.core.money import format_number, format_percent, format_rupiah, money_input
+from app.cycle.compliance import days_left, days_overdue
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -73,7 +73,7 @@ def unread_notifications() -> int:
     """The bell's count: called by the template, so only pages with the nav pay the query."""
     if not current_user.is_authenticated or "notifications.index" not in current_app.view_functions:
         return 0
-    from .services.notifications import unread_count
+    from app.cycle.notifications import unread_count
 
     return unread_count(current_user.id)
 

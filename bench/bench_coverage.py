@@ -132,7 +132,7 @@ def peak_mb(fn, *args) -> float:
 
 def run(url: str, members: int, xlsx_members: int, list_size: int, memory=True) -> None:
     from app.coverage import beneficiaries, bnba
-    from app.services.reference import create_fiscal_year, ensure_reference_data
+    from app.reference.service import create_fiscal_year, ensure_reference_data
     from models import db
     from tests import factories
 
@@ -221,7 +221,7 @@ def run(url: str, members: int, xlsx_members: int, list_size: int, memory=True) 
         assert resp.status_code == 200 and resp.data[:2] == b"PK", resp.status_code
         print(f"  Unduh XLSX: coverage page (figures cached) {best_xlsx:.3f} s; whole unreached "
               f"list {t_all:.2f} s ({len(resp.data) / 1e6:.1f} MB)")
-        from reports import coverage as report
+        from reports.queries import coverage as report
 
         snap = report.current_snapshot()
         parts = {"by desa": lambda: report.by_village(snap.id, fy.id, 3),

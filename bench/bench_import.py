@@ -53,7 +53,8 @@ def parse_floor(data: bytes) -> int:
 @contextmanager
 def row_limit(limit: int):
     """Lift the service's row limit for the benchmark; both modules hold a copy of it."""
-    from app.services import sheet_reader, sipd_import
+    from app.budget.services import sipd_import
+    from app.core import sheet_reader
 
     saved = sheet_reader.MAX_ROWS, sipd_import.MAX_ROWS
     sheet_reader.MAX_ROWS = sipd_import.MAX_ROWS = max(limit, saved[0])
@@ -65,7 +66,7 @@ def row_limit(limit: int):
 
 def import_once(data: bytes, fy_id: int) -> tuple[float, dict]:
     """One import into a fresh OPD, rolled back afterwards: (milliseconds, counts)."""
-    from app.services.sipd_import import apply_plan, build_plan
+    from app.budget.services.sipd_import import apply_plan, build_plan
     from models import Opd, db
 
     opd = Opd(code="9.99.0.00.0.00.99.9999", name="Dinas Uji Impor", short_name="Impor")
@@ -84,7 +85,7 @@ def import_once(data: bytes, fy_id: int) -> tuple[float, dict]:
 
 
 def run(app, rows: int = 10_000, runs: int = 3) -> list[Result]:
-    from app.services.reference import current_fiscal_year, ensure_reference_data
+    from app.reference.service import current_fiscal_year, ensure_reference_data
     from models import db
 
     data = make_xlsx(rows)

@@ -29,7 +29,7 @@ PAGES = ("home", "sheet", "list", "dashboard", "review", "save")
 
 def prepare(app) -> dict:
     """S data, TW III reopened as a draft; an OPD officer and a secretariat user."""
-    from app.services.accounts import create_user
+    from app.accounts.accounts import create_user
     from bench.generate import generate
     from models import Opd, Quarter, Realization, SubActivity, Submission, Tag, db
 

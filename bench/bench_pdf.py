@@ -1,6 +1,6 @@
 """The quarterly Kemenko PMK PDF against a bare reportlab build of the same tables.
 
-The app's figure is `reports.service.build_report("pdf", ...)` as the download runs it: the
+The app's figure is `reports.render.build_report("pdf", ...)` as the download runs it: the
 rollup queries (`build_content`) and the layout (`build_pdf`: letter, summaries, the matrix
 with grouped strategy rows and shrink-to-fit numbers, the lokus annex, page x of y).
 
@@ -24,7 +24,7 @@ def bare_pdf(content) -> tuple[bytes, int]:
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from app.money import format_number, format_percent, format_rupiah
+    from app.core.money import format_number, format_percent, format_rupiah
     from reports.pdf import styles as st
 
     def txt(v):
@@ -90,10 +90,10 @@ def bare_pdf(content) -> tuple[bytes, int]:
 
 def run(app, runs: int = 3, opd_only: bool = False) -> list[Result]:
     """`opd_only`: the one-OPD report (what an OPD downloads) instead of the kabupaten's."""
-    from app.services.reference import current_fiscal_year, reporting_quarter
-    from reports.content import build_content, resolve_options
+    from app.reference.service import current_fiscal_year, reporting_quarter
+    from reports.content.kemenko import build_content, resolve_options
     from reports.pdf.kemenko import build_pdf
-    from reports.service import build_report
+    from reports.render import build_report
 
     with app.app_context():
         fy = current_fiscal_year()

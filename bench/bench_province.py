@@ -1,5 +1,5 @@
 """The whole-data report (every OPD of every kabupaten in the database: the province-size report
-at L) built the way the worker builds it: `reports.builds.request_build` queues it, then
+at L) built the way the worker builds it: `app.reports.build_service.request_build` queues it, then
 `run_build` (the job) builds it, in a fresh process that has done nothing else.
 
     .venv/bin/python -m bench.bench_province --size S          # SQLite in a temporary file
@@ -34,8 +34,8 @@ def _status(field: str) -> int:
 def build_once(url: str, fmt: str, variant: str) -> dict:
     """In this (fresh) process: queue and run one build; the figures."""
     from app.jobs import JOBS  # noqa: F401  (the registry the worker loads)
+    from app.reports.build_service import request_build, run_build
     from models import ReportBuild, db
-    from reports.builds import request_build, run_build
 
     app = make_app(url, JOBS_WORKER="immediate")
     with app.app_context():

@@ -21,7 +21,7 @@ def build_dataset(n_tags: int, year: int, seed: int = 7) -> int:
     """A synthetic kabupaten with `n_tags` tags (two per sub-activity), desa reached by them,
     realization to date in quarters I-III and every (OPD, quarter) verified. Flushes only;
     returns the fiscal year id."""
-    from app.services.reference import create_fiscal_year, ensure_reference_data
+    from app.reference.service import create_fiscal_year, ensure_reference_data
     from models import (
         District,
         FundingSource,
@@ -96,9 +96,9 @@ def build_dataset(n_tags: int, year: int, seed: int = 7) -> int:
 
 
 def _measure(year: int, quarter: int) -> dict:
-    from reports.content import build_content, resolve_options
+    from reports.content.kemenko import build_content, resolve_options
     from reports.pdf.kemenko import build_pdf
-    from reports.xlsx import build_xlsx
+    from reports.xlsx.kemenko import build_xlsx
 
     started = time.perf_counter()
     content = build_content(resolve_options(year, "quarterly", quarter=quarter,

@@ -48,8 +48,8 @@ def _url() -> str:
 def build() -> tuple[int, int]:
     """One OPD, 100 sub-activities x 3 tags, lokus on every third tag, TW I and II filled in,
     TW II submitted; about one tag in ten carries an anomaly."""
-    from app.services.accounts import create_user
-    from app.services.reference import create_fiscal_year, ensure_reference_data
+    from app.accounts.accounts import create_user
+    from app.reference.service import create_fiscal_year, ensure_reference_data
     from models import FundingSource, Strategy, TagKind
 
     ensure_reference_data()

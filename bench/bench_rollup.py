@@ -1,8 +1,8 @@
 """The dashboard rollup through the app against its floor: hand-written GROUP BY SQL.
 
 For each grouping the dashboard shows (total, strategy, tag kind, OPD, funding source, the
-quarterly trend) the app's `reports.rollup` call and a bare `text()` query that yields the same
-figures run on the same database; the figures are asserted equal, then both are timed. The
+quarterly trend) the app's `reports.queries.rollup` call and a bare `text()` query that yields the
+same figures run on the same database; the figures are asserted equal, then both are timed. The
 whole `/dasbor/` page is timed through the test client.
 
 The floor sums money the cheapest way that is still exact: plain SUM of NUMERIC on PostgreSQL;
@@ -77,20 +77,20 @@ def floor_trend(fy_id: int) -> dict:
 
 
 def app_grouped(f, by: str | None) -> dict:
-    from reports import rollup
+    from reports.queries import rollup
 
     rows = [rollup.total(f)] if by is None else rollup.rollup(f, by)
     return {r.key: (r.tags, r.tagged, r.realized, r.target, r.reached) for r in rows if r.tags}
 
 
 def app_trend(f) -> dict:
-    from reports import rollup
+    from reports.queries import rollup
 
     return {r.key: (r.realized, r.reached) for r in rollup.trend(f)}
 
 
 def _ensure_viewer():
-    from app.services.accounts import create_user
+    from app.accounts.accounts import create_user
     from models import User, db
 
     if db.session.scalar(select(User.id).where(User.username == "bench.pimpinan")) is None:
@@ -100,8 +100,8 @@ def _ensure_viewer():
 
 def run(app, runs: int = 5) -> list[Result]:
     """Every rollup query against its floor, then the dashboard page; inside no app context."""
-    from app.services.reference import current_fiscal_year, reporting_quarter
-    from reports import rollup
+    from app.reference.service import current_fiscal_year, reporting_quarter
+    from reports.queries import rollup
 
     out = []
     with app.app_context():

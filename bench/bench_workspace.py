@@ -58,8 +58,8 @@ def _url() -> str:
 
 def build() -> tuple[Opd, Opd]:
     """A large OPD (300 sub-activities x 2 tags, 3 lokus each) and an empty one to import into."""
-    from app.services.accounts import create_user
-    from app.services.reference import create_fiscal_year, ensure_reference_data
+    from app.accounts.accounts import create_user
+    from app.reference.service import create_fiscal_year, ensure_reference_data
 
     ensure_reference_data()
     fy = create_fiscal_year(2026, deadline_days=15)

@@ -77,7 +77,7 @@ def run(province_url: str, members: int = 40, distinct: int = 4, runs: int = 5) 
 
     from app.federation import bundle, receive
     from models import db
-    from reports import province
+    from reports.province import queries as province
 
     folder = tempfile.mkdtemp(prefix="tagar-bench-fed-")
     payloads, kab = _kabupaten_bundles(folder, distinct, runs)
@@ -93,7 +93,7 @@ def run(province_url: str, members: int = 40, distinct: int = 4, runs: int = 5) 
             payload = dict(payloads[i % distinct], kabupaten={"code": code,
                                                               "name": f"Kabupaten Bench {i + 1}"})
             envelopes.append((bundle.encode(bundle.sign(payload, key)), token))
-        from app.services.accounts import create_user
+        from app.accounts.accounts import create_user
 
         create_user("bench-prov", "bench-tagar-2026-prov", "provinsi", full_name="Bench")
         db.session.commit()

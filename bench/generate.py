@@ -59,7 +59,7 @@ class _Ids:
 
 
 def generate(scale: int, *, year: int = 2026, seed: int = 1, batch: int = 5000) -> dict:
-    from app.services.reference import (
+    from app.reference.service import (
         create_fiscal_year,
         current_fiscal_year,
         ensure_reference_data,

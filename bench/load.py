@@ -79,7 +79,7 @@ def prepare(url: str, users: int) -> list[dict]:
     from sqlalchemy import select, update
 
     from app import create_app
-    from app.services.accounts import create_user
+    from app.accounts.accounts import create_user
     from bench.common import analyze
     from bench.generate import generate
     from config import Config

@@ -12,8 +12,8 @@ from wtforms.fields import Field
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from app.input_guards import INT32_MAX
-from app.money import MoneyError, money_input, parse_money
+from app.core.input_guards import INT32_MAX
+from app.core.money import MoneyError, money_input, parse_money
 
 REQ = "Wajib diisi."
 

@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from app.money import MoneyError, parse_money
-from app.services.realization import RowInput
+from app.core.money import MoneyError, parse_money
+from app.cycle.realization import RowInput
 
 TEXT_MAX = 2000
 FIELDS = ("amount", "progress", "reached", "problems", "follow_up", "explanation")

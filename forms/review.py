@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
-from app.input_guards import INT32_MAX
+from app.core.input_guards import INT32_MAX
 
 LONG = Length(max=4000, message="Paling banyak 4000 karakter.")
 

@@ -24,8 +24,8 @@ def fingerprint(url: str) -> list[str]:
     from config import Config
     from models import FiscalYear, db
     from models.data_version import current_version
-    from reports import rollup
-    from reports.rollup import RollupFilter
+    from reports.queries import rollup
+    from reports.queries.rollup import RollupFilter
 
     if url.startswith(("postgresql://", "postgres://")):  # the driver installed: psycopg 3
         url = "postgresql+psycopg://" + url.split("://", 1)[1]

@@ -24,10 +24,31 @@ def _database_url() -> str:
     if url:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker and url.startswith("postgresql"):
+            url = _worker_database(url, worker)
         return url
     # A file, not :memory:, so that a server in another thread or process sees the same data.
     path = os.path.join(tempfile.mkdtemp(prefix="tagar-test-"), "test.db")
     return f"sqlite:///{path}"
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker builds its schema in a PostgreSQL database of its own
+    (`test_gw0`, `test_gw1`): two workers dropping and creating one schema would collide."""
+    from sqlalchemy import create_engine, text
+
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{own}"'))
+    finally:
+        admin.dispose()
+    return f"{base}/{own}"
 
 
 class CommittingClient(FlaskClient):
@@ -54,7 +75,7 @@ def app():
     with app.app_context():
         db.drop_all()
         db.create_all()
-        from app.services.reference import ensure_reference_data
+        from app.reference.service import ensure_reference_data
 
         ensure_reference_data()
         db.session.commit()

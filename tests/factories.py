@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.services.accounts import create_user
-from app.services.reference import create_fiscal_year
+from app.accounts.accounts import create_user
+from app.reference.service import create_fiscal_year
 from models import (
     District,
     FiscalYear,

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.services import ServiceError
-from app.services.accounts import create_user
-from app.services.subactivities import create_sub_activity
+from app.accounts.accounts import create_user
+from app.budget.services.subactivities import create_sub_activity
+from app.core.errors import ServiceError
 from models import AuditLog, SubActivity, User, db
-from reports.rollup import RollupFilter, rollup, total
+from reports.queries.rollup import RollupFilter, rollup, total
 
 NOW = "2026-11-30T03:00:00"
 
@@ -179,11 +179,11 @@ def test_inactive_opd_takes_no_new_sub_kegiatan_users_or_import(app, client, mak
 
 def test_existing_lines_of_an_inactive_opd_can_still_be_corrected(make, closed_opd):
     """History is kept, not frozen: an edit of an existing line is not new work."""
-    from app.services.subactivities import update_sub_activity
+    from app.budget.services.subactivities import update_sub_activity
 
     opd, fy = closed_opd
     sa = db.session.scalar(select(SubActivity).where(SubActivity.opd_id == opd.id))
-    from app.services.rollover import SA_FIELDS
+    from app.setup.services.rollover import SA_FIELDS
 
     values = {k: getattr(sa, k) for k in (*SA_FIELDS, "allocation_original",
                                           "allocation_revised")}

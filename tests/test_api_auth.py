@@ -3,7 +3,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import ApiToken, AuditLog, db
 
 

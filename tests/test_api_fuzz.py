@@ -10,7 +10,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 
 EXAMPLES = 15  # per operation, mode and anchoring: about 1,500 requests in all
 # A bundle's report PDF (issue 18) is a raw body: sent as bytes, like application/octet-stream.

@@ -3,7 +3,7 @@ OPD, one of another OPD, secretariat, viewer, admin) -> the expected status; and
 answers without a token."""
 import pytest
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 
 ROLES = ("own", "other", "secretariat", "viewer", "admin")
 
@@ -119,7 +119,7 @@ def _evidence(opd, tag) -> int:
     """An evidence file of the tag's TW I figure, its bytes in the storage folder."""
     from sqlalchemy import select
 
-    from app.services import evidence as evidence_service
+    from app.cycle import evidence as evidence_service
     from models import Evidence, Realization, db
 
     folder = evidence_service.storage_dir()
@@ -136,7 +136,7 @@ def _evidence(opd, tag) -> int:
 
 def _finished_build(opd) -> int:
     """A finished report build of the OPD (its file is not the matter here, its owner is)."""
-    from reports.builds import request_build
+    from app.reports.build_service import request_build
 
     build, _ = request_build("pdf", year=2026, variant="opd", quarter=1, opd_id=opd.id)
     build.status, build.progress, build.data, build.file_name = "done", 100, b"%PDF", "r.pdf"

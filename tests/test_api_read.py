@@ -1,7 +1,7 @@
 """Reads through the API follow the same per-object rules as the UI."""
 import pytest
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.services.api_tokens import create_token
-from app.services.reference import settings
+from app.accounts.api_tokens import create_token
+from app.reference.service import settings
+from app.reports.build_service import request_build, run_build
 from models import ReportBuild, db
-from reports.builds import request_build, run_build
 from tests import report_data
 
 YEAR = report_data.YEAR

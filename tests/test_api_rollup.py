@@ -1,13 +1,13 @@
 """The API's rollups are the dashboard's: for the same filters, the JSON figures equal
-`reports.rollup` and the numbers printed on /dasbor/."""
+`reports.queries.rollup` and the numbers printed on /dasbor/."""
 import re
 from decimal import Decimal
 
 import pytest
 
-from app.money import format_number, format_percent, format_rupiah
-from app.services.api_tokens import create_token
-from reports.rollup import GROUPINGS, RollupFilter, rollup, total
+from app.accounts.api_tokens import create_token
+from app.core.money import format_number, format_percent, format_rupiah
+from reports.queries.rollup import GROUPINGS, RollupFilter, rollup, total
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.accounts.api_tokens import create_token
 from app.api import inputs
 from app.api import schemas as s
 from app.api.fields import Money, Schema
 from app.api.tags import TagCreateSchema
-from app.services.api_tokens import create_token
 
 
 def round_trip(schema, payload):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import AuditLog, Realization, SubActivity, Submission, Tag, db
 
 

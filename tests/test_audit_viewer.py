@@ -4,7 +4,7 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from app.services import audit
+from app.core import audit
 from models import AuditLog, LoginEvent, db
 
 

@@ -48,7 +48,7 @@ def test_rollup_benchmark_agrees_with_its_floor_and_times_the_page(app):
 
 def test_bare_pdf_holds_the_same_rows(app):
     generate(1, year=2026)
-    from reports.content import build_content, resolve_options
+    from reports.content.kemenko import build_content, resolve_options
 
     content = build_content(resolve_options(2026, "opd", quarter=3, opd_id=_first_opd(),
                                             fixed_date=date(2026, 10, 20)))
@@ -69,7 +69,8 @@ def _first_opd() -> int:
 
 
 def test_import_benchmark_imports_every_row_and_restores_the_limit(app, make):
-    from app.services import sheet_reader, sipd_import
+    from app.budget.services import sipd_import
+    from app.core import sheet_reader
     from models import SubActivity, db
 
     make.fiscal_year(2026).is_current = True

@@ -1,4 +1,4 @@
-"""The dashboard's figures come from the cache (app/cache.py) keyed by the filters, the user's
+"""The dashboard's figures come from the cache (app/core/cache.py) keyed by the filters, the user's
 scope and the data version: a repeated view reads the cache instead of the rollup, a write
 shows at once, and an OPD user never gets another OPD's detail. Run on both backends: the
 memory of the process, and Redis (real, at 127.0.0.1:6379; skipped only outside CI when
@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from app.cache import MemoryCache, RedisCache
+from app.core.cache import MemoryCache, RedisCache
 from models import Realization, db
 from models.data_version import current_version
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditLog, OtherIntervention, Strategy, db
-from reports import convergence as sources_report
-from reports import lokus
-from reports.rollup import RollupFilter
+from reports.queries import convergence as sources_report
+from reports.queries import lokus
+from reports.queries.rollup import RollupFilter
 
 YEAR = 2035
 
@@ -238,7 +238,7 @@ def test_import_refuses_a_file_that_is_not_a_sheet(client, make, login, world):
 
 
 def test_api_shows_convergence_with_every_source_and_the_split(client, make, world):
-    from app.services.api_tokens import create_token
+    from app.accounts.api_tokens import create_token
 
     _intervention(world["fy"], world["desa"], "dana_desa", 2, "3000000",
                   realized_q1=Decimal("1000000"), households_reached=8)

@@ -19,7 +19,7 @@ from models import (
     SnapshotVillageCount,
     db,
 )
-from reports import coverage as report
+from reports.queries import coverage as report
 
 from . import coverage_files as cf
 

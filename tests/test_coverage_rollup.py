@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.coverage import keys
 from models import db
-from reports import coverage as report
+from reports.queries import coverage as report
 
 from . import coverage_files as cf
 from .test_coverage import YEAR, _coverage_world, import_bnba, world
@@ -59,8 +59,8 @@ def test_report_annex_only_with_household_data(client, login, world):
 
     from openpyxl import load_workbook
 
-    from reports.content import build_content, resolve_options
-    from reports.xlsx import build_xlsx
+    from reports.content.kemenko import build_content, resolve_options
+    from reports.xlsx.kemenko import build_xlsx
 
     def sheets():
         content = build_content(resolve_options(YEAR, quarter=3, fixed_date=date(YEAR, 10, 20),
@@ -80,7 +80,7 @@ def test_report_annex_only_with_household_data(client, login, world):
 def test_report_pdf_prints_the_annex(client, login, world):
     from datetime import date
 
-    from reports.content import build_content, resolve_options
+    from reports.content.kemenko import build_content, resolve_options
     from reports.pdf.kemenko import build_pdf
 
     _coverage_world(client, login, world)
@@ -96,7 +96,7 @@ def test_report_pdf_prints_the_annex(client, login, world):
 
 
 def test_api_coverage_counts_only(app, client, login, world):
-    from app.services.api_tokens import create_token
+    from app.accounts.api_tokens import create_token
 
     _coverage_world(client, login, world)
     _, token = create_token(world["users"]["viewer"], "uji cakupan")

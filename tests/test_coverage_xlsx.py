@@ -8,10 +8,10 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.core.money import format_number, format_rupiah
 from app.coverage import keys
-from app.money import format_number, format_rupiah
 from models import AuditLog, db
-from reports import coverage as report
+from reports.queries import coverage as report
 
 from . import coverage_files as cf
 from .test_coverage import YEAR, _coverage_world, import_bnba, world

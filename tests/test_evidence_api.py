@@ -7,7 +7,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import Evidence, db
 from models.evidence import EvidenceRequest
 

@@ -4,8 +4,8 @@ crash leaves (files no row names, stale temporary files, a move cut short)."""
 import os
 import time
 
-from app.services import ServiceError
-from app.services import evidence as service
+from app.core.errors import ServiceError
+from app.cycle import evidence as service
 from models import Evidence, db
 
 from .test_evidence import PDF, _upload, store, w  # noqa: F401  (fixtures)

@@ -25,8 +25,8 @@ from models import (
     Theme,
     db,
 )
-from reports import province
-from reports.rollup import RollupFilter, rollup, total
+from reports.province import queries as province
+from reports.queries.rollup import RollupFilter, rollup, total
 
 YEAR = 2071
 CODE = "36.71"
@@ -445,7 +445,7 @@ def test_governor_report_pdf_and_xlsx_from_the_bundles(client, make, login, kab_
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(p.data)).pages)
     text = " ".join(text.split())
     assert "Kabupaten Uji Federasi" in text and "Rp 170.000.000,33" in text
-    from app.services.reference import settings
+    from app.reference.service import settings
 
     assert f"{settings().head_title}," in text  # the signature block (Pengaturan)
     page = client.get(f"/provinsi/laporan?tahun={YEAR}&semester=1").get_data(as_text=True)
@@ -699,7 +699,7 @@ def test_a_bundle_past_the_api_json_limit_is_accepted_plain_and_gzip(
         app, client, make, kab_key, member, province_mode):
     import hashlib
 
-    from app.services.api_tokens import create_token
+    from app.accounts.api_tokens import create_token
 
     build_kabupaten(make)
     _, token = member

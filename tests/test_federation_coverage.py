@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.federation import bundle, content, receive, schema
 from models import FederationBundle, db
-from reports import province
+from reports.province import queries as province
 
 from . import coverage_files as cf
 from .test_coverage import YEAR, _coverage_world, world

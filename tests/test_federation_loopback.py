@@ -30,8 +30,8 @@ from bench.generate import generate
 from bench.servers import ROOT, free_port, start_gunicorn, stop
 from config import TestConfig
 from models import FederationBundle, FiscalYear, db
-from reports import province
-from reports.rollup import RollupFilter, rollup, total
+from reports.province import queries as province
+from reports.queries.rollup import RollupFilter, rollup, total
 
 from .databases import fresh_database
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, func, select
 
-from app.services.api_tokens import create_token
-from app.services.convergence_reference import default_theme
+from app.accounts.api_tokens import create_token
+from app.reference.convergence import default_theme
 from models import Framework, Strategy, StrategyMapping, db
-from reports import rollup
-from reports.content import build_content, resolve_options
-from reports.frameworks import UNMAPPED, framework_of, rollup_by_framework
-from reports.rollup import RollupFilter
+from reports.content.kemenko import build_content, resolve_options
+from reports.queries import rollup
+from reports.queries.frameworks import UNMAPPED, framework_of, rollup_by_framework
+from reports.queries.rollup import RollupFilter
 
 YEAR = 2037
 
@@ -183,9 +183,9 @@ def test_the_report_names_a_non_default_theme_and_framework_in_pdf_and_xlsx(tmp_
 
     from openpyxl import load_workbook
 
-    from app.services import themes
+    from app.budget.services import themes
     from reports.pdf.kemenko import build_pdf
-    from reports.xlsx import build_xlsx
+    from reports.xlsx.kemenko import build_xlsx
     from tests import report_data
 
     report_data.build()
@@ -228,7 +228,7 @@ def _ids(fw):
 
 
 def _mapping_form(client, fw):
-    from app.services import framework_mapping
+    from app.budget.services import framework_mapping
 
     inpres, _ = _ids(fw)
     stored = framework_mapping.current(fw.id)
@@ -280,7 +280,7 @@ def test_a_stale_mapping_edit_is_refused_and_changes_nothing(client, make, login
     resp = client.post(url, data=first)
     assert resp.status_code == 409
     assert "telah diubah oleh pengguna lain" in resp.get_data(as_text=True)
-    from app.services import framework_mapping
+    from app.budget.services import framework_mapping
 
     assert framework_mapping.current(fw.id) == {
         inpres[1]: target[1], inpres[2]: target[2], inpres[3]: target[3]}
@@ -368,7 +368,7 @@ def test_a_mapping_save_takes_the_framework_row_lock(world):
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
-    from app.services import framework_mapping
+    from app.budget.services import framework_mapping
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks: PostgreSQL only")

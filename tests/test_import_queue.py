@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from app.services.reference import ensure_reference_data
+from app.reference.service import ensure_reference_data
 from config import TestConfig
 from models import SubActivity, db
 from tests import factories

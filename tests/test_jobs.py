@@ -19,8 +19,8 @@ import redis
 from pypdf import PdfReader
 
 from app import create_app
-from app.services.api_tokens import create_token
-from app.services.reference import ensure_reference_data, settings
+from app.accounts.api_tokens import create_token
+from app.reference.service import ensure_reference_data, settings
 from config import TestConfig
 from models import ReportBuild, db
 from tests import factories as make

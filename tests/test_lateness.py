@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from app.services import compliance
+from app.cycle import compliance
 
 # TW III 2026 ends 30 September; due 15 days later, 15 October (WIB).
 AFTER = "2026-11-30T03:00:00"  # 46 days after the deadline

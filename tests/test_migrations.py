@@ -13,8 +13,8 @@ from app import create_app
 from app.demo.seed import seed_demo
 from config import TestConfig
 from models import FiscalYear, Strategy, TagKind, db
-from reports import rollup
-from reports.rollup import RollupFilter
+from reports.queries import rollup
+from reports.queries.rollup import RollupFilter
 
 from .databases import fresh_database
 

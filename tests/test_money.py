@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.money import MoneyError, format_number, format_percent, format_rupiah, parse_money
+from app.core.money import MoneyError, format_number, format_percent, format_rupiah, parse_money
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,11 +1,18 @@
-"""The fast path of app.money.format_decimal gives babel's exact output for every pattern the
+"""The fast path of app.core.money.format_decimal gives babel's exact output for every pattern the
 pages use (it replaced babel's pattern engine for speed: see docs/PERFORMANCE.md)."""
 import random
 from decimal import Decimal
 
 import pytest
 
-from app.money import ID, _pattern, format_decimal, format_number, format_percent, format_rupiah
+from app.core.money import (
+    ID,
+    _pattern,
+    format_decimal,
+    format_number,
+    format_percent,
+    format_rupiah,
+)
 
 PATTERNS = ["#,##0", "#,##0.0", "#,##0.00", "#,##0.000"]
 EDGES = ["0", "-0", "0.5", "1.5", "2.5", "-0.5", "-0.4", "0.005", "0.015", "0.025", "999.995",

@@ -1,6 +1,6 @@
 """APBD murni versus perubahan: both allocations and a filter on the sub kegiatan list, the
 comparison page and its XLSX, the dashboard section, and the date from which the revised
-allocation counts (reports/budget_stages.py)."""
+allocation counts (reports/queries/budget_stages.py)."""
 import io
 from datetime import date
 from decimal import Decimal as D
@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from app.services.overview import opd_budget_totals
+from app.main.overview import opd_budget_totals
 from models import AuditLog, db
-from reports import budget_stages
+from reports.queries import budget_stages
 
 YEAR = 2047
 

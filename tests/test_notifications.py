@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.services.notifications import remind_deadlines
+from app.cycle.notifications import remind_deadlines
 from models import Notification, db
 
 AFTER = "2026-11-30T03:00:00"  # TW III 2026 was due 15 October: overdue

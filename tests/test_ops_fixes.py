@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from app import SQLITE_BUSY_TIMEOUT_MS
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import db
 
 

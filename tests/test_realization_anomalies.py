@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.services.anomalies import (
+from app.cycle.anomalies import (
     DONE_UNSPENT,
     FALLING,
     OVER_TAGGED,

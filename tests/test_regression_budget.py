@@ -12,7 +12,7 @@ import pytest
 from flask import request_finished, request_started
 from sqlalchemy import event, select
 
-from app.services import notifications
+from app.cycle import notifications as notifications
 from models import Realization, db
 
 # Budgets (statements per request). The home's first load of the day also runs the deadline

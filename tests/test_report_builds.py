@@ -13,11 +13,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import delete, func, select, update
 
-from app.services.reference import settings
+from app.reference.service import settings
+from app.reports.build_service import STALLED, prune, request_build, run_build
 from models import DataVersion, ReportBuild, Tag, db, utcnow
 from models.data_version import current_version
-from reports.builds import STALLED, prune, request_build, run_build
-from reports.service import build_report
+from reports.render import build_report
 from tests import report_data
 
 YEAR = report_data.YEAR

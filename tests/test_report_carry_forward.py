@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from app.money import format_rupiah
-from reports import rollup
-from reports.content import build_content, resolve_options
+from app.core.money import format_rupiah
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.kemenko import build_pdf
-from reports.verified import carried_forward
+from reports.queries import rollup
+from reports.queries.verified import carried_forward
 from tests import factories as make
 from tests import report_data
 

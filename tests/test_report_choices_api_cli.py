@@ -5,8 +5,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from app.services.api_tokens import create_token
-from app.services.reference import settings
+from app.accounts.api_tokens import create_token
+from app.reference.service import settings
 from models import db
 from tests import report_data
 

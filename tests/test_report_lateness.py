@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.services import compliance
+from app.cycle import compliance
 from models import Submission, db
-from reports.content import build_content, resolve_options
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.kemenko import build_pdf
-from reports.xlsx import build_xlsx
+from reports.xlsx.kemenko import build_xlsx
 from tests import report_data
 
 LETTER = date(2078, 1, 20)

@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from app.money import format_rupiah
-from reports.content import build_content, resolve_options
+from app.core.money import format_rupiah
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.fit import segments, syllables, wrap
 from reports.pdf.kemenko import build_pdf
 from reports.pdf.styles import CONDENSED
@@ -109,7 +109,7 @@ def kab():
 
 
 def test_letter_portrait_tables_landscape_a4_and_f4(kab):
-    from app.services.reference import settings
+    from app.reference.service import settings
 
     pdf = PdfReader(BytesIO(build_pdf(_content(report_data.YEAR, quarter=3)).data))
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pdf.pages]

@@ -1,5 +1,6 @@
 """Amounts split among desa are whole rupiah and add up exactly: the largest-remainder rule of
-reports/apportion.py, seen in the per-desa rollup, the lokus annex of the report and its PDF."""
+reports/queries/apportion.py, seen in the per-desa rollup, the lokus annex of the report and its
+PDF."""
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -7,9 +8,9 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from reports import rollup
-from reports.content import build_content, resolve_options
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.kemenko import build_pdf
+from reports.queries import rollup
 from tests import factories as make
 
 YEAR = 2081

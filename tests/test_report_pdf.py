@@ -8,10 +8,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from app.money import format_percent, format_rupiah
-from reports import rollup
-from reports.content import build_content, resolve_options
+from app.core.money import format_percent, format_rupiah
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.kemenko import build_pdf
+from reports.queries import rollup
 from tests import report_data
 
 FIXED = date(2077, 10, 20)
@@ -157,7 +157,7 @@ def test_one_opd_annex_lists_only_the_desa_its_tags_reach(kab):
 
 
 def test_bad_options_name_the_field(kab):
-    from app.services import ServiceError
+    from app.core.errors import ServiceError
 
     with pytest.raises(ServiceError) as exc:
         resolve_options(report_data.YEAR, "opd", quarter=3)

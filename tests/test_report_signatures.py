@@ -8,10 +8,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from app.services.reference import settings
+from app.reference.service import settings
+from app.reports.build_service import request_build
 from models import PemdaSettings, ReportBuild, db
-from reports.builds import request_build
-from reports.content import build_content, resolve_options
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.kemenko import build_pdf
 from tests import report_data
 

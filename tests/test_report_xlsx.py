@@ -7,10 +7,11 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from reports import rollup
-from reports.content import build_content, resolve_options
+from app.core.xlsx_cells import RUPIAH
+from reports.content.kemenko import build_content, resolve_options
 from reports.pdf.kemenko import build_pdf
-from reports.xlsx import RUPIAH, build_xlsx
+from reports.queries import rollup
+from reports.xlsx.kemenko import build_xlsx
 from tests import report_data
 
 
@@ -134,7 +135,7 @@ def test_a_sheet_for_each_part_of_the_pdf_with_print_setup(book):
 
 
 def test_money_shows_sen_where_a_column_has_them(app):
-    from reports.xlsx import RUPIAH_SEN
+    from app.core.xlsx_cells import RUPIAH_SEN
     from tests import factories as make
 
     kab = report_data.build()

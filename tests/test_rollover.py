@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services import ServiceError, themes
-from app.services.rollover import apply_rollover, plan_rollover
+from app.budget.services import themes
+from app.core.errors import ServiceError
+from app.setup.services.rollover import apply_rollover, plan_rollover
 from models import (
     AuditLog,
     FiscalYear,
@@ -23,7 +24,7 @@ from models import (
     Village,
     db,
 )
-from reports.rollup import RollupFilter, rollup, total
+from reports.queries.rollup import RollupFilter, rollup, total
 
 from .test_setup_import import (
     AREA_HEADER,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.rollup import NO_LOKUS, RollupFilter, incentive_index, rollup, total, trend
+from reports.queries.rollup import NO_LOKUS, RollupFilter, incentive_index, rollup, total, trend
 
 D = Decimal
 

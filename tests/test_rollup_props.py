@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
-from reports.rollup import GROUPINGS, RollupFilter, rollup, total
+from reports.queries.rollup import GROUPINGS, RollupFilter, rollup, total
 
 KINDS = ("langsung", "tidak_langsung", "penunjang")
 FUNDS = ("DAU", "PAD", None)

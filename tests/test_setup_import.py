@@ -344,7 +344,7 @@ def test_temporary_password_must_be_changed_before_anything_else(app, client, tm
 
 
 def test_admin_setting_a_password_keeps_the_change_requirement(app, make):
-    from app.services.accounts import set_password
+    from app.accounts.accounts import set_password
 
     user = make.user("viewer")
     user.must_change_password = True

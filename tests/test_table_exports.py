@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from app.budget import queries as budget_queries
-from app.services import compliance
+from app.cycle import compliance
 from models import Strategy, db
-from reports import lokus as lokus_report
-from reports import rollup
-from reports.rollup import RollupFilter
+from reports.queries import lokus as lokus_report
+from reports.queries import rollup
+from reports.queries.rollup import RollupFilter
 
 YEAR = 2033
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

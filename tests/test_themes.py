@@ -5,12 +5,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services import ServiceError, themes
-from app.services.convergence_reference import default_theme
+from app.budget.services import themes
+from app.core.errors import ServiceError
+from app.reference.convergence import default_theme
 from models import AuditLog, Tag, TagTheme, Theme, db
-from reports import rollup
-from reports import themes as theme_report
-from reports.rollup import RollupFilter
+from reports.queries import rollup
+from reports.queries import themes as theme_report
+from reports.queries.rollup import RollupFilter
 
 YEAR = 2036
 
@@ -115,7 +116,7 @@ def test_dashboard_and_api_filter_by_theme(client, make, login, world):
 
 
 def test_api_rollup_filters_by_theme(client, make, world):
-    from app.services.api_tokens import create_token
+    from app.accounts.api_tokens import create_token
 
     _, secret = create_token(make.user("viewer"), "uji")
     headers = {"Authorization": f"Bearer {secret}"}
@@ -137,7 +138,7 @@ def test_the_migration_puts_every_existing_tag_in_the_default_theme_and_keeps_ro
     from app.demo.seed import seed_demo
     from config import TestConfig
     from models import FiscalYear, Framework
-    from reports.frameworks import rollup_by_framework
+    from reports.queries.frameworks import rollup_by_framework
 
     from .databases import fresh_database
     from .test_migrations import DEMO_NOW, _copy_demo, _figures, _session_on, _subdir

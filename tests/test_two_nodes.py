@@ -19,7 +19,7 @@ import pytest
 import redis
 
 from app import create_app
-from app.services.reference import ensure_reference_data, settings
+from app.reference.service import ensure_reference_data, settings
 from bench.common import BENCH_PASSWORD
 from bench.load import User, inputs
 from bench.servers import free_port, start_gunicorn, start_job_workers, stop

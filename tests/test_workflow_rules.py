@@ -3,7 +3,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.services import ServiceError, workflow
+from app.core.errors import ServiceError
+from app.cycle import workflow
 from models import db
 
 

@@ -6,18 +6,20 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts import throttle
+from app.accounts.accounts import create_user, deactivate, set_password
+from app.accounts.opd_status import ensure_opd_active
+from app.core import audit
+from app.core.clock import now
+from app.core.errors import ServiceError
+from app.core.image_reader import ImageError, read_image
+from app.reference.service import create_fiscal_year
+from app.reference.service import settings as pemda_settings
 from forms.admin import FiscalYearForm, OpdForm, SettingsForm, UserForm
 from forms.choices import choices
 from models import FiscalYear, LoginThrottle, Opd, Quarter, User, db
 
 from ..security import role_required
-from ..services import ServiceError, audit, throttle
-from ..services.accounts import create_user, deactivate, set_password
-from ..services.clock import now
-from ..services.image_reader import ImageError, read_image
-from ..services.opd_status import ensure_opd_active
-from ..services.reference import create_fiscal_year
-from ..services.reference import settings as pemda_settings
 from . import bp
 
 admin_only = role_required("admin")

@@ -66,10 +66,10 @@ def init_api(app: Flask) -> None:
         "security": [{"bearerAuth": []}],
     })
     api.init_app(app)
-    # Path ids use the bounded `int` converter (app/input_guards.py): documented as integers.
+    # Path ids use the bounded `int` converter (app/core/input_guards.py): documented as integers.
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from ..input_guards import BoundedIntConverter
+    from app.core.input_guards import BoundedIntConverter
 
     api.register_converter(BoundedIntConverter, integerconverter2paramschema)
 
@@ -110,7 +110,7 @@ def init_api(app: Flask) -> None:
                 or request.path.startswith(_OWN_TOKEN_PREFIX):  # issue 18: push tokens
             return None
         # The session cookie never authenticates the API: only the token does.
-        from ..services.api_tokens import TokenError, authenticate
+        from app.accounts.api_tokens import TokenError, authenticate
 
         try:
             user = authenticate(request.headers.get("Authorization"),

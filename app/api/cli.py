@@ -13,8 +13,8 @@ def register_cli(app: Flask) -> None:
     @click.argument("name")
     def create_token_cmd(username, name):
         """Create an API token acting as USERNAME and print it once."""
-        from ..services import ServiceError
-        from ..services.api_tokens import create_token
+        from app.accounts.api_tokens import create_token
+        from app.core.errors import ServiceError
 
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None or not user.active:

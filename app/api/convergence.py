@@ -6,12 +6,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
+from app.reference.service import reporting_quarter
 from models import SOURCE_KINDS
-from reports import convergence as sources_report
-from reports import lokus as lokus_report
-from reports.rollup import RollupFilter
+from reports.queries import convergence as sources_report
+from reports.queries import lokus as lokus_report
+from reports.queries.rollup import RollupFilter
 
-from ..services.reference import reporting_quarter
 from .errors import documented
 from .fields import Money, Schema
 from .schemas import between

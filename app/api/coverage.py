@@ -2,10 +2,10 @@
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from reports import coverage as report
+from app.reference.service import reporting_quarter
+from reports.queries import coverage as report
 
 from ..coverage.views_support import figures
-from ..services.reference import reporting_quarter
 from .errors import documented
 from .fields import Money, Schema
 from .schemas import between

@@ -11,10 +11,9 @@ from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.errors import LockedError, ServiceError, StaleError
+from app.cycle.workflow import NotAllowedError, WrongStateError
 from models import db
-
-from ..services import LockedError, ServiceError, StaleError
-from ..services.workflow import NotAllowedError, WrongStateError
 
 STALE = ("Data ini telah diubah oleh pengguna lain sejak Anda membacanya. Perubahan Anda tidak "
          "disimpan; baca nilai terbaru (lihat 'current') lalu kirim ulang dengan version-nya.")

@@ -12,9 +12,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
+from app.cycle import evidence as service
 from models import Evidence, Tag
 
-from ..services import evidence as service
 from .errors import documented, run
 from .fields import Schema, UtcDateTime
 from .realizations import _quarter

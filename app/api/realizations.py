@@ -6,9 +6,10 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.cycle import figures
+from app.cycle import realization as service
 from models import Quarter, Realization, SubActivity, Tag, db
 
-from ..services import realization as service
 from . import inputs as i
 from . import schemas as s
 from .errors import documented, run
@@ -50,7 +51,7 @@ def list_realizations(args):
 
 
 def _quarter(tag: Tag, number: int) -> Quarter:
-    quarter = service.quarter_in(tag.sub_activity.fiscal_year, number)
+    quarter = figures.quarter_in(tag.sub_activity.fiscal_year, number)
     if quarter is None:
         abort(404, message="Triwulan tidak ditemukan.")
     return quarter

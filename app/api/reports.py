@@ -11,10 +11,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
+from app.reports.build_service import request_build
 from models import BUILD_STATUSES, ReportBuild, db
-from reports.builds import request_build
-from reports.content import ADDRESSEES, VARIANTS
-from reports.service import FILE_TYPES
+from reports.content.kemenko import ADDRESSEES, VARIANTS
+from reports.render import FILE_TYPES
 
 from ..jobs import enqueue
 from .errors import documented, run

@@ -1,14 +1,14 @@
-"""Plan versus realization from `reports.rollup`, the module the dashboard and the report use,
-read with the dashboard's rules: an OPD user gets the kabupaten aggregates, but the detail
+"""Plan versus realization from `reports.queries.rollup`, the module the dashboard and the report
+use, read with the dashboard's rules: an OPD user gets the kabupaten aggregates, but the detail
 groupings (sub-activity, tag) only of its own OPD, and no other OPD's filter."""
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
+from app.reference.service import reporting_quarter
 from models import SubActivity, Theme, db
-from reports.frameworks import framework_of, rollup_by_framework
-from reports.rollup import RollupFilter, rollup, total
+from reports.queries.frameworks import framework_of, rollup_by_framework
+from reports.queries.rollup import RollupFilter, rollup, total
 
-from ..services.reference import reporting_quarter
 from . import schemas as s
 from .errors import documented
 from .scope import READ_DENIED, fiscal_year, load

@@ -2,7 +2,8 @@
 strings ("1234567.50"); the request bodies are in `inputs`."""
 from marshmallow import fields, validate
 
-from ..services import anomalies
+from app.cycle import anomalies
+
 from .fields import Money, Percent, Ratio, Schema, UtcDateTime
 
 KIND_CODES = ("langsung", "tidak_langsung", "penunjang")

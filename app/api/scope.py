@@ -2,10 +2,10 @@
 from flask_login import current_user
 from flask_smorest import abort
 
+from app.reference.service import fiscal_year as find_fiscal_year
 from models import FiscalYear, db
 
 from ..security import can_access_opd
-from ..services.reference import fiscal_year as find_fiscal_year
 
 # Path ids are bounded so a huge number is a 404, never a driver overflow.
 ID = "int(max=2147483647)"

@@ -4,9 +4,13 @@ from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.budget.services.subactivities import (
+    create_sub_activity,
+    delete_sub_activity,
+    update_sub_activity,
+)
 from models import FiscalYear, FundingSource, Opd, SubActivity, db
 
-from ..services.subactivities import create_sub_activity, delete_sub_activity, update_sub_activity
 from . import inputs as i
 from . import schemas as s
 from .errors import documented, refuse, run

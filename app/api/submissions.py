@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.cycle import workflow
 from models import Quarter, Submission, SubmissionEvent, db
 
-from ..services import workflow
 from . import inputs as i
 from . import schemas as s
 from .errors import documented, run

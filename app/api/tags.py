@@ -5,9 +5,9 @@ from marshmallow import fields
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.budget.services.subactivity_tags import delete_tag, save_tag
 from models import Strategy, SubActivity, Tag, TagKind, TagVillage, db
 
-from ..services.subactivity_tags import delete_tag, save_tag
 from . import inputs as i
 from . import schemas as s
 from .errors import documented, refuse, run

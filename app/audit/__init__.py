@@ -8,7 +8,8 @@ history_bp = Blueprint("history", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from ..services.login_history import REASON_LABELS, for_user
+    from app.accounts.login_history import REASON_LABELS, for_user
+
     from . import history_views, views  # noqa: F401 (routes)
 
     app.register_blueprint(bp, url_prefix="/admin/audit")

@@ -6,11 +6,11 @@ from flask import render_template
 from flask_login import login_required
 from sqlalchemy import select
 
+from app.core.money import format_number, format_percent, format_rupiah
+from app.cycle import anomalies
 from models import Tag, Village, db
 
-from ..money import format_number, format_percent, format_rupiah
 from ..security import load_for
-from ..services import anomalies
 from . import history_bp, queries
 
 FIELDS = {  # field -> (label, formatter)

@@ -5,10 +5,10 @@ from datetime import date
 
 from flask import render_template, request
 
-from reports.table_xlsx import Column, Table
+from app.core.input_guards import query_int
+from app.core.table_xlsx import Column, Table
 
 from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import query_int
 from ..security import role_required
 from . import bp, queries
 

@@ -3,11 +3,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.accounts.api_tokens import create_token, revoke_token
+from app.core.errors import ServiceError
 from forms.auth import TokenForm
 from models import ApiToken, db
 
-from ..services import ServiceError
-from ..services.api_tokens import create_token, revoke_token
 from . import bp
 
 

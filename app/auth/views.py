@@ -4,11 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
+from app.accounts import login_history
+from app.accounts.accounts import LoginError, authenticate, end_sessions, set_password
+from app.core.errors import ServiceError
 from forms.auth import ChangePasswordForm, LoginForm
 from models import db
 
-from ..services import ServiceError, login_history
-from ..services.accounts import LoginError, authenticate, end_sessions, set_password
 from . import bp
 
 

@@ -7,9 +7,8 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from app.budget.services.sipd_import import apply_plan, build_plan
 from models import FiscalYear, Opd, db
-
-from ..services.sipd_import import apply_plan, build_plan
 
 
 def register_cli(app: Flask) -> None:

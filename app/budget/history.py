@@ -1,7 +1,8 @@
 """A sub-activity's audit trail made readable: who, when, what, which field from what to what."""
 from decimal import Decimal, InvalidOperation
 
-from ..money import format_number, format_rupiah
+from app.core.money import format_number, format_rupiah
+
 from . import queries
 
 ACTIONS = {"create": "Dibuat", "update": "Diubah", "delete": "Dihapus"}

@@ -5,13 +5,13 @@ import io
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.budget.services.sipd_import import apply_plan, build_plan, done_message
+from app.core.errors import ServiceError
 from forms.budget import ConfirmForm, ImportForm
 from models import FiscalYear, Opd, db
 
 from ..jobs import imports
 from ..security import check_opd_access
-from ..services import ServiceError
-from ..services.sipd_import import apply_plan, build_plan, done_message
 from . import bp, uploads
 from .template_xlsx import build_template
 from .views import fiscal_year_from_args, list_url, opd_from_args, writer

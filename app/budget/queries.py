@@ -20,7 +20,7 @@ from models import (
     VillageYear,
     db,
 )
-from reports import budget_stages
+from reports.queries import budget_stages
 
 ALLOCATION = func.coalesce(SubActivity.allocation_revised, SubActivity.allocation_original)
 

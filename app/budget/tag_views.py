@@ -2,16 +2,17 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from app.budget.services import themes
+from app.budget.services.subactivity_tags import delete_tag, realized_villages, save_tag
+from app.core.errors import LockedError, ServiceError, StaleError
+from app.core.money import money_input
+from app.cycle.locks import ensure_budget_unlocked
 from forms.budget import ConfirmForm, TagForm, parse_village_rows
 from forms.choices import choices
 from models import Strategy, SubActivity, Tag, TagKind, db
 
-from ..money import money_input
 from ..refusals import race_as_stale
 from ..security import load_for
-from ..services import LockedError, ServiceError, StaleError, themes
-from ..services.locks import ensure_budget_unlocked
-from ..services.subactivity_tags import delete_tag, realized_villages, save_tag
 from . import bp, queries
 from .views import apply_errors, sa_detail, typed_values, writer
 

@@ -3,10 +3,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 
+from app.budget.services.sipd_import import TEMPLATE_HEADERS
+from app.core import xlsx_writer
 from models import FundingSource, db
-from reports import xlsx_writer
-
-from ..services.sipd_import import TEMPLATE_HEADERS
 
 INSTRUCTIONS = [
     "Petunjuk: isi mulai baris 3; baris ini diabaikan. Kode U.BB.PP.K.KK.SSSS, "

@@ -10,25 +10,25 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forms.budget import ConfirmForm, SubActivityForm
-from forms.choices import choices
-from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, TagVillage, db
-from reports import budget_stages
-from reports.table_xlsx import Column, Table
-
-from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import query_int
-from ..refusals import race_as_stale
-from ..security import can_access_opd, check_opd_access, load_for, role_required
-from ..services import LockedError, ServiceError, StaleError
-from ..services.clock import today
-from ..services.reference import fiscal_year
-from ..services.subactivities import (
+from app.budget.services.subactivities import (
     create_sub_activity,
     delete_sub_activity,
     tagged_total,
     update_sub_activity,
 )
+from app.core.clock import today
+from app.core.errors import LockedError, ServiceError, StaleError
+from app.core.input_guards import query_int
+from app.core.table_xlsx import Column, Table
+from app.reference.service import fiscal_year
+from forms.budget import ConfirmForm, SubActivityForm
+from forms.choices import choices
+from models import FiscalYear, FundingSource, Opd, Strategy, SubActivity, Tag, TagVillage, db
+from reports.queries import budget_stages
+
+from ..exports import wants_xlsx, xlsx_response
+from ..refusals import race_as_stale
+from ..security import can_access_opd, check_opd_access, load_for, role_required
 from . import bp, history, queries
 
 writer = role_required("opd", "secretariat")
@@ -235,4 +235,3 @@ def sa_history(sa_id: int):
     return render_template("budget/history.html", sa=sa, entries=history.entries(sa.id))
 
 
-from . import imports, tag_views  # noqa: E402,F401

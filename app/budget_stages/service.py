@@ -1,9 +1,9 @@
 """The one write of this feature: the date from which the revised allocations count."""
 from datetime import date
 
+from app.core import audit
+from app.core.errors import ServiceError
 from models import FiscalYear, db
-
-from ..services import ServiceError, audit
 
 
 def set_revision_date(fy: FiscalYear, value: date | None, *, user) -> bool:

@@ -7,16 +7,16 @@ from io import BytesIO
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.core.clock import today
+from app.core.errors import ServiceError
+from app.core.input_guards import query_int
+from app.core.table_xlsx import Column, Table
+from app.reference.service import fiscal_year
 from models import db
-from reports import budget_stages as stages
-from reports.table_xlsx import Column, Table
+from reports.queries import budget_stages as stages
 
 from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import query_int
 from ..security import role_required
-from ..services import ServiceError
-from ..services.clock import today
-from ..services.reference import fiscal_year
 from . import bp
 from .service import set_revision_date
 
@@ -77,7 +77,7 @@ def revision_date():
 
 
 def _pdf(fy, quarter, rows, total, changed) -> bytes:
-    from reports.budget_stages_pdf import build_pdf
+    from reports.pdf.budget_stages import build_pdf
 
     when = f"akhir {quarter.label}" if quarter else "hari ini"
     since = (f"berlaku sejak {fy.revision_date:%d-%m-%Y}" if fy.revision_date

@@ -5,6 +5,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.budget.services import framework_mapping, themes
+from app.core.errors import ServiceError, StaleError
+from app.core.input_guards import parse_int, query_int
+from app.lokus.services import interventions
+from app.reference.service import current_fiscal_year, fiscal_year, reporting_quarter
 from forms.choices import choices
 from forms.convergence import InterventionForm, InterventionImportForm, ThemeForm, TokenForm
 from models import (
@@ -19,18 +24,15 @@ from models import (
     Village,
     db,
 )
-from reports import convergence as sources_report
-from reports import convergence_tables as xlsx_tables
-from reports import frameworks as framework_report
-from reports import themes as theme_report
-from reports.rollup import RollupFilter, total
+from reports.content import convergence_tables as xlsx_tables
+from reports.queries import convergence as sources_report
+from reports.queries import frameworks as framework_report
+from reports.queries import themes as theme_report
+from reports.queries.rollup import RollupFilter, total
 
 from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import parse_int, query_int
 from ..refusals import race_as_stale
 from ..security import role_required
-from ..services import ServiceError, StaleError, framework_mapping, interventions, themes
-from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 from . import bp
 
 READERS = ("secretariat", "viewer", "admin")

@@ -29,6 +29,3 @@ def _uploads_stay_in_memory(endpoint, values):
             and current_user.role == "secretariat"):
         request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
                                          BNBA_MAX_BYTES)
-
-
-from . import views  # noqa: E402,F401

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 
-from app.money import format_number
-from app.services import ServiceError, audit
-from app.services.lokus_data import norm_text
-from app.services.realization import RowInput, quarter_in, save_sheet
-from app.services.sheet_reader import SheetLimits, iter_rows
+from app.core import audit
+from app.core.errors import ServiceError
+from app.core.money import format_number
+from app.core.sheet_reader import SheetLimits, iter_rows
+from app.cycle.realization import RowInput, quarter_in, save_sheet
+from app.lokus.services.lokus_data import norm_text
 from models import BeneficiaryHousehold, BeneficiaryList, Household, HouseholdMember, Tag, db
 
 from . import keys, staging

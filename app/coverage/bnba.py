@@ -17,10 +17,12 @@ from datetime import date
 
 from sqlalchemy import delete, func, insert, select
 
-from app.money import format_number
-from app.services import ServiceError, audit, lokus_data
-from app.services.lokus_data import digits_of, norm_text, village_index
-from app.services.sheet_reader import SheetLimits, iter_rows
+from app.core import audit
+from app.core.errors import ServiceError
+from app.core.money import format_number
+from app.core.sheet_reader import SheetLimits, iter_rows
+from app.lokus.services import lokus_data
+from app.lokus.services.lokus_data import digits_of, norm_text, village_index
 from models import (
     Household,
     HouseholdMember,

@@ -36,10 +36,10 @@ def register_cli(app: Flask) -> None:
     def import_bnba_cmd(path, source, taken_on, lokus_year):
         """Hash and import a BNBA extract from a file on this server, all or nothing (the
         columns are guessed from the header). The file itself is left as it is: delete it."""
+        from app.core.errors import ServiceError
+        from app.reference.service import fiscal_year
         from models import db
 
-        from ..services import ServiceError
-        from ..services.reference import fiscal_year
         from . import bnba
 
         try:
@@ -72,8 +72,9 @@ def register_cli(app: Flask) -> None:
         the same personal data as PATH: keep it where PATH is kept, never in Tagar."""
         import csv
 
-        from ..services import ServiceError
-        from ..services.sheet_reader import iter_rows
+        from app.core.errors import ServiceError
+        from app.core.sheet_reader import iter_rows
+
         from . import bnba
 
         hasher = keys.hasher()

@@ -1,10 +1,10 @@
 """The coverage pages' "Unduh XLSX" (`?format=xlsx`): the same figures the page shows, built
-from the same data after the same access checks, as `reports.table_xlsx` tables. Counts and
+from the same data after the same access checks, as `app.core.table_xlsx` tables. Counts and
 hash prefixes only: no NIK, KK number or name is ever in the database to be exported."""
-from app.services import audit
+from app.core import audit
+from app.core.table_xlsx import Column, Table
 from models import db
-from reports import coverage as report
-from reports.table_xlsx import Column, Table
+from reports.queries import coverage as report
 
 from ..templating import date_id
 

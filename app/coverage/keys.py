@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.services import ServiceError
+from app.core.errors import ServiceError
 
 MIN_KEY_CHARS = 32
 NIK_DIGITS = 16

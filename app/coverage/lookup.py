@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.services import ServiceError, audit
+from app.core import audit
+from app.core.errors import ServiceError
 from models import Household, HouseholdMember, HouseholdSnapshot, db
-from reports import coverage
+from reports.queries import coverage
 
 from . import keys
 

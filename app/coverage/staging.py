@@ -8,7 +8,7 @@ import struct
 from array import array
 from dataclasses import dataclass
 
-from app.services import ServiceError
+from app.core.errors import ServiceError
 
 HASH = 32
 _MAGIC_BNBA, _MAGIC_LIST = b"TGH1", b"TGL1"

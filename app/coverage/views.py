@@ -4,6 +4,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.errors import ServiceError
+from app.core.input_guards import INT32_MAX, query_int
+from app.core.money import format_number
+from app.reference.service import current_fiscal_year, fiscal_year, reporting_quarter
 from forms.coverage import (
     BnbaConfirmForm,
     BnbaForm,
@@ -13,15 +17,11 @@ from forms.coverage import (
     RealizationForm,
 )
 from models import District, FiscalYear, Opd, SubActivity, Tag, db
-from reports import coverage as report
+from reports.queries import coverage as report
 
 from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import INT32_MAX, query_int
 from ..jobs import imports
-from ..money import format_number
 from ..security import check_opd_access, load_for, role_required
-from ..services import ServiceError
-from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 from . import beneficiaries, bnba, bp, exports, lookup, views_support
 
 READERS = ("secretariat", "viewer", "admin", "opd")

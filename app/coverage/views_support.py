@@ -1,11 +1,12 @@
-"""What the coverage pages show, gathered from the rollups (reports/coverage.py) in one place."""
+"""What the coverage pages show, gathered from the rollups (reports/queries/coverage.py) in one
+place."""
 from sqlalchemy import select
 
+from app.core.cache import cached
 from models import BeneficiaryList, District, HouseholdSnapshot, Village, db
 from models.data_version import current_version
-from reports import coverage as report
+from reports.queries import coverage as report
 
-from ..cache import cached
 from . import keys
 
 TREND_COLUMNS = 4  # snapshots shown side by side per desa

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from flask import abort, url_for
 from sqlalchemy import select
 
+from app.core.input_guards import INT32_MAX, parse_int
+from app.reference.service import current_fiscal_year, fiscal_year, reporting_quarter
 from models import (
     District,
     FiscalYear,
@@ -16,11 +18,9 @@ from models import (
     Theme,
     db,
 )
-from reports.rollup import RollupFilter
+from reports.queries.rollup import RollupFilter
 
-from ..input_guards import INT32_MAX, parse_int
 from ..security import load_for
-from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 
 KIND_CODES = ("langsung", "tidak_langsung", "penunjang")
 SORTS = {

@@ -6,16 +6,17 @@ from decimal import Decimal
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.cache import cached
+from app.core.clock import today
+from app.cycle import compliance
+from app.main import overview
 from models import ZERO, Opd, Quarter, Realization, SubActivity, Submission, Tag, db
 from models.data_version import current_version
-from reports import budget_stages, rollup, verified
-from reports import convergence as sources_report
-from reports.rollup import RollupRow
+from reports.queries import budget_stages, rollup, verified
+from reports.queries import convergence as sources_report
+from reports.queries.rollup import RollupRow
 
 from .. import charts
-from ..cache import cached
-from ..services import compliance, overview
-from ..services.clock import today
 from .filters import SORTS, DashboardQuery, options
 
 NOTE_FLOW = "arus triwulan (selisih dari triwulan sebelumnya)"
@@ -68,7 +69,7 @@ def _limit(rows: list, q: DashboardQuery, noun: str) -> list:
 
 def build(q: DashboardQuery) -> dict:
     """The page's context: the filter choices (small reference reads), and the figures from
-    the cache, computed when the data version or the filters changed (app/cache.py)."""
+    the cache, computed when the data version or the filters changed (app/core/cache.py)."""
     opts = options()
     short = {o.id: o.short_name or o.name for o in opts["opds"]}
     scope = ["opd", current_user.opd_id] if current_user.role == "opd" else ["all"]
@@ -155,7 +156,7 @@ def _sources_total(rows: list):
 
 def _carried(f) -> dict:
     """Verified only: the OPDs whose figures are carried forward from their last verified
-    quarter (the report's rule and signs, reports/verified.py): {"marks": {opd id: sign},
+    quarter (the report's rule and signs, reports/queries/verified.py): {"marks": {opd id: sign},
     "legends": [...]}; empty when all figures are the quarter's own."""
     if not f.verified_only:
         return {"marks": {}, "legends": []}

@@ -1,11 +1,11 @@
 """The dashboard's and the anomaly list's tables as XLSX sheets: built from the very context
 the pages render (`page.build`, `page.anomaly_list`), so a downloaded figure is the figure on
-screen, and written by the one table helper (`reports.table_xlsx`)."""
+screen, and written by the one table helper (`app.core.table_xlsx`)."""
+from app.core.table_xlsx import Column, Table
+from app.cycle import anomalies as anomaly_rules
 from models import STATUS_LABELS
-from reports.content import ROMAN
-from reports.table_xlsx import Column, Table
+from reports.content.kemenko import ROMAN
 
-from ..services import anomalies as anomaly_rules
 from .filters import DashboardQuery
 
 ROLLUP_COLUMNS = [Column("Tagging", "count"), Column("Anggaran ditandai", "money"),
@@ -96,7 +96,7 @@ def dashboard(ctx: dict) -> list[Table]:
         rollup_table("Per sumber dana", "Sumber dana", ctx["by_fund"], total, filters),
     ]
     if ctx.get("sources"):  # issue 17: APBD kabupaten beside the other sources
-        from reports.convergence import sources_table
+        from reports.queries.convergence import sources_table
 
         tables.append(sources_table(ctx["sources"], ctx["sources_total"], filters))
     if "by_sub" in ctx:

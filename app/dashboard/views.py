@@ -4,10 +4,10 @@ from dataclasses import replace
 from flask import flash, render_template, request
 from flask_login import current_user, login_required
 
+from app.cycle import anomalies as anomaly_rules
 from models import Opd, db
 
 from ..exports import wants_xlsx, xlsx_response
-from ..services import anomalies as anomaly_rules
 from . import bp, filters, page, tables
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from app.core.clock import today
 from models import (
     OtherIntervention,
     Strategy,
@@ -16,8 +17,6 @@ from models import (
     VillageYear,
     db,
 )
-
-from ..services.clock import today
 
 THEMES = {
     "Stunting": ("gizi", "balita", "stunting", "posyandu", "ibu hamil", "sanitasi", "air minum",

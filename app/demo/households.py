@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.core.clock import today
 from models import Tag, TagVillage, Village, VillageYear, db
 
 from ..coverage import beneficiaries, bnba, keys, staging
-from ..services.clock import today
 
 LIST_UNITS = ("KK", "jiwa")
 PER_STRATEGY = 6

@@ -1,6 +1,6 @@
 """Demo data for issue 15: each demo OPD's kind (dinas, badan, ...), read from its name as the
 set-up import does when the file leaves the column empty."""
-from app.services.setup_rows import kind_from_name
+from app.setup.services.setup_rows import kind_from_name
 
 
 def seed(opds) -> None:

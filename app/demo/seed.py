@@ -6,6 +6,10 @@ from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import select
 
+from app.accounts.accounts import create_user
+from app.core.clock import today
+from app.cycle import anomalies
+from app.reference.service import create_fiscal_year, ensure_reference_data, settings
 from models import (
     District,
     FundingSource,
@@ -25,10 +29,6 @@ from models import (
     db,
 )
 
-from ..services import anomalies
-from ..services.accounts import create_user
-from ..services.clock import today
-from ..services.reference import create_fiscal_year, ensure_reference_data, settings
 from . import catalog
 
 # Printed on the console by `flask seed-demo`; exists only in demo databases.

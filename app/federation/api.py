@@ -2,7 +2,7 @@
 
 `POST /api/v1/federation/bundles` authenticates with the kabupaten's push token (`Bearer
 tgk_...`, from the registry, kept as a SHA-256 hash), not with a user token; bad tokens count
-against the address like bad API tokens do (app/services/throttle.py). The body is bounded by
+against the address like bad API tokens do (app/accounts/throttle.py). The body is bounded by
 its own limit (FEDERATION_MAX_BYTES, not the API's general JSON limit) and may come
 gzip-compressed (`Content-Encoding: gzip`, decompressed with the same bound: app/federation/
 body.py); depth, NUL bytes and NaN are then checked on the JSON (receive.parse). Every refusal
@@ -14,9 +14,10 @@ from flask import current_app, g, jsonify, request
 from flask_login import AnonymousUserMixin
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.accounts import api_tokens, throttle
+from app.core import audit
 from models import FederationBundle, db
 
-from ..services import api_tokens, audit, throttle
 from . import api_bp, body, inbox, province_mode, receive, schema
 
 

@@ -1,7 +1,7 @@
 """A bundle's bytes as they arrive: bounded in size, optionally gzip-compressed.
 
 A big kabupaten's bundle is larger than the API's general JSON limit (API_MAX_JSON_BYTES), so
-the push endpoint is exempt from that check (app/input_guards.py `OWN_BODY_GUARD`) and bounds
+the push endpoint is exempt from that check (app/core/input_guards.py `OWN_BODY_GUARD`) and bounds
 its body here with FEDERATION_MAX_BYTES (TAGAR_FEDERATION_MAX_BYTES, default 32 MiB) instead,
 both for the bytes on the wire and for what they decompress to. `Content-Encoding: gzip` is
 decompressed in one bounded call: zlib never produces more than the limit plus one byte, so a

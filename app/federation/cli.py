@@ -11,9 +11,9 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.core.errors import ServiceError
 from models import FederationMember, db
 
-from ..services import ServiceError
 from . import bundle, content, receive
 
 PUSH_PATH = "/api/v1/federation/bundles"

@@ -1,6 +1,6 @@
 """What a kabupaten puts in a bundle: its verified figures for one period, from the report's
-own rollups (reports/rollup.py with verified_only, reports/matrix.py), so the province receives
-exactly what the kabupaten's dashboard and quarterly report show.
+own rollups (reports/queries/rollup.py with verified_only, reports/queries/matrix.py), so the
+province receives exactly what the kabupaten's dashboard and quarterly report show.
 
 Only a verified period is exported: every OPD with tags in the year must have its submission
 for the period's last quarter verified (no figure carried forward). A semester is the figure to
@@ -12,11 +12,11 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.services import ServiceError
-from app.services.reference import settings
+from app.core.errors import ServiceError
+from app.reference.service import settings
 from models import FederationExport, FiscalYear, Opd, db
-from reports import coverage, matrix, themes, verified
-from reports.rollup import RollupFilter, RollupRow, rollup, total
+from reports.queries import coverage, matrix, themes, verified
+from reports.queries.rollup import RollupFilter, RollupRow, rollup, total
 
 from . import bundle
 
@@ -122,7 +122,8 @@ def _lokus(r) -> dict:
 
 
 def _matrix(fy_id: int, by_tag: dict) -> list[dict]:
-    """The report matrix's rows as data: its own two descriptive queries (reports/matrix.py),
+    """The report matrix's rows as data: its own two descriptive queries
+    (reports/queries/matrix.py),
     the numbers from the rollup by tag, so the province gets exactly the report's rows."""
     villages = matrix.tag_villages(fy_id, None)
     rows = []
@@ -151,8 +152,8 @@ def next_sequence(moment: datetime) -> int:
 def report_pdf(year: int, kind: str, number: int) -> tuple[str, bytes]:
     """The kabupaten's own report for the period (quarterly, or the semester report to the
     governor), verified figures only: (file name, PDF bytes)."""
-    from app.services.clock import today
-    from reports.service import build_report
+    from app.core.clock import today
+    from reports.render import build_report
 
     options = ({"variant": "gubernur", "semester": number} if kind == "semester"
                else {"variant": "quarterly", "quarter": number})
@@ -164,8 +165,8 @@ def export(year: int, kind: str, number: int, *, user=None,
            pdf: tuple[str, bytes] | None = None) -> tuple[bytes, FederationExport]:
     """Build, sign and log one bundle; returns (the envelope's bytes, the export row). With
     `pdf` (name, bytes) the bundle signs the report's hash and size."""
-    from app.services import audit
-    from app.services.clock import now
+    from app.core import audit
+    from app.core.clock import now
 
     end_quarter(kind, number)
     moment = now()

@@ -8,7 +8,8 @@ kabupaten already sent for the period; the document matches the schema; the peri
 consistent; the sequence is higher than every accepted one for the kabupaten, year and period
 (a replay, or an older bundle sent late, is refused). Then the bundle is stored (every one is
 kept) and becomes the current one of its period, and its rows are copied into the tables the
-province rollup aggregates (reports/province.py). Nothing is written when anything is refused.
+province rollup aggregates (reports/province/queries.py). Nothing is written when anything is
+refused.
 """
 import hashlib
 import json
@@ -19,9 +20,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
-from app.input_guards import NUL_MESSAGE, json_depth
-from app.services import ServiceError, audit
-from app.services.clock import now
+from app.core import audit
+from app.core.clock import now
+from app.core.errors import ServiceError
+from app.core.input_guards import NUL_MESSAGE, json_depth
 from models import (
     FederationBundle,
     FederationLokus,

@@ -6,15 +6,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.core.clock import today
+from app.core.errors import ServiceError
+from app.core.input_guards import query_int
+from app.core.table_xlsx import Column, Table
 from models import FederationBundle, FederationExport, FederationMember, FiscalYear, db
-from reports import province
-from reports.table_xlsx import Column, Table
+from reports.province import queries as province
 
 from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import query_int
 from ..security import role_required
-from ..services import ServiceError
-from ..services.clock import today
 from ..templating import datetime_id
 from . import body, bp, bundle, content, inbox, province_mode, receive, schema
 
@@ -104,7 +104,7 @@ def dashboard():
     _province()
     years, year, quarter = _year_quarter()
     if wants_xlsx():
-        from reports import province_report
+        from reports.province import report as province_report
 
         return xlsx_response(province_report.dashboard_tables(year, quarter),
                              f"rekap-provinsi-{year}-tw{quarter}.xlsx")
@@ -288,7 +288,7 @@ def report():
     years, year, _ = _year_quarter()
     semester = query_int("semester", lo=1, hi=2, default=1)
     fmt = request.args.get("format", "")
-    from reports import province_report
+    from reports.province import report as province_report
 
     data = province_report.content(year, semester)
     if fmt in ("pdf", "xlsx"):

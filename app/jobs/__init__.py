@@ -12,7 +12,7 @@ from flask import Flask, current_app
 # Job name -> "module:function". Arguments must be JSON-like (ids, not objects): the worker may
 # be another process on another machine.
 JOBS = {
-    "report.build": "reports.builds:run_build",
+    "report.build": "app.reports.build_service:run_build",
     "import.commit": "app.jobs.imports:run_import",
     "mail.send": "app.mail.jobs:run_send",
 }

@@ -26,8 +26,8 @@ from .state import record
 log = logging.getLogger(__name__)
 
 KINDS = {
-    "sipd": "app.services.sipd_import:commit_stored",
-    "lokus": "app.services.lokus_data:commit_stored",
+    "sipd": "app.budget.services.sipd_import:commit_stored",
+    "lokus": "app.lokus.services.lokus_data:commit_stored",
     "bnba": "app.coverage.bnba:commit_stored",  # issue 16: hashed rows only
     "benef": "app.coverage.beneficiaries:commit_stored",
 }
@@ -93,7 +93,7 @@ def start(job: ImportJob) -> None:
 
 def run_import(job_id: int) -> None:
     """The job: commit a queued import, all or nothing, and record how it ended."""
-    from app.services import ServiceError
+    from app.core.errors import ServiceError
 
     job = db.session.get(ImportJob, job_id)
     if job is None or job.status != "queued":

@@ -5,20 +5,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.errors import ServiceError
+from app.core.input_guards import INT32_MAX, query_int
+from app.core.table_xlsx import Column, Table
+from app.lokus.services import lokus_data
+from app.reference.service import current_fiscal_year, fiscal_year, reporting_quarter
 from forms.lokus import ConfirmImportForm, ImportForm, LokusForm
 from models import SOURCE_KINDS, District, FiscalYear, Village, VillageYear, db
-from reports import convergence as sources_report
-from reports import lokus as lokus_report
-from reports.content import ROMAN
-from reports.rollup import RollupFilter
-from reports.table_xlsx import Column, Table
+from reports.content.kemenko import ROMAN
+from reports.queries import convergence as sources_report
+from reports.queries import lokus as lokus_report
+from reports.queries.rollup import RollupFilter
 
 from ..exports import wants_xlsx, xlsx_response
-from ..input_guards import INT32_MAX, query_int
 from ..jobs import imports
 from ..security import role_required
-from ..services import ServiceError, lokus_data
-from ..services.reference import current_fiscal_year, fiscal_year, reporting_quarter
 from . import bp
 
 READERS = ("secretariat", "viewer", "admin")

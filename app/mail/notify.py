@@ -23,7 +23,7 @@ def kinds_of(user_id: int) -> set[str]:
 
 def set_kinds(user, kinds: set[str]) -> None:
     """The user's choice (flushed; audited like any other write)."""
-    from ..services import audit
+    from app.core import audit
 
     pref = db.session.scalar(select(MailPreference).where(MailPreference.user_id == user.id))
     value = ",".join(k for k in MAILED_KINDS if k in kinds)

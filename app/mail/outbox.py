@@ -13,9 +13,9 @@ from datetime import timedelta
 from flask import current_app, g, has_app_context
 from sqlalchemy import func, or_, select, update
 
+from app.core.clock import now
 from models import MailOutbox, db
 
-from ..services.clock import now
 from . import settings
 from .sender import DeliveryError, deliver
 

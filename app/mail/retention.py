@@ -11,10 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 
+from app.core import audit
+from app.core.clock import now
 from models import LoginEvent, MailOutbox, PasswordReset, db
-
-from ..services import audit
-from ..services.clock import now
 
 MAIL_DAYS = 180
 LOGIN_DAYS = 365

@@ -2,9 +2,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from app.core.input_guards import query_int
 from models import MAIL_STATUS_LABELS, MailOutbox, db
 
-from ..input_guards import query_int
 from ..security import role_required
 from . import bp, outbox, settings
 

@@ -2,11 +2,13 @@ from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.cycle import compliance
+from app.cycle import notifications as notifications
+from app.main import overview
+from app.reference.service import current_fiscal_year, reporting_quarter
 from models import Opd, Submission, db
 
 from ..security import load_for
-from ..services import compliance, notifications, overview
-from ..services.reference import current_fiscal_year, reporting_quarter
 from . import bp
 
 

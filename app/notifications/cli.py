@@ -3,9 +3,8 @@ daily from cron, or any number of times)."""
 import click
 from flask import Flask
 
+from app.cycle.notifications import remind_deadlines
 from models import db
-
-from ..services.notifications import remind_deadlines
 
 
 def register_cli(app: Flask) -> None:

@@ -4,9 +4,9 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.cycle import notifications as service
 from models import Notification, db
 
-from ..services import notifications as service
 from . import bp
 
 PAGE = 100

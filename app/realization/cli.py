@@ -1,9 +1,9 @@
 """`flask evidence prune`: make the evidence folder match the database (see
-app/services/evidence.py); safe to run at any time, e.g. daily from cron."""
+app/cycle/evidence.py); safe to run at any time, e.g. daily from cron."""
 import click
 from flask import Flask
 
-from ..services import evidence
+from app.cycle import evidence
 
 
 def register_cli(app: Flask) -> None:

@@ -5,12 +5,12 @@ from io import BytesIO
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.core.errors import LockedError, ServiceError, StaleError
+from app.cycle import evidence as service
 from models import Evidence, Quarter, db
 
 from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, load_for, role_required
-from ..services import LockedError, ServiceError, StaleError
-from ..services import evidence as service
 from . import bp
 
 entry_roles = role_required("opd", "secretariat")

@@ -9,10 +9,9 @@ scroll for a marked field 6,000 px below the message.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.core.money import format_number, money_input
+from app.cycle.realization import SheetRow
 from models import ZERO, ReviewComment, Submission, SubmissionEvent
-
-from ..money import format_number, money_input
-from ..services.realization import SheetRow
 
 
 @dataclass

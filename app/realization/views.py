@@ -6,22 +6,16 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.errors import LockedError, ServiceError, StaleError
+from app.core.input_guards import query_int
+from app.cycle import evidence, evidence_requests, figures, workflow
+from app.cycle import realization as service
+from app.reference.service import fiscal_year, reporting_quarter
 from forms.realization import CopyPreviousForm, SheetForm, SubmitForm, parse_sheet
 from models import Opd, Quarter, db
 
-from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, role_required
-from ..services import (
-    LockedError,
-    ServiceError,
-    StaleError,
-    evidence,
-    evidence_requests,
-    workflow,
-)
-from ..services import realization as service
-from ..services.reference import fiscal_year, reporting_quarter
 from . import bp, layout
 
 entry_roles = role_required("opd", "secretariat")
@@ -36,7 +30,7 @@ def pick_quarter():
     if number is None:
         quarter = reporting_quarter(fy)
     else:
-        quarter = service.quarter_in(fy, number)
+        quarter = figures.quarter_in(fy, number)
     if quarter is None:
         abort(404)
     return fy, quarter
@@ -87,7 +81,7 @@ def render_sheet(opd, quarter, *, raw=None, errors=None, stale=(), problems=None
     fresh = review is not None or not any(r.current for r in rows)
     return render_template(
         "realization/index.html", opd=opd, quarter=quarter, fy=quarter.fiscal_year, rows=rows,
-        opds=opds, submission=submission, previous=service.previous_quarter(quarter),
+        opds=opds, submission=submission, previous=figures.previous_quarter(quarter),
         locked=lock_reason is not None, lock_reason=lock_reason, raw=raw or {}, errors=errors,
         stale=stale, problems=problems, form=SheetForm(), copy_form=CopyPreviousForm(),
         values=layout.field_values(rows, raw or {}),
@@ -121,7 +115,7 @@ def save(opd_id: int, quarter_id: int):
     opd, quarter = _target(opd_id, quarter_id)
     if not SheetForm().validate_on_submit():
         abort(400)
-    tags = service.opd_tags(opd.id, quarter.fiscal_year_id)
+    tags = figures.opd_tags(opd.id, quarter.fiscal_year_id)
     group = _group_of(tags)
     rows, raw, errors = parse_sheet(request.form, [t for t in tags if group is None
                                                    or t.sub_activity_id == group])
@@ -133,12 +127,12 @@ def save(opd_id: int, quarter_id: int):
         flash(f"Periksa {len(errors)} tagging yang ditandai; tidak ada yang disimpan.",
               "danger")
         return render_sheet(opd, quarter, raw=raw, errors=errors)
-    before = service.anomaly_codes(opd.id, quarter)
+    before = figures.anomaly_codes(opd.id, quarter)
     back = _back(opd, quarter)  # read before the commit expires what it needs
     try:
         with race_as_stale():
             saved = service.save_sheet(opd.id, quarter, rows, current_user, tags=tags)
-            after = service.anomaly_codes(opd.id, quarter)  # flushed: as it will be committed
+            after = figures.anomaly_codes(opd.id, quarter)  # flushed: as it will be committed
             db.session.commit()
     except LockedError as exc:
         db.session.rollback()
@@ -235,7 +229,7 @@ def submit(opd_id: int, quarter_id: int):
         db.session.rollback()
         # Nothing is submitted, but the refreshed anomaly flags are true: keep them, so the
         # sheet marks the rows the refusal names.
-        service.refresh_anomalies(opd.id, quarter)
+        figures.refresh_anomalies(opd.id, quarter)
         db.session.commit()
         flash(exc.message, "danger")
         return render_sheet(opd, quarter, problems=exc.errors)

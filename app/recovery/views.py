@@ -3,14 +3,14 @@ import time
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
+from app.accounts import password_reset as service
+from app.core.errors import ServiceError
 from forms.recovery import ResetPasswordForm, ResetRequestForm
 from models import db
 
 from ..mail import send_pending
 from ..mail import settings as mail_settings
 from ..mail.outbox import queue
-from ..services import ServiceError
-from ..services import password_reset as service
 from . import bp
 
 SUBJECT = "Atur ulang kata sandi Tagar"

@@ -1,6 +1,7 @@
 """Report builds on the web: start one from the report form, poll its state, download its file.
 
-The form's request becomes a build (reports/builds.py) that the job queue works; a request that
+The form's request becomes a build (app/reports/build_service.py) that the job queue works; a
+request that
 matches a finished build gets its file at once. Every build is loaded through `load_for`, so an
 OPD user reaches only its own OPD's builds (a kabupaten-wide build belongs to no OPD: 403).
 """
@@ -9,14 +10,14 @@ from io import BytesIO
 from flask import current_app, flash, jsonify, redirect, send_file, url_for
 from flask_login import current_user
 
+from app.core.errors import ServiceError
+from app.reports.build_service import request_build
 from models import ReportBuild, db
-from reports.builds import request_build
-from reports.content import VARIANTS
-from reports.service import FILE_TYPES
+from reports.content.kemenko import VARIANTS
+from reports.render import FILE_TYPES
 
 from ..jobs import enqueue
 from ..security import load_for, role_required
-from ..services import ServiceError
 from . import bp
 
 ROLES = ("opd", "secretariat", "viewer", "admin")

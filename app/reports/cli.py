@@ -8,9 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from reports.content import ADDRESSEES, VARIANTS
-
-from ..services import ServiceError
+from app.core.errors import ServiceError
+from reports.content.kemenko import ADDRESSEES, VARIANTS
 
 
 def register_cli(app: Flask) -> None:
@@ -42,9 +41,9 @@ def register_cli(app: Flask) -> None:
     def kemenko(year, quarter, semester, opd_code, variant, addressees, theme_code, framework,
                 include_unverified, fixed_date, number, pdf_path, xlsx_path):
         """Laporan penghapusan kemiskinan ekstrem ke Kemenko PMK."""
-        from reports.content import build_content, resolve_options
+        from reports.content.kemenko import build_content, resolve_options
         from reports.pdf.kemenko import build_pdf
-        from reports.xlsx import build_xlsx
+        from reports.xlsx.kemenko import build_xlsx
 
         if not pdf_path and not xlsx_path:
             raise click.UsageError("Berikan -o FILE.pdf dan/atau --xlsx FILE.xlsx.")

@@ -7,15 +7,15 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.input_guards import parse_int
+from app.reference.service import current_fiscal_year, reporting_quarter, settings
+from app.reports.build_service import recent_builds
 from forms.choices import choices
 from forms.reports import ReportForm
 from models import FiscalYear, Framework, Opd, Theme, db
-from reports.builds import recent_builds
-from reports.content import DEFAULT_ADDRESSEES, parse_addressees
+from reports.content.kemenko import DEFAULT_ADDRESSEES, parse_addressees
 
-from ..input_guards import parse_int
 from ..security import check_opd_access, role_required
-from ..services.reference import current_fiscal_year, reporting_quarter, settings
 from . import bp
 from .builds import start_build
 

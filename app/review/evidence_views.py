@@ -4,14 +4,14 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.errors import ServiceError
+from app.cycle import evidence_requests as service
 from forms.evidence_request import CancelEvidenceRequestForm, EvidenceRequestForm
 from models import SubActivity, Submission, Tag, db
 from models.evidence import EvidenceRequest
 
 from ..refusals import refused
 from ..security import load_for, role_required
-from ..services import ServiceError
-from ..services import evidence_requests as service
 from . import bp
 
 

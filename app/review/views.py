@@ -7,6 +7,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.errors import ServiceError, StaleError
+from app.core.input_guards import query_int
+from app.core.table_xlsx import Column, Table
+from app.cycle import compliance, evidence, evidence_requests, figures, workflow
+from app.cycle import realization as realization_service
+from app.reference.service import fiscal_year, reporting_quarter
 from forms.evidence_request import EvidenceRequestForm
 from forms.review import (
     BulkVerifyForm,
@@ -17,22 +23,10 @@ from forms.review import (
     version_of,
 )
 from models import STATUS_LABELS, ReviewComment, Submission, SubmissionEvent, db
-from reports.table_xlsx import Column, Table
 
 from ..exports import wants_xlsx, xlsx_response, yes_no
-from ..input_guards import query_int
 from ..refusals import race_as_stale, refused
 from ..security import load_for, role_required
-from ..services import (
-    ServiceError,
-    StaleError,
-    compliance,
-    evidence,
-    evidence_requests,
-    workflow,
-)
-from ..services import realization as realization_service
-from ..services.reference import fiscal_year, reporting_quarter
 from ..templating import datetime_id
 from . import bp
 
@@ -69,7 +63,7 @@ def _keep(row: dict, f: dict) -> bool:
 def queue():
     fy = _fiscal_year()
     number = query_int("triwulan")
-    quarter = (realization_service.quarter_in(fy, number) if number
+    quarter = (figures.quarter_in(fy, number) if number
                else reporting_quarter(fy))
     if quarter is None:
         abort(404)
@@ -180,7 +174,7 @@ def _render(sub: Submission, form=None, reopen_form=None, status=200):
     reopen_form = reopen_form or ReopenForm(version=sub.version)
     return render_template(
         "review/detail.html", sub=sub, quarter=sub.quarter, opd=sub.opd, rows=rows,
-        previous=realization_service.previous_quarter(sub.quarter), comments=by_tag,
+        previous=figures.previous_quarter(sub.quarter), comments=by_tag,
         anomalies=sum(1 for r in rows if r.current is not None and r.current.anomalies),
         form=form, reopen_form=reopen_form, evidence=evidence.by_tag(sub.opd_id, sub.quarter_id),
         evidence_requests=evidence_requests.open_by_tag(sub.opd_id, sub.quarter_id),

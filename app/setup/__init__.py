@@ -3,5 +3,3 @@ account hygiene. Admin only; mounted under /admin/penyiapan (app/features.py).""
 from flask import Blueprint
 
 bp = Blueprint("setup", __name__)
-
-from . import guard, views  # noqa: E402,F401

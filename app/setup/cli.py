@@ -9,12 +9,12 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.core import audit
+from app.core.errors import ServiceError
+from app.reference.service import create_fiscal_year, ensure_reference_data
+from app.setup.services.rollover import apply_rollover, plan_rollover
+from app.setup.services.setup_import import apply_plan, build_plan, build_template, kinds
 from models import FiscalYear, db
-
-from ..services import ServiceError, audit
-from ..services.reference import create_fiscal_year, ensure_reference_data
-from ..services.rollover import apply_rollover, plan_rollover
-from ..services.setup_import import apply_plan, build_plan, build_template, kinds
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 TEMPLATE_NAMES = {"opds": "opd", "areas": "wilayah", "users": "pengguna"}  # DIR/opd.xlsx ...

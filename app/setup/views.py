@@ -6,16 +6,17 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts import account_hygiene
+from app.core.clock import now
+from app.core.errors import ServiceError, StaleError
+from app.reference.service import current_fiscal_year
+from app.setup.services.rollover import apply_rollover, plan_rollover
+from app.setup.services.setup_import import apply_plan, build_plan, build_template, get_kind
 from forms.setup import RolloverForm, SetupConfirmForm, SetupUploadForm
 from models import SETUP_KINDS, FiscalYear, User, db
 
 from ..refusals import race_as_stale, refused
 from ..security import role_required
-from ..services import ServiceError, StaleError, account_hygiene
-from ..services.clock import now
-from ..services.reference import current_fiscal_year
-from ..services.rollover import apply_rollover, plan_rollover
-from ..services.setup_import import apply_plan, build_plan, build_template, get_kind
 from . import bp, uploads
 
 admin_only = role_required("admin")

@@ -20,11 +20,13 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from .. import coverage_annex, other_sources_annex
-from ..content import ReportContent
+from reports.content.kemenko import ReportContent
+from reports.content.letter import date_long, head_title
+
+from . import annexes
 from . import styles as st
 from .fonts import BOLD, REGULAR
-from .letter import cover_letter, date_long, head_title, signature_block
+from .letter import cover_letter, signature_block
 from .matrix import matrix_tables
 from .tables import index_table, late_table, lokus_table, summary_table, trend_table
 
@@ -172,8 +174,8 @@ def story(content: ReportContent, paper: st.Paper) -> list:
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
             *_late(content, width),
-            *other_sources_annex.pdf_flowables(content, width),  # issue 17
-            *coverage_annex.pdf_flowables(content, width),  # issue 16: counts only
+            *annexes.other_sources_flowables(content, width),  # issue 17
+            *annexes.coverage_flowables(content, width),  # issue 16: counts only
             signature_block(content)]
     return out
 

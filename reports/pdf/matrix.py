@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table
 
-from app.money import format_number
+from app.core.money import format_number
 
 from . import styles as st
 from .fit import line_width, share, word_width, wrap

@@ -5,9 +5,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
 
-from app.money import format_number, format_percent, format_rupiah
+from app.core.money import format_number, format_percent, format_rupiah
+from reports.content.kemenko import ROMAN
 
-from ..content import ROMAN
 from . import styles as st
 from .fit import line_width, share, word_width
 from .fit import wrap as lines
@@ -172,7 +172,8 @@ LATE_HEAD = ["No", "Kode", "Perangkat Daerah", "Triwulan", "Status Laporan",
 
 
 def late_table(rows, width: float) -> Table:
-    """The compliance annex: each late report with its days overdue (reports/lateness.py)."""
+    """The compliance annex: each late report with its days overdue
+    (reports/queries/lateness.py)."""
     data = [[str(i), r.opd_code, r.opd_name, f"TW {ROMAN[r.quarter]}", r.status,
              format_number(r.days)] for i, r in enumerate(rows, 1)]
     return fitted_table(LATE_HEAD, data, width, {2: 1}, pad=2, names=frozenset({2}),

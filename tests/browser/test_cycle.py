@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.money import format_rupiah
+from app.core.money import format_rupiah
 from models import Opd, Quarter, Realization, SubActivity, Tag, db
 
 from .conftest import log_in, log_out, serve_demo

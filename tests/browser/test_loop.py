@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.services.accounts import create_user
+from app.accounts.accounts import create_user
 from models import Opd, SubActivity, Submission, Tag, User, db
 
 from .conftest import DEMO_NOW, log_in, log_out, serve_demo

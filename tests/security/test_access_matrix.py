@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import LoginThrottle, db
 
 from .. import factories
@@ -306,7 +306,7 @@ def world(make):
 def build_world(make):
     """OPD A and OPD B, each with a sub-activity, a tag, a realization and a submitted quarter;
     one user per role; OPD A's other objects that the routes name. (users, ids)."""
-    from reports.builds import request_build
+    from app.reports.build_service import request_build
 
     fy, fy_locked = make.fiscal_year(YEAR), make.fiscal_year(LOCKED_YEAR)
     w = {}
@@ -339,7 +339,7 @@ def build_world(make):
                                 opd_id=a["opd"].id, submission_id=a["sub"].id,
                                 quarter_id=a["sub"].quarter_id)
     db.session.add(notification)
-    from app.services import evidence as evidence_service
+    from app.cycle import evidence as evidence_service
     from models import Evidence, Realization
 
     folder = evidence_service.storage_dir()

@@ -1,7 +1,7 @@
 """API token limiter (issue 11, item 4): bad tokens are throttled per address, but only the
 failing attempts: a valid token from the same address always works, and every 429 says how
 long to wait (Retry-After)."""
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import AuditLog, LoginThrottle, db
 
 URL = "/api/v1/reference/opds"

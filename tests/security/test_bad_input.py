@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import (
     AuditLog,
     FiscalYear,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from app.accounts.api_tokens import create_token
 from app.http_headers import CONTENT_SECURITY_POLICY
-from app.services.api_tokens import create_token
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
 

@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select
 
 from app import create_app
-from app.services import accounts
+from app.accounts import accounts
 from config import TestConfig
 from models import AuditLog, LoginThrottle, User, db
 

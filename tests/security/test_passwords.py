@@ -2,9 +2,10 @@
 password; enforced on create (service, admin form, CLI), own change and admin reset."""
 import pytest
 
+from app.accounts import passwords
+from app.accounts.accounts import create_user
+from app.core.errors import ServiceError
 from app.demo.seed import DEMO_PASSWORD
-from app.services import ServiceError, passwords
-from app.services.accounts import create_user
 from models import User, db
 from tests.factories import PASSWORD
 

@@ -186,7 +186,7 @@ class TestRealConcurrency:
         is rebuilt afterwards so the rest of the suite starts from the same state."""
         from werkzeug.serving import make_server
 
-        from app.services.reference import ensure_reference_data
+        from app.reference.service import ensure_reference_data
 
         ctx = app.app_context()
         ctx.push()

@@ -4,7 +4,7 @@ password change keeps the session that made it and can revoke the user's API tok
 import pytest
 from flask_login.utils import encode_cookie
 
-from app.services.api_tokens import create_token
+from app.accounts.api_tokens import create_token
 from models import ApiToken, User, db
 
 

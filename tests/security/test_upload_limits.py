@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.services import lokus_data
+from app.lokus.services import lokus_data
 from bench.upload_bombs import (
     LOKUS_HEADER,
     SIPD_ROW,

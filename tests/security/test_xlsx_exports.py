@@ -113,7 +113,7 @@ def _exports(client, make, login, opd):
     yield ("anomaly list", client.get(f"/dasbor/anomali?tahun={YEAR}&format=xlsx"),
            {"opd_name", "opd_code", "sa_name", "tag_description"})
     login(make.user("admin"))  # issue 15: the users template lists the OPD codes
-    from app.services import audit  # issue 15: the audit log shows a note as typed
+    from app.core import audit  # issue 15: the audit log shows a note as typed
 
     audit.record("update", "opd", opd.id, new={"name": HOSTILE["opd_name"]},
                  note=HOSTILE["sa_name"], opd_id=opd.id)
@@ -142,8 +142,8 @@ def _exports(client, make, login, opd):
                client.post("/laporan/", data={**base, "variant": variant, "opd_id": opd_id}),
                report_keys | ({"village_name"} if variant != "opd" else set()))
     # The API's background build: built here by the job function itself, fetched by token.
-    from app.services.api_tokens import create_token
-    from reports.builds import request_build, run_build
+    from app.accounts.api_tokens import create_token
+    from app.reports.build_service import request_build, run_build
 
     user = make.user("secretariat")
     build, _ = request_build("xlsx", user=user, year=YEAR, variant="quarterly", quarter=3,
@@ -161,8 +161,8 @@ def _exports(client, make, login, opd):
 def _convergence_exports(client, opd):
     """Issue 17: an intervention at the hostile desa by a hostile provider, the hostile tag in
     two themes (the KLASIK sheet lists its activity), and the Permendagri rollup."""
-    from app.services import themes
-    from app.services.convergence_reference import default_theme
+    from app.budget.services import themes
+    from app.reference.convergence import default_theme
     from models import OtherIntervention, Strategy, Tag, TagTheme, TagVillage
 
     tag = db.session.scalar(select(Tag).join(SubActivity).where(SubActivity.opd_id == opd.id))
@@ -239,7 +239,7 @@ def test_compliance_board_no_longer_writes_the_opd_name_as_a_formula(client, mak
 def test_writer_keeps_numbers_and_replaces_characters_xlsx_cannot_hold():
     from openpyxl import Workbook
 
-    from reports import xlsx_writer
+    from app.core import xlsx_writer
 
     wb = Workbook()
     ws = wb.active

@@ -1,0 +1,161 @@
+"""Reports built by the job queue, and kept so that the same request is answered at once.
+
+A build is keyed by everything its file depends on: format, variant, year, the quarter or
+semester that variant uses, the OPD, verified-only or not, the letter number, the addressees
+chosen (the settings' paper and signatories are in the data version), the letter date
+(the report prints it) and the data version (`models.data_version`, bumped by any committed write
+to what the report reads). A request whose key matches a queued, running or finished build gets
+that build; otherwise a new one is queued. The version is read before the job reads the data, so
+a file may be newer than its key says, never older.
+
+Files are kept in the database row (see models.report_build) and pruned after a build finishes:
+older than REPORT_KEEP_DAYS, or beyond the newest REPORT_KEEP_PER_REQUEST of the same request.
+Like every service, this module flushes and never commits, except `run_build`: it is a job, its
+own "request", and commits its progress so that the page polling it can show it.
+"""
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from app.core.clock import today
+from app.core.errors import ServiceError
+from app.jobs.state import record
+from models import ReportBuild, db, utcnow
+from models.data_version import current_version
+from reports.content.kemenko import SEMESTER_VARIANTS, build_content, resolve_options
+from reports.pdf.kemenko import build_pdf
+from reports.render import file_name
+from reports.xlsx.kemenko import build_xlsx
+
+log = logging.getLogger(__name__)
+
+FAILED_UNEXPECTEDLY = "Terjadi kesalahan sistem saat menyusun laporan. Coba lagi atau hubungi " \
+                      "administrator."
+STALLED = "Penyusunan tidak selesai dalam batas waktu (pekerja antrean berhenti?)."
+
+
+def _key(parts: dict) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int | None = None,
+                  semester: int | None = None, opd_id: int | None = None,
+                  include_unverified: bool = False, number: str = "",
+                  addressees=(), theme_id: int | None = None,
+                  framework: str = "") -> tuple[ReportBuild, bool]:
+    """(build, created): the build answering this request, new (queued) only when no usable
+    one exists. A ServiceError names a wrong option, as `resolve_options` does."""
+    if fmt not in ("pdf", "xlsx"):
+        raise ServiceError("Format harus pdf atau xlsx.", field="fmt")
+    options = resolve_options(year, variant, quarter=quarter, semester=semester, opd_id=opd_id,
+                              include_unverified=include_unverified, number=number,
+                              addressees=addressees, theme_id=theme_id, framework=framework)
+    # Only the period field the variant reads is part of the key.
+    quarter = options.quarter if variant in ("quarterly", "opd") else None
+    semester = options.semester if variant in SEMESTER_VARIANTS else None
+    request = {"kind": fmt, "variant": variant, "year": year, "quarter": quarter,
+               "semester": semester, "opd_id": options.opd_id,
+               "include_unverified": bool(include_unverified), "number": number,
+               "addressees": ",".join(options.addressees)}
+    if options.theme_id is not None or options.framework:  # issue 17; default keys unchanged
+        request.update(theme_id=options.theme_id, framework=options.framework)
+    letter_date, version = today(), current_version()
+    cache_key = _key({**request, "letter_date": letter_date, "data_version": version})
+    existing = db.session.scalars(
+        select(ReportBuild).where(ReportBuild.cache_key == cache_key,
+                                  ReportBuild.status != "failed")
+        .order_by(ReportBuild.id.desc()).limit(1)).first()
+    if existing is not None:
+        if not _stalled(existing):
+            return existing, False
+        existing.status, existing.error, existing.finished_at = "failed", STALLED, utcnow()
+    build = ReportBuild(
+        kind=fmt, variant=variant, year=year, quarter=quarter, semester=semester,
+        opd_id=options.opd_id, include_unverified=bool(include_unverified), number=number,
+        addressees=",".join(options.addressees), theme_id=options.theme_id,
+        framework_code=options.framework,
+        letter_date=letter_date, data_version=version, request_key=_key(request),
+        cache_key=cache_key, status="queued", progress=0,
+        requested_by_id=getattr(user, "id", None))
+    db.session.add(build)
+    db.session.flush()
+    return build, True
+
+
+def _stalled(build: ReportBuild) -> bool:
+    if build.status not in ("queued", "running"):
+        return False
+    limit = timedelta(minutes=current_app.config.get("REPORT_STALE_MINUTES", 30))
+    return build.created_at < utcnow() - limit
+
+
+def run_build(build_id: int) -> None:
+    """The job: build the file of a queued build, record progress, the file or the reason."""
+    build = db.session.get(ReportBuild, build_id)
+    if build is None or build.status != "queued":
+        return  # pruned meanwhile, or delivered twice by the queue
+    record(build, status="running", started_at=utcnow(), progress=5)
+    try:
+        options = resolve_options(
+            build.year, build.variant, quarter=build.quarter, semester=build.semester,
+            opd_id=build.opd_id, include_unverified=build.include_unverified,
+            fixed_date=build.letter_date, number=build.number, addressees=build.addressees,
+            theme_id=build.theme_id, framework=build.framework_code or "")
+        record(build, progress=15)
+        content = build_content(options)
+        record(build, progress=60)
+        pages = None
+        if build.kind == "pdf":
+            result = build_pdf(content)
+            data, pages = result.data, result.pages
+        else:
+            data = build_xlsx(content)
+        name = file_name(content, build.kind)
+        record(build, keep_open=True, data=data, size=len(data), pages=pages, file_name=name,
+               status="done", progress=100, finished_at=utcnow())
+    except ServiceError as exc:  # the data changed since the request (a year removed, ...)
+        _record_failure(build_id, exc.message)
+    except Exception:
+        log.exception("report build %s failed", build_id)
+        _record_failure(build_id, FAILED_UNEXPECTEDLY)
+    prune(build.request_key)
+
+
+def _record_failure(build_id: int, message: str) -> None:
+    db.session.rollback()
+    build = db.session.get(ReportBuild, build_id)
+    record(build, keep_open=True, status="failed", error=message[:500], finished_at=utcnow())
+
+
+def prune(request_key: str | None = None) -> int:
+    """Delete finished builds past the age limit, and those of `request_key` beyond the newest
+    few. Returns the number of builds deleted."""
+    config = current_app.config
+    finished = ReportBuild.status.in_(("done", "failed"))
+    cutoff = utcnow() - timedelta(days=config.get("REPORT_KEEP_DAYS", 7))
+    old = set(db.session.scalars(select(ReportBuild.id).where(
+        finished, ReportBuild.created_at < cutoff)))
+    if request_key:
+        old.update(db.session.scalars(
+            select(ReportBuild.id).where(finished, ReportBuild.request_key == request_key)
+            .order_by(ReportBuild.id.desc())
+            .offset(config.get("REPORT_KEEP_PER_REQUEST", 3))))
+    if old:
+        db.session.execute(delete(ReportBuild).where(ReportBuild.id.in_(old)),
+                           execution_options={"synchronize_session": False})
+    return len(old)
+
+
+def recent_builds(user, limit: int = 20) -> list[ReportBuild]:
+    """The newest builds the user may see: an OPD user only its own OPD's."""
+    stmt = (select(ReportBuild).options(selectinload(ReportBuild.opd),
+                                        selectinload(ReportBuild.requested_by))
+            .order_by(ReportBuild.id.desc()).limit(limit))
+    if user.role == "opd":
+        stmt = stmt.where(ReportBuild.opd_id == user.opd_id)
+    return list(db.session.scalars(stmt))

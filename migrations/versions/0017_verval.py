@@ -1,0 +1,23 @@
+"""issue 28: reserved so that the issues built side by side keep one linear chain.
+
+Empty until issue 28 needs a schema change; then it holds that change.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-07 00:00:00
+
+"""
+
+# revision identifiers, used by Alembic.
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,219 @@
+"""Plan versus realization: the one rollup the dashboard, the PDF/XLSX report and the API share.
+
+Every call is a single SQL statement with GROUP BY. Money is summed in whole sen (integers) so
+SQLite, which keeps NUMERIC as floating point, adds up exactly like PostgreSQL; divisions
+(absorption, physical progress) are done in Decimal on the grouped figures and rounded there.
+
+Realization is stored to date (cumulative) per tag and quarter; a missing row means 0 to date.
+The flow of quarter q is the figure to date at q minus the figure to date at q-1, so the flows
+of quarters 1..q add up to the figure to date at q. In flow mode `physical` is likewise the
+progress gained in the quarter (percentage points, weighted by tagged amount).
+
+For `village`/`district`, a tag is shared among its desa in whole rupiah
+(reports/queries/apportion.py);
+what it does not place in a desa is the row with key None "Tanpa lokus / tidak terbagi", so the
+rows still add up to the total. Verified only: reports/queries/verified.py.
+
+The building blocks (filter, row, SQL pieces, tag base) are in reports/queries/rollup_base.py.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, null, select, union_all
+from sqlalchemy.orm import aliased
+
+from models import FundingSource, Opd, Quarter, Realization, Strategy, SubActivity, Tag, TagKind
+from reports.queries import verified
+from reports.queries.apportion import area_rows
+from reports.queries.rollup_base import (
+    CENT,
+    GROUPINGS,
+    NO_LOKUS,
+    ROMAN,
+    RollupFilter,
+    RollupRow,
+    _base,
+    _check,
+    _execute,
+    _measures,
+    _p,
+    _row,
+    _sen,
+)
+
+
+def _dimension(by: str, b, f: RollupFilter):
+    """(select columns, from-clause builder, group-by, order-by) for a plain grouping."""
+    if by == "strategy":
+        cols = (Strategy.id, Strategy.code, Strategy.name)
+        stmt = select(*cols).select_from(Strategy).outerjoin(b, b.c.strategy_id == Strategy.id)
+        if f.strategy_code is not None:
+            stmt = stmt.where(Strategy.code == _p("strategy_code"))
+        return stmt, cols, (Strategy.code,)
+    if by == "tag_kind":
+        cols = (TagKind.code.label("kind_key"), TagKind.code, TagKind.name)
+        stmt = select(*cols).select_from(TagKind).outerjoin(b, b.c.tag_kind_id == TagKind.id)
+        if f.tag_kind_code is not None:
+            stmt = stmt.where(TagKind.code == _p("tag_kind_code"))
+        return stmt, (TagKind.code, TagKind.name, TagKind.sort_order), (TagKind.sort_order,)
+    if by == "opd":
+        cols = (Opd.id, Opd.code, Opd.name)
+        return select(*cols).select_from(b).join(Opd, Opd.id == b.c.opd_id), cols, (Opd.code,)
+    if by == "funding_source":
+        fs = FundingSource
+        cols = (fs.id, fs.code, fs.name)
+        stmt = select(*cols).select_from(b).outerjoin(fs, fs.id == b.c.funding_source_id)
+        return stmt, cols, (case((fs.id.is_(None), 1), else_=0), fs.code)
+    if by == "sub_activity":
+        sa = SubActivity
+        cols = (sa.id, sa.code, sa.name)
+        return (select(*cols).select_from(b).join(sa, sa.id == b.c.sub_activity_id), cols,
+                (sa.code, sa.id))
+    if by == "tag":
+        cols = (Tag.id, SubActivity.code, Tag.description)
+        stmt = (select(*cols).select_from(b).join(Tag, Tag.id == b.c.tag_id)
+                .join(SubActivity, SubActivity.id == Tag.sub_activity_id))
+        return stmt, cols, (SubActivity.code, Tag.id)
+    raise ValueError(f"unknown grouping {by!r}")
+
+
+def _grouped(f: RollupFilter, by: str, extra=()):
+    cur, prev = _check(f)
+
+    def build():
+        b = _base(f, (cur, prev))
+        if by in ("strategy", "tag_kind", "opd", "funding_source"):
+            return _per_reference(f, by, b, cur, prev, extra)
+        stmt, group, order = _dimension(by, b, f)
+        stmt = stmt.add_columns(*_measures(b, cur, prev), *extra)
+        return stmt.group_by(*group, *extra).order_by(*order)
+    return _execute(("grouped", by, bool(extra), cur, prev), f, build).all()
+
+
+def _pre_grouped(fk, measures):
+    return (select(fk.label("k"), *(m.label(f"m{i}") for i, m in enumerate(measures)))
+            .group_by(fk).subquery("g"))
+
+
+def _m(g, measures):
+    return [g.c[f"m{i}"] for i in range(len(measures))]
+
+
+def _per_reference(f: RollupFilter, by: str, b, cur: int, prev: int, extra):
+    """Grouped by a reference table's key: the tag base is grouped by its key first and the
+    reference table joined to those few rows (joining the whole base to the reference table
+    and grouping after costs SQLite up to 3x). Every strategy and tag kind, empty ones too;
+    OPDs with tags; funding sources with tags, and the tags without one (key None) last."""
+    if by == "opd":
+        measures = _measures(b, cur, prev)
+        g = _pre_grouped(b.c.opd_id, measures)
+        return (select(Opd.id, Opd.code, Opd.name, *_m(g, measures)).select_from(g)
+                .join(Opd, Opd.id == g.c.k).order_by(Opd.code))
+    if by == "funding_source":
+        fs, measures = FundingSource, _measures(b, cur, prev)
+        g = _pre_grouped(b.c.funding_source_id, measures)
+        return (select(fs.id, fs.code, fs.name, *_m(g, measures)).select_from(g)
+                .outerjoin(fs, fs.id == g.c.k)
+                .order_by(case((fs.id.is_(None), 1), else_=0), fs.code))
+    if by == "strategy":
+        ref, key, fk = Strategy, Strategy.id, b.c.strategy_id
+        cols, code, order = (Strategy.id, Strategy.code, Strategy.name), f.strategy_code, (
+            Strategy.code,)
+    else:
+        ref, key, fk = TagKind, TagKind.id, b.c.tag_kind_id
+        cols, code, order = ((TagKind.code.label("kind_key"), TagKind.code, TagKind.name),
+                             f.tag_kind_code, (TagKind.sort_order,))
+    measures = _measures(b, cur, prev)
+    g = _pre_grouped(fk, measures)
+    stmt = select(*cols, *_m(g, measures), *extra).select_from(ref).outerjoin(g, g.c.k == key)
+    if code is not None:
+        stmt = stmt.where(ref.code == _p(f"{by}_code"))
+    return stmt.order_by(*order)
+
+
+# --- the contract ----------------------------------------------------------------------------
+
+def rollup(f: RollupFilter, by: str) -> list[RollupRow]:
+    """The figures grouped `by` one of GROUPINGS, ordered by code; one SQL statement."""
+    if by in ("village", "district"):
+        return area_rows(f, by)
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    rows = _grouped(f, by)
+    if by == "tag":
+        return [_row(r[0], r[1], r[2] or f"Penandaan #{r[0]}", *r[3:]) for r in rows]
+    return [_row(*r) for r in rows]
+
+
+def total(f: RollupFilter) -> RollupRow:
+    cur, prev = _check(f)
+
+    def build():
+        b = _base(f, (cur, prev))
+        return select(*_measures(b, cur, prev))
+    r = _execute(("total", cur, prev), f, build).one()
+    return _row(None, "", "Jumlah", *r)
+
+
+def trend(f: RollupFilter) -> list[RollupRow]:
+    """To-date figures at the end of each quarter 1..4 (f.quarter and f.flow are ignored)."""
+    rows = _execute(("trend",), f, lambda: _trend_statement(f)).all()
+    head = next(r for r in rows if r[0] is None)
+    by_n = {r[0]: r for r in rows if r[0] is not None}
+    tags, a, t = head[1], head[2], head[3]
+    out = []
+    for n in (1, 2, 3, 4):
+        # A quarter without realization rows sums to 0 over the tags, as a missing row means.
+        r, pw, c = by_n[n][4:] if n in by_n else (0, 0, 0)
+        if not tags:
+            r = pw = c = None
+        out.append(_row(n, str(n), f"Triwulan {ROMAN[n]}", tags, a, r, pw, t, c))
+    return out
+
+
+def _trend_statement(f: RollupFilter):
+    """The tag totals (quarter NULL) and, in one GROUP BY quarter over the realization rows of
+    the filtered tags, each quarter's sums: one pass instead of one join per quarter."""
+    b = _base(f, ())
+    q, r = aliased(Quarter, name="q"), aliased(Realization, name="r")
+    head = select(cast(null(), Integer), func.count(b.c.tag_id), func.sum(b.c.a),
+                  func.sum(b.c.t), cast(null(), BigInteger), null(), cast(null(), BigInteger))
+    sums = (cast(null(), BigInteger), cast(null(), BigInteger), cast(null(), BigInteger),
+            func.sum(_sen(r.amount)), func.sum(r.physical_progress * b.c.a),
+            func.sum(r.reached_count))
+    if f.verified_only:  # quarter n shows the OPD's last verified quarter m <= n
+        lv = verified.last_verified_per_quarter()
+        per_quarter = (
+            select(lv.c.n, *sums).select_from(b).join(lv, lv.c.opd_id == b.c.opd_id)
+            .join(q, and_(q.fiscal_year_id == _p("fy"), q.number == lv.c.m))
+            .join(r, and_(r.tag_id == b.c.tag_id, r.quarter_id == q.id))
+            .group_by(lv.c.n))
+    else:
+        per_quarter = (
+            select(q.number, *sums).select_from(b).join(r, r.tag_id == b.c.tag_id)
+            .join(q, and_(q.id == r.quarter_id, q.fiscal_year_id == _p("fy")))
+            .group_by(q.number))
+    return union_all(head, per_quarter)
+
+
+def incentive_index(f: RollupFilter) -> dict:
+    """PMK 97/2023 fiscal-incentive realization index: each tag kind's absorption weighed by
+    its weight (direct 50, indirect 30, supporting 20). Absorption above 100 % (an anomaly)
+    counts as 100; a kind with nothing tagged counts as 0.
+
+    Returns {"kinds": [{code, label, weight, tagged, realized, absorption, score}], "index"}.
+    """
+    kinds, index = [], Decimal("0")
+    for r in _grouped(f, "tag_kind", extra=(TagKind.weight,)):
+        row = _row(*r[:-1])
+        weight = Decimal(str(r[-1]))
+        capped = min(row.absorption or Decimal("0"), Decimal("100"))
+        score = (weight * capped / 100).quantize(CENT, ROUND_HALF_UP)
+        index += score
+        kinds.append({"code": row.key, "label": row.label, "weight": weight,
+                      "tagged": row.tagged, "realized": row.realized,
+                      "absorption": row.absorption, "score": score, "row": row})
+    return {"kinds": kinds, "index": index.quantize(CENT)}
+
+
+__all__ = ["GROUPINGS", "NO_LOKUS", "RollupFilter", "RollupRow", "incentive_index", "rollup",
+           "total", "trend"]
