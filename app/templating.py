@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.core.clock import WIB
 from app.core.money import format_number, format_percent, format_rupiah, money_input
 from app.cycle.compliance import days_left, days_overdue
+from app.form_errors import form_errors
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -111,3 +112,4 @@ def init_app(app: Flask) -> None:
         return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today,
                 "days_overdue": days_overdue, "days_left": days_left,
                 "unread_notifications": unread_notifications}
+    app.jinja_env.globals["form_errors"] = form_errors  # issue 23: summary of a refused form
