@@ -5,7 +5,8 @@
    - a form with data-dirty asks before the page is left with changes not yet sent (a quarter
      tab, a link, a reload); data-unsaved marks a form the server rendered again with values it
      has not stored, so leaving it asks from the start;
-   - on a phone the main menu folds behind its button (without script it stays open). */
+   - on a phone the main menu folds behind its button (without script it stays open);
+   - a box that scrolls sideways can be reached and scrolled with the keyboard. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -57,7 +58,30 @@
       if (n.tagName === "DETAILS") { n.open = true; }
     }
   }
+  // A box that scrolls sideways (a wide table on a narrow screen) must be reachable with the
+  // keyboard to be scrolled (WCAG 2.1.1): it takes the focus and is named by its heading.
+  function scrollableBoxes() {
+    var boxes = document.querySelectorAll(".panel, .table-scroll");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+        if (!box.getAttribute("role")) { box.setAttribute("role", "region"); }
+        var heading = box.querySelector("h2, h3, caption");
+        if (!box.getAttribute("aria-label") && !box.getAttribute("aria-labelledby")) {
+          box.setAttribute("aria-label", heading ? heading.textContent.trim() : "Tabel (geser)");
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    }
+  }
   function ready() {
+    scrollableBoxes();
+    window.addEventListener("resize", scrollableBoxes);
     var summary = document.querySelector(".error-summary");
     if (summary) {
       summary.focus();
