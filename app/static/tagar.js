@@ -6,6 +6,7 @@
      tab, a link, a reload); data-unsaved marks a form the server rendered again with values it
      has not stored, so leaving it asks from the start;
    - on a phone the main menu folds behind its button (without script it stays open);
+   - on a phone the dashboard's filters fold under the figures;
    - a box that scrolls sideways can be reached and scrolled with the keyboard. */
 (function () {
   "use strict";
@@ -81,6 +82,10 @@
   }
   function ready() {
     scrollableBoxes();
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      var folds = document.querySelectorAll("details.filter-fold");
+      for (var f = 0; f < folds.length; f++) { folds[f].open = false; }
+    }
     window.addEventListener("resize", scrollableBoxes);
     var summary = document.querySelector(".error-summary");
     if (summary) {
