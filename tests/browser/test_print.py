@@ -36,8 +36,8 @@ def _check_pages(pages, name):
     for i, text in enumerate(pages, 1):
         lines = [ln for ln in text.splitlines() if ln.strip()]
         assert len(lines) >= 3, f"{name} page {i} holds only {lines}"
-        broken = [ln for ln in lines if re.search(r"Rp\s*$", ln) or re.match(r"^\s*\d{1,3}\.\d{3}"
-                                                                               r"\.\d{3}\s*$", ln)]
+        # "Rp" with its figure on the next line (alone, or beside other cells' "Rp").
+        broken = [ln for ln in lines if re.search(r"Rp(\s{2,}|\s*$)", ln)]
         assert not broken, f"{name} page {i}: a figure split across lines: {broken}"
     assert PRINTED_AT in pages[0], f"{name}: no print time in WIB on the first page"
 
