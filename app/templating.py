@@ -1,13 +1,15 @@
 """Jinja filters in the id_ID style and the navigation by role."""
-from datetime import date, datetime
+from datetime import datetime
 
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from app.core import clock
 from app.core.clock import WIB
 from app.core.money import format_number, format_percent, format_rupiah, money_input
 from app.cycle.compliance import days_left, days_overdue
+from app.form_errors import form_errors
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -108,6 +110,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today,
+        return {"nav_items": nav_items, "app_name": "Tagar", "today": clock.today,
+                "printed_at": lambda: datetime_id(clock.now()),
                 "days_overdue": days_overdue, "days_left": days_left,
                 "unread_notifications": unread_notifications}
+    app.jinja_env.globals["form_errors"] = form_errors  # issue 23: summary of a refused form

@@ -112,5 +112,8 @@ def log_in(pg, username, password="demo-tagar-2026"):
 
 
 def log_out(pg):
-    pg.click("text=Keluar")
+    toggle = pg.locator(".nav-toggle")
+    if toggle.count() and toggle.is_visible():  # a phone: the menu is folded
+        toggle.click()
+    pg.click(".userbox button:has-text('Keluar')")
     pg.wait_for_url("**/login")
