@@ -185,3 +185,6 @@ def register_cli(app: Flask) -> None:
                        f"{m.token_prefix}…")
 
     app.cli.add_command(group)
+    from .province_cli import register_province_cli
+
+    register_province_cli(app)  # issue 30: `flask province init|totals|report`

@@ -290,7 +290,12 @@ def report():
     fmt = request.args.get("format", "")
     from reports.province import report as province_report
 
-    data = province_report.content(year, semester)
+    try:
+        data = province_report.content(year, semester)
+    except province_report.NoBundles as exc:  # nothing to sign: no "Rp 0" report
+        return render_template("federation/report.html", years=years, year=year,
+                               semester=semester, data=None, empty=str(exc)), \
+            (404 if fmt in ("pdf", "xlsx") else 200)
     if fmt in ("pdf", "xlsx"):
         body = (province_report.pdf(data) if fmt == "pdf" else province_report.xlsx(data))
         mimetype = ("application/pdf" if fmt == "pdf" else
