@@ -21,7 +21,6 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, text
 
 from app.core.errors import ServiceError
-
 from models import (
     District,
     FundingSource,

@@ -12,7 +12,11 @@ from app.federation.province_setup import ProvinceIdentity, init_province
 from app.reference.service import settings
 from models import User, db
 
-from .test_federation import YEAR, build_kabupaten, kab_key, member, post, province_mode  # noqa: F401
+from . import test_federation as fed
+from .test_federation import YEAR, build_kabupaten, post
+
+# The federation tests' fixtures: this kabupaten's key, its registration, province mode.
+kab_key, member, province_mode = fed.kab_key, fed.member, fed.province_mode
 
 IDENTITY = ProvinceIdentity("Provinsi Sinar Timur", address="Jl. Gubernuran No. 9",
                             city="Kota Fajar", governor="Hj. Ratna Dewi", governor_nip="",
@@ -30,7 +34,7 @@ def pdf_text(data: bytes, tmp_path) -> list[str]:
 
 
 @pytest.fixture
-def a_province(province_mode):  # noqa: F811
+def a_province(province_mode):
     init_province(IDENTITY)
     db.session.flush()
 
@@ -56,7 +60,7 @@ def test_province_init_cli_refuses_a_kabupaten_instance(app):
 
 
 def test_governor_pdf_has_the_provinces_letterhead_signatories_count_and_targets(
-        client, make, login, kab_key, member, a_province, tmp_path):  # noqa: F811
+        client, make, login, kab_key, member, a_province, tmp_path):
     build_kabupaten(make)
     _, token = member
     other, _ = receive.register("36.99", "Kota Belum Kirim", receive.bundle.public_b64(kab_key))
@@ -82,7 +86,7 @@ def test_governor_pdf_has_the_provinces_letterhead_signatories_count_and_targets
 
 
 def test_governor_xlsx_has_the_same_columns_and_the_signatories(
-        client, make, login, kab_key, member, a_province):  # noqa: F811
+        client, make, login, kab_key, member, a_province):
     build_kabupaten(make)
     _, token = member
     assert post(client, content.export(YEAR, "semester", 1)[0], token).status_code == 201
@@ -98,7 +102,7 @@ def test_governor_xlsx_has_the_same_columns_and_the_signatories(
 
 
 def test_a_semester_without_bundles_gives_no_signed_report(client, make, login, member,
-                                                            a_province):  # noqa: F811
+                                                            a_province):
     login(make.user("provinsi"))
     for fmt in ("pdf", "xlsx"):
         resp = client.get(f"/provinsi/laporan?tahun={YEAR}&semester=2&format={fmt}")
