@@ -12,6 +12,7 @@ also creates the users `admin` (role admin) and `sekretariat` (role secretariat)
 (the password rules apply: at least 10 characters, not a common one), ready to log in.
 """
 import argparse
+import os
 import random
 import time
 from datetime import datetime, timedelta
@@ -200,7 +201,9 @@ def _tag(rows, ids, rng, sid, amount, quarters, strategies, kinds, villages, yea
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=SIZES, default="S")
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        required=not os.environ.get("DATABASE_URL"),
+                        help="Default: DATABASE_URL.")
     parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
     parser.add_argument("--name", default="", help="The kabupaten's name on its letterhead.")
     parser.add_argument("--password", default="",

@@ -71,13 +71,14 @@ def register_province_cli(app: Flask) -> None:
     def report_cmd(year, semester, file):
         """Write the governor's semester report to FILE (.pdf or .xlsx)."""
         from reports.province import report
+        from reports.province.report_pdf import build as build_pdf
 
         _province_only()
         try:
             data = report.content(year, semester)
         except report.NoBundles as exc:
             raise click.ClickException(str(exc)) from exc
-        body = report.xlsx(data) if file.endswith(".xlsx") else report.pdf(data)
+        body = report.xlsx(data) if file.endswith(".xlsx") else build_pdf(data)
         Path(file).write_bytes(body)
         db.session.commit()  # the settings row, when this is its first use
         click.echo(f"Laporan gubernur ditulis ke {file} ({len(body)} bita).")

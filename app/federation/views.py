@@ -297,7 +297,9 @@ def report():
                                semester=semester, data=None, empty=str(exc)), \
             (404 if fmt in ("pdf", "xlsx") else 200)
     if fmt in ("pdf", "xlsx"):
-        body = (province_report.pdf(data) if fmt == "pdf" else province_report.xlsx(data))
+        from reports.province.report_pdf import build as build_pdf
+
+        body = build_pdf(data) if fmt == "pdf" else province_report.xlsx(data)
         mimetype = ("application/pdf" if fmt == "pdf" else
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         name = f"laporan-gubernur-{year}-semester-{semester}.{fmt}"

@@ -6,7 +6,7 @@ Ketua TKPK Provinsi and the Gubernur. The letterhead and the signatories are the
 (`flask province init`, then *Pengaturan*). A semester for which no kabupaten sent a bundle
 gives no report (NoBundles): a signed "Rp 0" would say the province spent nothing.
 
-PDF in reports/province/report_pdf.py; XLSX here (the table helper, so text is never a
+PDF in reports/province/report_pdf.py (`build`); XLSX here (the table helper, so text is never a
 formula) with the same columns, the letter's words and the signatories. Every figure comes from
 reports/province/queries.py."""
 from dataclasses import dataclass, field
@@ -213,11 +213,5 @@ def xlsx(report: GovernorReport) -> bytes:
     return workbook([letter_table(report), *tables(report), signer_table(report)])
 
 
-def pdf(report: GovernorReport) -> bytes:
-    from .report_pdf import build
-
-    return build(report)
-
-
 __all__ = ["GovernorReport", "NoBundles", "content", "dashboard_tables", "figure_tables",
-           "letter_body", "pdf", "signatories", "tables", "xlsx"]
+           "letter_body", "signatories", "tables", "xlsx"]

@@ -126,12 +126,18 @@ def _cell(value, kind):
 WIDTHS = {"money": 33 * mm, "pct": 17 * mm, "count": 21 * mm}
 
 
+def _code_width(chars: int | None):
+    """Short code columns (kode, periode) get their own width; text columns share the rest."""
+    if chars is None or chars > 16:
+        return None
+    return 16 * mm if chars <= 10 else 25 * mm
+
+
 def _grid(table, width: float):
     rows = [[Paragraph(escape(c.label), st.CELL_H) for c in table.columns]]
     for values in [*table.rows, *([table.total] if table.total else [])]:
         rows.append([_cell(v, c.kind) for v, c in zip(values, table.columns, strict=True)])
-    widths = [WIDTHS.get(c.kind) or (16 * mm if (c.width or 30) <= 16 else None)
-              for c in table.columns]
+    widths = [WIDTHS.get(c.kind) or _code_width(c.width) for c in table.columns]
     free = [i for i, w in enumerate(widths) if w is None]
     rest = (width - sum(w for w in widths if w)) / max(len(free), 1)
     grid = LongTable(rows, colWidths=[w or rest for w in widths], repeatRows=1)
@@ -147,12 +153,16 @@ def story(report: GovernorReport, paper: st.Paper) -> list:
             _p(report.title.upper(), st.TITLE), _p(report.province_name, st.SUBTITLE),
             _p(f"Kabupaten/kota yang mengirim bundel terverifikasi: {report.sent_line}",
                st.SUBTITLE), Spacer(1, 4 * mm)]
-    for letter, table in zip("ABCD", tables(report), strict=True):
-        out += [_p(f"{letter}. {table.title[0].upper()}{table.title[1:]}", st.HEADING),
-                _grid(table, width), Spacer(1, 5 * mm)]
-    out.append(KeepTogether([
+    sections = [[_p(f"{letter}. {table.title[0].upper()}{table.title[1:]}", st.HEADING),
+                 _grid(table, width), Spacer(1, 5 * mm)]
+                for letter, table in zip("ABCD", tables(report), strict=True)]
+    for section in sections[:-1]:
+        out += section
+    # The last table, the sentence and the signatures on one page when they fit together
+    # (KeepTogether splits only what cannot fit), never the signatures alone.
+    out.append(KeepTogether([*sections[-1], KeepTogether([
         _p("Demikian laporan ini disusun dari bundel terverifikasi kabupaten/kota dan "
-           "disahkan oleh:", st.BODY), Spacer(1, 3 * mm), signatures(report, width)]))
+           "disahkan oleh:", st.BODY), Spacer(1, 3 * mm), signatures(report, width)])]))
     return out
 
 
