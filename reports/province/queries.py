@@ -141,10 +141,16 @@ def bundle_lokus(bundle_id: int) -> list[FederationLokus]:
         FederationLokus.bundle_id == bundle_id).order_by(FederationLokus.village_code)))
 
 
-def bundle_matrix(bundle_id: int, limit: int = 500) -> list[FederationMatrixRow]:
+def bundle_matrix(bundle_id: int, limit: int = 500, offset: int = 0
+                  ) -> list[FederationMatrixRow]:
     return list(db.session.scalars(select(FederationMatrixRow).where(
         FederationMatrixRow.bundle_id == bundle_id).order_by(FederationMatrixRow.position)
-        .limit(limit)))
+        .limit(limit).offset(offset)))
+
+
+def bundle_matrix_count(bundle_id: int) -> int:
+    return db.session.scalar(select(func.count(FederationMatrixRow.id)).where(
+        FederationMatrixRow.bundle_id == bundle_id)) or 0
 
 
 @dataclass(frozen=True)
@@ -267,6 +273,6 @@ def compliance(year: int, days: int, today: date) -> list[tuple[FederationMember
 
 
 __all__ = ["PERIODS", "Coverage", "CoverageRow", "LokusSummary", "MemberRow", "ProvinceRow",
-           "Sent", "bundle_coverage", "bundle_lokus", "bundle_matrix", "bundle_rows",
-           "by_dimension", "by_kabupaten", "chosen_bundles", "compliance", "deadline",
-           "lokus_by_kabupaten", "period_end", "province_total"]
+           "Sent", "bundle_coverage", "bundle_lokus", "bundle_matrix", "bundle_matrix_count",
+           "bundle_rows", "by_dimension", "by_kabupaten", "chosen_bundles", "compliance",
+           "deadline",           "lokus_by_kabupaten", "period_end", "province_total"]
