@@ -186,22 +186,27 @@ def compliance():
         return xlsx_response([_compliance_table(year, days, periods, rows)],
                              f"kepatuhan-kabupaten-{year}.xlsx")
     return render_template("federation/compliance.html", years=years, year=year,
-                           periods=periods, days=days, rows=rows)
+                           periods=periods, days=days, rows=rows, today=today(),
+                           days_past=province.days_past)
 
 
 def _compliance_table(year, days, periods, rows) -> Table:
-    def cell(c):
+    on = today()
+
+    def cell(c, due):
         if c is None:
             return "belum"
         if c == "late":
-            return "terlambat, belum dikirim"
-        return (f"{'terlambat' if c.late else 'tepat waktu'}, {datetime_id(c.received_at)}"
+            return f"terlambat {province.days_past(due, on)} hari, belum dikirim"
+        state = f"terlambat {c.days_late} hari" if c.late else "tepat waktu"
+        return (f"{state}, {datetime_id(c.received_at)}"
                 + (f" ({c.count} kiriman)" if c.count > 1 else ""))
     return Table(
         f"Kepatuhan pengiriman bundel {year}",
         [Column("Kode", width=10), Column("Kabupaten/Kota"),
          *[Column(f"{label} (batas {due:%d/%m/%Y})", width=26) for _, _, label, due in periods]],
-        [[m.code, m.name, *[cell(cells[k, n]) for k, n, _, _ in periods]] for m, cells in rows],
+        [[m.code, m.name, *[cell(cells[k, n], due) for k, n, _, due in periods]]
+         for m, cells in rows],
         filters=[("Tahun", str(year)), ("Batas kirim", f"{days} hari setelah akhir periode")])
 
 
