@@ -425,11 +425,13 @@ def test_compliance_marks_late_and_missing_periods(client, make, login, kab_key,
         YEAR, 30, province.period_end(YEAR, "quarter", 3)))
     cells = rows[CODE]
     assert cells["quarter", 2].late and cells["quarter", 2].count == 1
+    assert cells["quarter", 2].days_late == 33  # 1 September, due 30 July (issue 30)
     assert cells["quarter", 1] == "late"  # never sent, deadline passed
     assert cells["quarter", 4] is None  # not yet due
     login(make.user("provinsi"))
     html = client.get(f"/provinsi/kepatuhan?tahun={YEAR}").get_data(as_text=True)
-    assert "terlambat" in html and "Kabupaten Uji Federasi" in html
+    assert "terlambat 33 hari" in html and "Kabupaten Uji Federasi" in html
+    assert f'href="/provinsi/kabupaten/{m.id}?tahun={YEAR}' in html  # names are links
 
 
 def test_governor_report_pdf_and_xlsx_from_the_bundles(client, make, login, kab_key, member,
