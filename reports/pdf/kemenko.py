@@ -31,7 +31,7 @@ from .bounded import LazyStory, footer_canvas
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, signature_block
 from .matrix import iter_matrix_tables
-from .tables import index_table, late_table, lokus_table, summary_table, trend_table
+from .tables import index_table, iter_lokus_tables, late_table, summary_table, trend_table
 
 
 @dataclass(frozen=True)
@@ -178,10 +178,11 @@ def iter_story(content: ReportContent, paper: st.Paper, chunk: int | None = None
     yield PageBreak()
     yield _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else ""))
     yield from iter_matrix_tables(content, width, chunk)
-    out = [*_legends(content), PageBreak(),
-            _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),
-            lokus_table(content.lokus, real, width),
-            Spacer(1, 2 * mm),
+    yield from _legends(content)
+    yield PageBreak()
+    yield _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi")
+    yield from iter_lokus_tables(content.lokus, real, width, chunk)
+    out = [Spacer(1, 2 * mm),
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
