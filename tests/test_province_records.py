@@ -186,3 +186,17 @@ def test_province_menu_and_home_show_only_province_work(client, make, login, pro
         assert label in nav
     for label in ("Sub Kegiatan", "Tahun Anggaran", "Penyiapan", "Realisasi", ">OPD<"):
         assert label not in nav
+
+
+def test_hostile_values_on_the_new_province_pages_never_give_a_500(client, make, login, kab_key,
+                                                                   member, province_mode):
+    m, _ = member
+    login(make.user("provinsi"))
+    for url in ("/provinsi/ditolak?kab=abc", "/provinsi/ditolak?kab=99999999999",
+                "/provinsi/ditolak?kab=%00", f"/provinsi/kabupaten/{m.id}?halaman=-1",
+                f"/provinsi/kabupaten/{m.id}?halaman=%27%3B--", "/provinsi/laporan?semester=9",
+                "/provinsi/kepatuhan?tahun=1"):
+        assert client.get(url).status_code < 500, url
+    assert client.post("/provinsi/bundel/999999/laporan").status_code == 404
+    assert client.post("/provinsi/bundel/abc/laporan").status_code == 404
+    assert client.get("/provinsi/ditolak?kab=99999").status_code == 200
