@@ -200,3 +200,29 @@ def test_hostile_values_on_the_new_province_pages_never_give_a_500(client, make,
     assert client.post("/provinsi/bundel/999999/laporan").status_code == 404
     assert client.post("/provinsi/bundel/abc/laporan").status_code == 404
     assert client.get("/provinsi/ditolak?kab=99999").status_code == 200
+
+
+def test_the_kabupaten_sends_the_right_pdf_later_with_push_report(
+        app, client, make, kab_key, member, province_mode, monkeypatch, tmp_path):
+    build_kabupaten(make)
+    _, token = member
+    data, pdf = _semester_with_pdf()
+    bundle_id = post(client, data, token).get_json()["id"]
+
+    def loopback(body, url, token, timeout=60, *, method="POST", content_type=""):
+        resp = client.put(url.removeprefix("http://provinsi.invalid"), data=body,
+                          content_type=content_type, headers={"Authorization": f"Bearer {token}"})
+        return resp.status_code, resp.get_json()
+
+    monkeypatch.setattr(cli, "push", loopback)
+    wrong, right = tmp_path / "salah.pdf", tmp_path / "benar.pdf"
+    wrong.write_bytes(pdf + b"%")
+    right.write_bytes(pdf)
+    args = ["federation", "push-report", str(bundle_id), "--url", "http://provinsi.invalid",
+            "--token", token]
+    failed = app.test_cli_runner().invoke(args=[*args[:3], str(wrong), *args[3:]])
+    assert failed.exit_code == 1 and "SHA-256" in failed.output and "push-report" in failed.output
+    assert not db.session.get(FederationBundle, bundle_id).has_pdf
+    done = app.test_cli_runner().invoke(args=[*args[:3], str(right), *args[3:]])
+    assert done.exit_code == 0, done.output
+    assert db.session.get(FederationBundle, bundle_id).has_pdf
