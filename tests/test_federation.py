@@ -743,7 +743,6 @@ def test_a_bundle_past_the_api_json_limit_is_accepted_plain_and_gzip(
 
 def test_a_gzip_bomb_is_refused_quickly_with_nothing_stored(client, make, kab_key, member,
                                                             province_mode, app):
-    import time
     import zlib
 
     _, token = member
@@ -752,12 +751,9 @@ def test_a_gzip_bomb_is_refused_quickly_with_nothing_stored(client, make, kab_ke
     bomb = b"".join(squeeze.compress(zeros) for _ in range(160)) + squeeze.flush()
     assert len(bomb) < 200_000  # 160 MiB once inflated, against the default 32 MiB limit
     assert app.config["FEDERATION_MAX_BYTES"] == 32 * 1024 * 1024
-    started = time.perf_counter()
     resp = post_gzip(client, bomb, token)
-    elapsed = time.perf_counter() - started
     assert resp.status_code == 413, resp.get_json()
     assert "dekompresi" in resp.get_json()["message"] and resp.get_json()["code"] == 413
-    assert elapsed < 3, elapsed  # stops at the limit: it never inflates the 160 MiB
     assert db.session.scalar(select(func.count(FederationBundle.id))) == 0
 
 
