@@ -9,7 +9,28 @@ import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("TAGAR_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def from_root(path: str | Path) -> Path:
+    """The one rule for relative paths in the settings (TAGAR_INSTANCE_DIR, the file of a
+    sqlite:/// DATABASE_URL): they are relative to the project root (this file's directory),
+    whatever the working directory, so `instance/provinsi` means <project>/instance/provinsi."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else BASE_DIR / p
+
+
+def resolve_database_url(url: str) -> str:
+    """`sqlite:///relative.db` -> `sqlite:////<project root>/relative.db` (Flask-SQLAlchemy
+    would otherwise put it under the app's instance folder); every other URL as it is."""
+    prefix = "sqlite:///"
+    rest = url[len(prefix):] if url.startswith(prefix) else ""
+    if not rest or rest.startswith("/") or rest.startswith(":memory:") or rest.startswith("file:"):
+        return url
+    path, sep, query = rest.partition("?")
+    return f"{prefix}{from_root(path)}{sep}{query}"
+
+
+INSTANCE_DIR = from_root(os.environ.get("TAGAR_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
 def _secret_key() -> str:
@@ -31,6 +52,7 @@ def _database_url() -> str:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{INSTANCE_DIR / 'tagar.db'}"
     # Heroku-style URLs name the old driver; psycopg 3 is what is installed.
+    url = resolve_database_url(url)
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):

@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "dashboard.views",
     "federation.api",
     "federation.views",
+    "federation.upload_views",
     "help.views",
     "lokus.views",
     "main.views",

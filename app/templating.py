@@ -36,17 +36,22 @@ NAV = [
     ("federation.upload", "Unggah Bundel", ("provinsi",)),
     ("federation.report", "Laporan Gubernur", ("provinsi", "viewer", "admin")),
     ("federation.members", "Kab/Kota", ("provinsi", "admin")),
+    ("federation.refused", "Ditolak", ("provinsi", "viewer", "admin")),  # issue 30
     ("setup.index", "Penyiapan", ("admin",)),
     ("help.index", "Bantuan", ("opd", "secretariat", "viewer", "admin")),
 ]
 
 
+# Issue 30: a province's menu shows only province work, and these pages every pemda has.
+PROVINCE_SHARED = {"admin.users", "admin.settings", "help.index"}
+
+
 def in_mode(endpoint: str) -> bool:
     """Federation pages belong to one mode (TAGAR_MODE): the export to a kabupaten, the rest to
-    a province; every other page shows in both."""
-    if not endpoint.startswith("federation."):
-        return True
+    a province; in a province the kabupaten's own pages leave the menu too."""
     province = current_app.config.get("TAGAR_MODE") == "province"
+    if not endpoint.startswith("federation."):
+        return not province or endpoint in PROVINCE_SHARED
     return province != (endpoint == "federation.export")
 
 

@@ -20,6 +20,7 @@ from .federation import (
     FederationLokus,
     FederationMatrixRow,
     FederationMember,
+    FederationRefusal,
     FederationRow,
 )
 from .household import (
@@ -60,7 +61,7 @@ from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
-    "FederationMember", "FederationRow",
+    "FederationMember", "FederationRefusal", "FederationRow",
     "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",
     "HouseholdSnapshot", "SnapshotVillageCount",
     "SOURCE_KINDS", "Framework", "FrameworkStrategy", "OtherIntervention", "StrategyMapping",

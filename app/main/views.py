@@ -16,7 +16,7 @@ from . import bp
 @login_required
 def home():
     if current_app.config.get("TAGAR_MODE") == "province" and current_user.role in (
-            "provinsi", "viewer"):  # issue 18: the province pages are their home
+            "provinsi", "viewer", "admin"):  # issues 18, 30: the province pages are the home
         return redirect(url_for("federation.dashboard"))
     fy = current_fiscal_year()
     quarter = reporting_quarter(fy) if fy else None
