@@ -16,7 +16,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from .text import document, stems, words
+from .text import STOPWORDS, document, stems, words
 
 KINDS = ("langsung", "tidak_langsung", "penunjang")
 
@@ -103,7 +103,9 @@ class TrainedModel:
         """The words of the name that weigh most towards 'relevant', as the user wrote them."""
         scored = {}
         for word in words(name):
-            stem = stems(word)[0] if word else word
+            if word in STOPWORDS or len(word) < 3:
+                continue
+            stem = stems(word)[0]
             weight = self.word_weight.get(stem, 0.0)
             if weight > 0.5 and word not in scored:
                 scored[word] = weight

@@ -8,6 +8,10 @@ _WORD = re.compile(r"[0-9a-z]+")
 _STEMS: dict[str, str] = {}
 _LOCK = threading.Lock()
 _stemmer = None
+# Words that carry no meaning of their own: never shown as the reason for a suggestion.
+STOPWORDS = frozenset(
+    "bagi dan di ke dari untuk yang dalam pada serta atau oleh dengan kepada melalui tingkat "
+    "daerah kabupaten kota kab lainnya lain secara antar the".split())
 MAX_FIELD = 400  # characters of a field the model reads; a longer name adds nothing
 
 
