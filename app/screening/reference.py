@@ -8,7 +8,8 @@ Built by `build()` (CLI: `flask suggest build-reference`) from three inputs in d
 - poverty_rules.csv: ordered keyword rules (first match wins) naming the strategy and kelompok a
   sub kegiatan typically serves; a sub kegiatan of a support program (`*.01`, the "Program
   Penunjang Urusan") or matching no rule is labelled not relevant;
-- the demo catalog (app/demo/catalog.py): its tagged sub kegiatan, each with its largest tag;
+- demo_catalog.csv: the demo catalog's tagged sub kegiatan, each with its largest tag
+  (exported from app/demo/catalog.py by scripts/screening/export_demo_catalog.py);
 - curated_lines.csv: typical local elaborations (no code) of the three strategies, written for
   the themes the nomenclature names rarely (coordination, village convergence, enterprise).
 The output is data/reference.csv (one row per sub kegiatan) and data/reference.json (version,
@@ -65,19 +66,9 @@ def label(name: str, code: str, rule_list: list[Rule]) -> tuple[int, int | None,
 
 
 def _demo_rows() -> list[dict]:
-    from app.demo.catalog import SUB_ACTIVITIES
-
-    rows = []
-    for sa in SUB_ACTIVITIES:
-        if sa["code"].startswith("X.") or not sa["tags"]:
-            continue  # cross-cutting support lines are tagged case by case, not by nomenclature
-        main = max(sa["tags"], key=lambda t: t["share"])
-        rows.append({"code": sa["code"], "name": sa["name"],
-                     "program_code": sa["program_code"], "program_name": sa["program_name"],
-                     "activity_code": sa["activity_code"], "activity_name": sa["activity_name"],
-                     "relevant": 1, "strategy": main["strategy"], "kind": main["kind"],
-                     "source": "demo-catalog"})
-    return rows
+    with (SOURCES / "demo_catalog.csv").open(encoding="utf-8") as fh:
+        return [{**r, "relevant": 1, "strategy": int(r["strategy"]), "source": "demo-catalog"}
+                for r in csv.DictReader(fh)]
 
 
 def build() -> dict:
@@ -116,7 +107,7 @@ def build() -> dict:
             "rows": len(kept), "relevant": sum(1 for r in kept if r["relevant"]),
             "by_strategy": {str(s): sum(1 for r in kept if str(r["strategy"]) == str(s))
                             for s in (1, 2, 3)},
-            "sources": ["nomenclature_public.csv", "poverty_rules.csv", "app/demo/catalog.py",
+            "sources": ["nomenclature_public.csv", "poverty_rules.csv", "demo_catalog.csv",
                         "curated_lines.csv"]}
     REFERENCE_META.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     load.cache_clear()
