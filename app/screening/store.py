@@ -37,6 +37,7 @@ from .evidence import gather
 from .model import TrainedModel, TrainRow
 
 log = logging.getLogger(__name__)
+MODEL_VERSION = 2  # bump when model.py or text.py change how a model reads: old files retrain
 RETRAIN_AFTER = 10  # new decisions since the model was trained before the job retrains it
 _LOCK = threading.Lock()
 _MEMORY: dict = {"model": None, "mtime": None, "path": None}
@@ -96,13 +97,17 @@ def training_rows() -> list[TrainRow]:
     return rows
 
 
+def _fingerprint() -> str:
+    return f"{MODEL_VERSION}:{reference.meta()['sha256']}"
+
+
 def decisions_count() -> int:
     return db.session.scalar(select(func.count(SuggestionDecision.id))) or 0
 
 
 def train() -> TrainedModel:
     """Train from the shipped and local data and store the model (job and CLI)."""
-    model = TrainedModel(training_rows(), fingerprint=reference.meta()["sha256"])
+    model = TrainedModel(training_rows(), fingerprint=_fingerprint())
     model.decisions_seen = decisions_count()
     path = model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +135,7 @@ def current() -> TrainedModel:
         try:
             with path.open("rb") as fh:
                 loaded = pickle.load(fh)  # noqa: S301 -- our own file, written by train()
-            if getattr(loaded, "fingerprint", None) == reference.meta()["sha256"]:
+            if getattr(loaded, "fingerprint", None) == _fingerprint():
                 with _LOCK:
                     _MEMORY.update(model=loaded, mtime=mtime, path=path)
                 return loaded

@@ -48,4 +48,4 @@ def document(item: dict) -> str:
     name = " ".join(stems(item.get("name", "")))
     context = " ".join(stems(" ".join(item.get(k) or "" for k in
                                       ("activity", "program", "opd_name"))))
-    return f"{name} {name} || {context}"
+    return f"{name} || {name} {context}"
