@@ -37,6 +37,15 @@ def _min_score() -> float | None:
     return value
 
 
+def _pattern(endpoint: str) -> tuple[str, str]:
+    """An endpoint's URL around its `sa_id`, built once: 3,000 rows times three links through
+    url_for was a third of the page's time."""
+    marker = 987654321
+    url = url_for(endpoint, sa_id=marker)
+    head, tail = url.split(str(marker), 1)
+    return head, tail
+
+
 @bp.route("/")
 @role_required("secretariat")
 def index():
@@ -52,7 +61,10 @@ def index():
         disagreements=service.disagreements(fy.id),
         opds=db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all(),
         strategies=db.session.scalars(select(Strategy).order_by(Strategy.code)).all(),
-        reject_form=RejectForm(), send_form=SendForm())
+        reject_form=RejectForm(), send_form=SendForm(),
+        urls={name: _pattern(endpoint) for name, endpoint in (
+            ("detail", "budget.sa_detail"), ("accept", "budget.tag_new"),
+            ("reject", "screening.reject"))})
 
 
 @bp.route("/<int:sa_id>/tolak", methods=["GET", "POST"])
