@@ -43,16 +43,16 @@ def evaluate(threshold: float | None = None) -> dict:
           f"({sum(e['relevant'] for e in held)} relevant)")
     print("threshold  precision  recall")
     for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
-        tp = sum(1 for e, s in zip(held, out) if e["relevant"] and s.score >= t)
-        fp = sum(1 for e, s in zip(held, out) if not e["relevant"] and s.score >= t)
-        fn = sum(1 for e, s in zip(held, out) if e["relevant"] and s.score < t)
+        tp = sum(1 for e, s in zip(held, out, strict=True) if e["relevant"] and s.score >= t)
+        fp = sum(1 for e, s in zip(held, out, strict=True) if not e["relevant"] and s.score >= t)
+        fn = sum(1 for e, s in zip(held, out, strict=True) if e["relevant"] and s.score < t)
         mark = "  <- chosen" if abs(t - threshold) < 1e-9 else ""
         print(f"  {t:.2f}      {tp / max(1, tp + fp):.3f}      {tp / max(1, tp + fn):.3f}{mark}")
-    tp = sum(1 for e, s in zip(held, out) if e["relevant"] and s.relevant)
-    fp = sum(1 for e, s in zip(held, out) if not e["relevant"] and s.relevant)
-    fn = sum(1 for e, s in zip(held, out) if e["relevant"] and not s.relevant)
+    tp = sum(1 for e, s in zip(held, out, strict=True) if e["relevant"] and s.relevant)
+    fp = sum(1 for e, s in zip(held, out, strict=True) if not e["relevant"] and s.relevant)
+    fn = sum(1 for e, s in zip(held, out, strict=True) if e["relevant"] and not s.relevant)
     tn = len(held) - tp - fp - fn
-    relevant = [(e, s) for e, s in zip(held, out) if e["relevant"]]
+    relevant = [(e, s) for e, s in zip(held, out, strict=True) if e["relevant"]]
     top1 = sum(1 for e, s in relevant if s.strategy_code == e["strategy"]) / len(relevant)
     kind = sum(1 for e, s in relevant if s.tag_kind_code == e["kind"]) / len(relevant)
     confusion = Counter((e["strategy"], s.strategy_code) for e, s in relevant)
@@ -114,7 +114,8 @@ def speed(runs: int) -> None:
         user_id = user.id
         assert db.session.get(User, user_id) and db.session.get(FiscalYear, fy.id)
     client = app.test_client()
-    client.post("/login", data={"username": "sekretariat-bench", "password": "bench-pass-2026-Tagar"})
+    client.post("/login", data={"username": "sekretariat-bench",
+                                "password": "bench-pass-2026-Tagar"})
     url = "/penyaringan/?tahun=2026"
     started = time.perf_counter()
     resp = client.get(url)
