@@ -157,6 +157,8 @@ class TestConfig(Config):
     JOBS_WORKER = "immediate"
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
-    SCREENING_MODEL_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-screening")
+    # One per test process: pytest-xdist workers must not load each other's models.
+    SCREENING_MODEL_DIR = os.path.join(tempfile.gettempdir(),
+                                       f"tagar-test-screening-{os.getpid()}")
     SCREENING_RETRAIN_AFTER = 1_000_000  # tests train once per process, never per decision
     HOUSEHOLD_KEY = "tagar-test-household-key-not-a-secret-0123456789"  # issue 16

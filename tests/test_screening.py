@@ -161,3 +161,28 @@ def test_opd_list_shows_the_suggestion_next_to_an_untagged_line(client, make, lo
     client.get(f"/penyaringan/?tahun={fy.year}")  # the model exists once screening ran
     page = client.get(f"/sub-kegiatan/?opd={sa.opd_id}&tahun={fy.year}").get_data(as_text=True)
     assert "saran: S3" in page
+
+
+def test_enough_decisions_retrain_the_model_in_the_background(client, make, login, app):
+    import pickle
+
+    from app.screening import store
+
+    fy = make.fiscal_year(2026)
+    sa = _line(make, fy, code="9.99.99.2.01.9999", item=OFFICE)
+    login(make.user("secretariat"))
+    client.get(f"/penyaringan/?tahun={fy.year}")
+    before = store.current()
+    app.config["SCREENING_RETRAIN_AFTER"] = 1
+    try:
+        client.post(f"/penyaringan/{sa.id}/tolak", data={"reason": "Bukan sasaran"})
+        after = store.current()
+        assert after is not before and after.trained_at > before.trained_at
+        # The shipped reference plus the rejected line, as a negative.
+        assert after.trained_rows == len(reference.load()) + 1
+    finally:
+        app.config["SCREENING_RETRAIN_AFTER"] = 1_000_000
+        # Put the shared model back: the other tests of this process read it.
+        store.model_path().write_bytes(pickle.dumps(before))
+        store._MEMORY.update(model=before, mtime=store.model_path().stat().st_mtime,
+                             path=store.model_path())

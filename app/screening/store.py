@@ -30,6 +30,7 @@ from models import (
     Tag,
     TagKind,
     db,
+    utcnow,
 )
 
 from . import reference
@@ -37,7 +38,7 @@ from .evidence import gather
 from .model import TrainedModel, TrainRow
 
 log = logging.getLogger(__name__)
-MODEL_VERSION = 2  # bump when model.py or text.py change how a model reads: old files retrain
+MODEL_VERSION = 3  # bump when model.py or text.py change how a model reads: old files retrain
 RETRAIN_AFTER = 10  # new decisions since the model was trained before the job retrains it
 _LOCK = threading.Lock()
 _MEMORY: dict = {"model": None, "mtime": None, "path": None}
@@ -101,14 +102,18 @@ def _fingerprint() -> str:
     return f"{MODEL_VERSION}:{reference.meta()['sha256']}"
 
 
-def decisions_count() -> int:
-    return db.session.scalar(select(func.count(SuggestionDecision.id))) or 0
+def decisions_since(when) -> int:
+    q = select(func.count(SuggestionDecision.id))
+    if when is not None:
+        q = q.where(SuggestionDecision.decided_at > when)
+    return db.session.scalar(q) or 0
 
 
 def train() -> TrainedModel:
     """Train from the shipped and local data and store the model (job and CLI)."""
+    started = utcnow()
     model = TrainedModel(training_rows(), fingerprint=_fingerprint())
-    model.decisions_seen = decisions_count()
+    model.trained_at = started
     path = model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -154,10 +159,11 @@ def available() -> bool:
 
 
 def retrain_due() -> bool:
+    """Decisions taken since the model in use was trained reach SCREENING_RETRAIN_AFTER."""
     model = _MEMORY["model"]
-    seen = getattr(model, "decisions_seen", 0) if model is not None else 0
-    return decisions_count() - seen >= int(current_app.config.get("SCREENING_RETRAIN_AFTER",
-                                                                  RETRAIN_AFTER))
+    since = getattr(model, "trained_at", None) if model is not None else None
+    return decisions_since(since) >= int(current_app.config.get("SCREENING_RETRAIN_AFTER",
+                                                                RETRAIN_AFTER))
 
 
 def run_train() -> None:
