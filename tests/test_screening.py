@@ -186,3 +186,19 @@ def test_enough_decisions_retrain_the_model_in_the_background(client, make, logi
         store.model_path().write_bytes(pickle.dumps(before))
         store._MEMORY.update(model=before, mtime=store.model_path().stat().st_mtime,
                              path=store.model_path())
+
+
+def test_hostile_filters_and_reasons_are_refused_without_a_500(client, make, login):
+    fy = make.fiscal_year(2026)
+    sa = _line(make, fy)
+    login(make.user("secretariat"))
+    for query in ("skor=abc", "skor=2", "opd=99999999999", "strategi=7"):
+        assert client.get(f"/penyaringan/?tahun={fy.year}&{query}").status_code in (400, 404)
+    assert client.get("/penyaringan/?tahun=1").status_code == 404
+    for reason in ("x" * 501, "\x00\x00"):
+        resp = client.post(f"/penyaringan/{sa.id}/tolak", data={"reason": reason})
+        assert resp.status_code in (400, 422)
+    assert db.session.scalar(select(func.count(SuggestionDecision.id))) == 0
+    assert client.post(f"/penyaringan/kirim?tahun={fy.year}",
+                       data={"sa_ids": ["abc", "99999999999"]}).status_code == 302
+    assert db.session.scalar(select(func.count(Notification.id))) == 0
