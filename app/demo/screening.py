@@ -1,7 +1,8 @@
 """Issue 26 in the demo: untagged sub kegiatan for the screening page to rank, one rejected
 suggestion, and a province reference (signed by a throwaway demo key) so that the reasons show
 every kind of evidence. The lines come from the shipped nomenclature reference, each under the
-demo OPD of its urusan; the model is trained at the end so the first page view is quick."""
+demo OPD of its urusan; the model is trained at the end (unless one is kept already) so the first page view is
+quick."""
 import random
 from collections import Counter
 from datetime import UTC, datetime
@@ -50,7 +51,8 @@ def seed(fy, opds: dict, rng: random.Random) -> int:
         sa, _r = relevant[-1]
         decisions.reject(sa, "Sasaran bukan rumah tangga desil 1 (contoh penolakan demo)", None)
     _province_reference(fy.year, [r for _sa, r in relevant[:12]], rng)
-    store.train()
+    if not store.available():  # a kept model serves; the background job retrains later
+        store.train()
     return len(created)
 
 
