@@ -96,7 +96,10 @@ def speed(runs: int) -> None:
         service.suggest_items(items, evidence=gather(None))
         print(f"10,000 items, stem cache cold: {time.perf_counter() - started:.2f} s")
         warm = measure(lambda: service.suggest_items(items, evidence=gather(None)), runs)
-        print(f"10,000 items, warm: best {warm.min_ms / 1000:.2f} s")
+        cpu = time.process_time()
+        service.suggest_items(items, evidence=gather(None))
+        print(f"10,000 items, warm: best {warm.min_ms / 1000:.2f} s "
+              f"(CPU of one run {time.process_time() - cpu:.2f} s)")
         opds = [Opd(code=f"9.99.0.00.0.00.{i:02d}.0000", name=f"Dinas Uji {i}") for i in range(18)]
         db.session.add_all(opds)
         db.session.flush()
@@ -123,7 +126,10 @@ def speed(runs: int) -> None:
     print(f"screening page, 3,000 lines, first view (computes): "
           f"{time.perf_counter() - started:.2f} s")
     page = measure(lambda: client.get(url), runs)
-    print(f"screening page, 3,000 lines, later views (cached): best {page.min_ms / 1000:.3f} s")
+    cpu = time.process_time()
+    client.get(url)
+    print(f"screening page, 3,000 lines, later views (cached): best {page.min_ms / 1000:.3f} s "
+          f"(CPU of one view {time.process_time() - cpu:.3f} s)")
 
 
 def main(argv=None) -> None:
