@@ -97,3 +97,27 @@ def test_a_tampered_or_foreign_reference_is_refused_and_writes_nothing(app):
         province.import_reference(*_signed(bad))
     assert db.session.query(ProvinceReference).count() == 0
     assert db.session.query(ProvinceReferenceRow).count() == 0
+
+
+def test_published_file_round_trips_through_the_cli_import(app, tmp_path):
+    key = bundle.generate_key(tmp_path / "province.pem")
+    for n in range(1, 4):
+        _kabupaten(n, [(3, "langsung")])
+    app.config["FEDERATION_KEY"] = str(tmp_path / "province.pem")
+    try:
+        out = tmp_path / "ref.json"
+        runner = app.test_cli_runner()
+        published = runner.invoke(args=["suggest", "publish-reference", "--year", "2026",
+                                        "--out", str(out)])
+        assert published.exit_code == 0, published.output
+        db.session.rollback()  # the kabupaten holds no bundles
+        imported = runner.invoke(args=["suggest", "import-reference", str(out),
+                                       "--public-key", bundle.public_b64(key)])
+        assert imported.exit_code == 0, imported.output
+    finally:
+        app.config["FEDERATION_KEY"] = None
+    ref = db.session.query(ProvinceReference).one()
+    assert ref.members == 3 and ref.is_current
+    rows = {(r.dimension, r.value): r.kabupaten for r in db.session.query(ProvinceReferenceRow)
+            .filter_by(code=CODE)}
+    assert rows == {("any", ""): 3, ("strategy", "3"): 3, ("kind", "langsung"): 3}
