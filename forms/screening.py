@@ -1,5 +1,6 @@
 """Screening forms (issue 26): reject a suggestion (with its reason), send lines to their OPDs."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -13,3 +14,11 @@ class RejectForm(FlaskForm):
 
 class SendForm(FlaskForm):
     """CSRF for the bulk action; the chosen lines come as `sa_ids` checkboxes."""
+
+
+class ProvinceReferenceForm(FlaskForm):
+    """The province's signed reference file, checked against the province's public key."""
+
+    file = FileField("Berkas referensi provinsi (.json)")
+    public_key = TextAreaField("Kunci publik provinsi (PEM atau base64; kosongkan bila sudah "
+                               "diatur)", validators=[Length(max=2000)])

@@ -121,3 +121,25 @@ def test_published_file_round_trips_through_the_cli_import(app, tmp_path):
     rows = {(r.dimension, r.value): r.kabupaten for r in db.session.query(ProvinceReferenceRow)
             .filter_by(code=CODE)}
     assert rows == {("any", ""): 3, ("strategy", "3"): 3, ("kind", "langsung"): 3}
+
+
+def test_secretariat_imports_the_reference_on_the_screening_page(client, make, login):
+    from io import BytesIO
+
+    fy = make.fiscal_year(2026)
+    payload = {"kind": province.KIND, "schema_version": 1, "fiscal_year": 2026,
+               "province": "Provinsi Uji", "members": 5, "created_at": "2026-12-01T00:00:00",
+               "codes": [{"code": CODE, "name": "", "kabupaten": 4, "strategy": {"2": 4},
+                          "kind": {"langsung": 4}}]}
+    data, public = _signed(payload)
+    login(make.user("secretariat"))
+    url = f"/penyaringan/referensi-provinsi?tahun={fy.year}"
+    refused = client.post(url, data={"file": (BytesIO(data.replace(b'"members":5', b'"members":6')),
+                                              "ref.json"), "public_key": public},
+                          content_type="multipart/form-data", follow_redirects=True)
+    assert "tanda tangan" in refused.get_data(as_text=True)
+    assert db.session.query(ProvinceReference).count() == 0
+    ok = client.post(url, data={"file": (BytesIO(data), "ref.json"), "public_key": public},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "Referensi Provinsi Uji 2026 (5 kab/kota) diimpor." in ok.get_data(as_text=True)
+    assert db.session.query(ProvinceReference).one().imported_by_id is not None

@@ -1,8 +1,8 @@
 """Issue 26 in the demo: untagged sub kegiatan for the screening page to rank, one rejected
 suggestion, and a province reference (signed by a throwaway demo key) so that the reasons show
 every kind of evidence. The lines come from the shipped nomenclature reference, each under the
-demo OPD of its urusan; the model is trained at the end (unless one is kept already) so the first page view is
-quick."""
+demo OPD of its urusan; the model is trained at the end (unless one is kept already) so the
+first page view is quick."""
 import random
 from collections import Counter
 from datetime import UTC, datetime

@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from app.core.errors import ServiceError
 from app.core.input_guards import parse_int, query_int
+from app.core.upload_guard import read_bounded
 from app.reference.service import fiscal_year
-from forms.screening import RejectForm, SendForm
-from models import Opd, Strategy, SubActivity, db
+from forms.screening import ProvinceReferenceForm, RejectForm, SendForm
+from models import Opd, ProvinceReference, Strategy, SubActivity, db
 
 from ..refusals import race_as_stale
 from ..security import load_for, role_required
-from . import bp, decisions, service, store
+from . import bp, decisions, province, service, store
 
 PAGE_LIMIT = 3000
 
@@ -61,7 +62,8 @@ def index():
         disagreements=service.disagreements(fy.id),
         opds=db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all(),
         strategies=db.session.scalars(select(Strategy).order_by(Strategy.code)).all(),
-        reject_form=RejectForm(), send_form=SendForm(),
+        reject_form=RejectForm(), send_form=SendForm(), province_form=ProvinceReferenceForm(),
+        province_ref=_current_reference(),
         urls={name: _pattern(endpoint) for name, endpoint in (
             ("detail", "budget.sa_detail"), ("accept", "budget.tag_new"),
             ("reject", "screening.reject"))})
@@ -122,3 +124,33 @@ def _maybe_retrain() -> None:
 
     if store.retrain_due():
         enqueue("suggest.train")
+
+
+def _current_reference():
+    return db.session.scalar(select(ProvinceReference).where(ProvinceReference.is_current)
+                             .order_by(ProvinceReference.id.desc()).limit(1))
+
+
+@bp.route("/referensi-provinsi", methods=["POST"])
+@role_required("secretariat")
+def province_reference():
+    """The kabupaten imports the province's signed consensus (as `flask suggest
+    import-reference`); a refused file writes nothing."""
+    fy = _fy()
+    form = ProvinceReferenceForm()
+    if not form.validate_on_submit() or not form.file.data:
+        flash("Pilih berkas referensi provinsi.", "warning")
+        return redirect(url_for("screening.index", tahun=fy.year))
+    try:
+        data = read_bounded(form.file.data, province.MAX_BYTES)
+        ref = province.import_reference(data, (form.public_key.data or "").strip() or None,
+                                        current_user.id)
+        with race_as_stale():
+            db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"Referensi {ref.province_name} {ref.fiscal_year} ({ref.members} kab/kota) "
+              f"diimpor.", "success")
+    return redirect(url_for("screening.index", tahun=fy.year))
