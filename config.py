@@ -136,6 +136,12 @@ class Config:
     IMPORT_JOB_ROWS = _int("TAGAR_IMPORT_JOB_ROWS", 300)
     # Evidence files (bukti dukung) are stored here, outside the web root; empty: instance/.
     EVIDENCE_DIR = os.environ.get("TAGAR_EVIDENCE_DIR", "")
+    # issue 26: the screening model file, and how many new decisions trigger a retrain
+    SCREENING_MODEL_DIR = os.environ.get("TAGAR_SCREENING_MODEL_DIR",
+                                         str(INSTANCE_DIR / "screening"))
+    SCREENING_RETRAIN_AFTER = int(os.environ.get("TAGAR_SCREENING_RETRAIN_AFTER", "10"))
+    # The province's Ed25519 public key (PEM or base64) its screening reference is signed with
+    SCREENING_PROVINCE_KEY = os.environ.get("TAGAR_SCREENING_PROVINCE_KEY", "")
     EVIDENCE_MAX_MB = _int("TAGAR_EVIDENCE_MAX_MB", 5)
     # One JSON line per request on the `tagar.request` logger (app/request_log.py); 0: off.
     REQUEST_LOG = os.environ.get("TAGAR_REQUEST_LOG", "1") != "0"
@@ -173,4 +179,8 @@ class TestConfig(Config):
     JOBS_WORKER = "immediate"
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
+    # One per test process: pytest-xdist workers must not load each other's models.
+    SCREENING_MODEL_DIR = os.path.join(tempfile.gettempdir(),
+                                       f"tagar-test-screening-{os.getpid()}")
+    SCREENING_RETRAIN_AFTER = 1_000_000  # tests train once per process, never per decision
     HOUSEHOLD_KEY = "tagar-test-household-key-not-a-secret-0123456789"  # issue 16

@@ -31,6 +31,7 @@ ROUTE_MODULES = (
     "reports.views",
     "review.evidence_views",
     "review.views",
+    "screening.views",  # issue 26
     "setup.guard",
     "setup.views",
 )
@@ -82,6 +83,9 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .screening import bp as screening_bp
+
+    app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
 
 
 def register_cli(app: Flask) -> None:
@@ -105,3 +109,6 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .screening.cli import register_cli as screening_cli
+
+    screening_cli(app)  # issue 26: `flask suggest ...`

@@ -20,6 +20,7 @@ NAV = [
     ("realization.index", "Realisasi", ("opd", "secretariat")),
     ("review.queue", "Verifikasi", ("secretariat",)),
     ("review.compliance", "Kepatuhan", ("secretariat", "viewer")),
+    ("screening.index", "Penyaringan", ("secretariat",)),  # issue 26
     ("dashboard.index", "Dasbor", ("opd", "secretariat", "viewer", "admin")),
     ("lokus.index", "Lokus Desa", ("secretariat", "viewer")),
     ("coverage.index", "Cakupan RT", ("opd", "secretariat", "viewer")),  # issue 16
