@@ -1,0 +1,108 @@
+"""A database that cannot be reached is answered 503, never 500.
+
+During a restart or fail-over of PostgreSQL (or a connection the server dropped) a request fails
+with a connection error. That is not a bug in the request, and the person must know the one
+thing that matters: nothing was saved, try again. So:
+
+- the UI answers a short page, 503, that says so, with a "Kirim ulang" button carrying what was
+  typed (the posted fields, not files and never a password) back to the same address, and a
+  "Kembali" button that goes back in the browser's history (static/outage.js; no inline script);
+- the API answers its JSON error shape, 503, with `Retry-After`;
+- the session is rolled back, so no half-done write stays in it; `pool_pre_ping`
+  (config.SQLALCHEMY_ENGINE_OPTIONS) makes the first request after recovery get a live connection.
+
+What counts as "unreachable": `is_connection_error`, also used by the job queue to retry.
+"""
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy import exc as sa_exc
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = 5  # seconds: a restart takes a second or two; a fail-over a few more
+MESSAGE = "Layanan sedang tidak dapat menyimpan; perubahan Anda belum tersimpan. Coba lagi."
+# Fields never echoed back into a page (the person types them again).
+SECRET_FIELDS = ("password", "kata_sandi", "token", "csrf_token")
+MAX_FIELDS = 5000
+
+
+def _driver_errors() -> tuple:
+    errors: list = []
+    try:
+        import psycopg
+
+        errors += [psycopg.OperationalError, psycopg.InterfaceError]
+    except ImportError:  # pragma: no cover - psycopg is in requirements.txt
+        pass
+    try:
+        import redis
+
+        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+CONNECTION_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError,
+                     sa_exc.DisconnectionError, *_driver_errors())
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """True for an error that says the database (or the queue) could not be talked to, not that
+    the statement was wrong: OperationalError/InterfaceError/DisconnectionError of SQLAlchemy,
+    psycopg or redis, or any DBAPIError whose connection was invalidated."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, CONNECTION_ERRORS):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _kept_fields() -> list[tuple[str, str]]:
+    if request.method != "POST" or request.path.startswith("/api/"):
+        return []
+    try:
+        items = list(request.form.items(multi=True))[:MAX_FIELDS]
+    except Exception:  # a body that cannot be parsed again: nothing to keep
+        return []
+    return [(name, value) for name, value in items
+            if not any(secret in name.lower() for secret in SECRET_FIELDS)]
+
+
+def unavailable(error: Exception):
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: nothing of this request was committed
+        pass
+    # The type only: a database error's text carries the statement and its parameters.
+    log.warning("database unavailable (%s) on %s %s", type(error).__name__, request.method,
+                request.path)
+    if request.path.startswith("/api/"):
+        response = jsonify(code=503, status="Service Unavailable", message=MESSAGE)
+        response.status_code = 503
+    else:
+        # A page of its own, not base.html: the navigation asks the database for the user.
+        from flask_wtf.csrf import generate_csrf
+
+        try:
+            token = generate_csrf()
+        except Exception:
+            token = ""
+        html = render_template("errors/unavailable.html", message=MESSAGE,
+                               fields=_kept_fields(), action=request.path,
+                               csrf_token=token, resend=request.method == "POST")
+        response = make_response(html, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    for error in CONNECTION_ERRORS:
+        app.register_error_handler(error, unavailable)
