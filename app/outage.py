@@ -11,13 +11,13 @@ thing that matters: nothing was saved, try again. So:
 - the session is rolled back, so no half-done write stays in it; `pool_pre_ping`
   (config.SQLALCHEMY_ENGINE_OPTIONS) makes the first request after recovery get a live connection.
 
-What counts as "unreachable": `is_connection_error`, also used by the job queue to retry.
+What counts as "unreachable": app/core/outages.py, also used by the job queue to retry.
 """
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
-from sqlalchemy import exc as sa_exc
 
+from .core.outages import CONNECTION_ERRORS, is_connection_error  # noqa: F401 (re-export)
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -27,41 +27,6 @@ MESSAGE = "Layanan sedang tidak dapat menyimpan; perubahan Anda belum tersimpan.
 # Fields never echoed back into a page (the person types them again).
 SECRET_FIELDS = ("password", "kata_sandi", "token", "csrf_token")
 MAX_FIELDS = 5000
-
-
-def _driver_errors() -> tuple:
-    errors: list = []
-    try:
-        import psycopg
-
-        errors += [psycopg.OperationalError, psycopg.InterfaceError]
-    except ImportError:  # pragma: no cover - psycopg is in requirements.txt
-        pass
-    try:
-        import redis
-
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
-    except ImportError:  # pragma: no cover
-        pass
-    return tuple(errors)
-
-
-CONNECTION_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError,
-                     sa_exc.DisconnectionError, *_driver_errors())
-
-
-def is_connection_error(error: BaseException) -> bool:
-    """True for an error that says the database (or the queue) could not be talked to, not that
-    the statement was wrong: OperationalError/InterfaceError/DisconnectionError of SQLAlchemy,
-    psycopg or redis, or any DBAPIError whose connection was invalidated."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, CONNECTION_ERRORS):
-            return True
-        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
 
 
 def _kept_fields() -> list[tuple[str, str]]:

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import exc as sa_exc
 
 from app.accounts.api_tokens import create_token
+from app.core.outages import is_connection_error
 from app.cycle import realization as service
-from app.outage import MESSAGE, is_connection_error
+from app.outage import MESSAGE
 
 
 def _shutting_down(*args, **kwargs):
@@ -48,7 +49,8 @@ def test_form_post_during_an_outage_is_a_503_page_that_keeps_the_typed_fields(
     tag_id = world["tag"].id
     resp = client.post(f"/realisasi/{world['opd'].id}/{quarter.id}", data={
         "csrf_token": token, f"r-{tag_id}-amount": "123.456,78", f"r-{tag_id}-progress": "40",
-        f"r-{tag_id}-reached": "7", f"r-{tag_id}-version": "0", "password": "rahasia-jangan-ditampilkan"})
+        f"r-{tag_id}-reached": "7", f"r-{tag_id}-version": "0",
+        "password": "rahasia-jangan-ditampilkan"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 503, html[:400]
     assert "perubahan Anda belum tersimpan" in html

@@ -140,7 +140,9 @@ def create(data):
 def get_build(build_id):
     """Status satu susunan laporan: queued, running (dengan `progress`), done (dengan
     `file_url`) atau failed (dengan `error`)."""
-    return load(ReportBuild, build_id)
+    from app.reports.builds import watched
+
+    return watched(load(ReportBuild, build_id))
 
 
 @blp.route(f"/<{ID}:build_id>/file")
