@@ -68,6 +68,37 @@ def unavailable(error: Exception):
     return response
 
 
+def _release_session(exc=None) -> None:
+    """Before Flask-SQLAlchemy's own teardown (teardowns run last-registered first): end the
+    session without letting a dead connection's failed rollback escape the request, which
+    the server would answer with a bare 500. An invalidated connection is discarded by the
+    pool, and pre-ping replaces it on the next checkout."""
+    try:
+        db.session.remove()
+    except Exception as error:
+        if not is_connection_error(error):
+            raise
+        try:
+            db.session.invalidate()
+        except Exception:
+            pass
+        db.session.registry.clear()
+
+
 def init_app(app: Flask) -> None:
+    """After register_error_pages: a connection error raised where Flask no longer looks for a
+    handler of its own type (an after_request function) arrives as a 500 whose
+    original_exception is the connection error; that one is answered 503 too."""
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
     for error in CONNECTION_ERRORS:
         app.register_error_handler(error, unavailable)
+    generic = app.error_handler_spec[None][None].get(HTTPException)
+
+    def server_error(error: InternalServerError):
+        if is_connection_error(getattr(error, "original_exception", None)):
+            return unavailable(error.original_exception)
+        return generic(error) if generic else error
+
+    app.register_error_handler(InternalServerError, server_error)
+    app.teardown_appcontext(_release_session)
