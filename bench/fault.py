@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bench.common import BENCH_NOW, prepare_url
 from bench.load import prepare
-from bench.servers import ROOT, free_port, start_gunicorn, stop
+from bench.servers import ROOT, free_port, start_gunicorn, start_job_workers, stop
 
 YEAR = 2026
 
@@ -137,19 +137,21 @@ def run(url: str, *, root: Path = ROOT, clients: int = 6, outage: float = 1.5,
     redis = None
     if redis_port:
         redis = _redis_server(redis_port, workdir)
+        # The production queue: Redis, worked by a `flask jobs worker` process.
         env = {"TAGAR_JOBS_URL": f"redis://127.0.0.1:{redis_port}/0",
-               "TAGAR_JOBS_WORKER": "thread"}
+               "TAGAR_JOBS_QUEUE": f"tagar-fault-{os.getpid()}"}
     else:
         env = {"TAGAR_JOBS_URL": f"sqlite:///{workdir}/jobs.db"}
     statuses: Counter = Counter()
     per_tag = {spec["tag_id"]: Counter() for spec in plan}
     first_ok_after: list[float] = []
-    build_ids: list[int] = []
+    build_ids: list[tuple[int, str]] = []  # (build id, the secret of the user who asked)
     lock = threading.Lock()
     outage_end = [float("inf")]
     baseline = _audits_and_versions(url, list(per_tag))
     log = open(os.path.join(workdir, "gunicorn.log"), "w+")
     server = start_gunicorn(url, port, 1, 4, log, root=root, env=env)
+    helpers = start_job_workers(url, env, 1, log, root=root) if redis_port else []
     stop_at = time.monotonic() + lead + outage + tail
 
     def saver(spec, secret):
@@ -176,6 +178,7 @@ def run(url: str, *, root: Path = ROOT, clients: int = 6, outage: float = 1.5,
                     first_ok_after.append(time.monotonic() - outage_end[0])
             current = body if status == 200 else None
             time.sleep(0.02)
+        client.conn.close()
 
     def reporter(spec, secret):
         client, n = ApiClient(port, secret), 0
@@ -188,8 +191,9 @@ def run(url: str, *, root: Path = ROOT, clients: int = 6, outage: float = 1.5,
             with lock:
                 statuses[f"report {status}"] += 1
                 if isinstance(body, dict) and body.get("id"):
-                    build_ids.append(body["id"])
+                    build_ids.append((body["id"], secret))
             time.sleep(0.5)
+        client.conn.close()
 
     try:
         threads = [threading.Thread(target=saver, args=(spec, secret), daemon=True)
@@ -211,13 +215,19 @@ def run(url: str, *, root: Path = ROOT, clients: int = 6, outage: float = 1.5,
         outage_end[0] = time.monotonic()
         for t in threads:
             t.join(timeout=tail + 120)
-        # Every build ends (done or failed with a reason) within two minutes.
+        # Every build ends (done or failed with a reason) within two minutes, its status polled
+        # as the report page does (a poll re-queues a build whose queue entry was lost).
         deadline, builds = time.monotonic() + 120, Counter()
+        pollers = {secret: ApiClient(port, secret) for _, secret in build_ids}
         while time.monotonic() < deadline:
             builds = _builds(url)
             if not builds.get("queued") and not builds.get("running"):
                 break
+            for build_id, secret in build_ids:
+                pollers[secret].call("GET", f"/api/v1/reports/{build_id}")
             time.sleep(1)
+        for poller in pollers.values():
+            poller.conn.close()
         waited = time.monotonic() - outage_end[0]
         # The first report asked again: answered (a file, or a new build that ends).
         again = ApiClient(port, secrets[-1])
@@ -231,8 +241,9 @@ def run(url: str, *, root: Path = ROOT, clients: int = 6, outage: float = 1.5,
             time.sleep(0.5)
             _, body = again.call("GET", f"/api/v1/reports/{body['id']}")
             again_state = body.get("status") if isinstance(body, dict) else None
+        again.conn.close()
     finally:
-        stop([server])
+        stop([server, *helpers])
         if redis is not None:
             redis.kill()
             redis.wait()
