@@ -18,7 +18,7 @@ from app.accounts.opd_status import ensure_opd_active
 from app.core import audit
 from app.core.clock import now
 from app.core.errors import ServiceError
-from models import ROLES, Opd, User, db
+from models import ROLES, Opd, PemdaSettings, User, db
 
 WRONG = "Nama pengguna atau kata sandi salah."
 
@@ -34,7 +34,16 @@ def _dummy_hash(method: str) -> str:
 
 
 def validate_password(password: str, username: str = "") -> None:
-    passwords.check(password, username)
+    passwords.check(password, username, _place_words())
+
+
+def _place_words() -> set[str]:
+    """The pemda's names as stored (the settings row), else as configured."""
+    row = db.session.scalar(select(PemdaSettings).limit(1))
+    cfg = current_app.config
+    if row is not None:
+        return passwords.place_words(row.name, row.region_name, row.city)
+    return passwords.place_words(cfg["PEMDA_NAME"], cfg["PEMDA_REGION"], cfg["PEMDA_CITY"])
 
 
 def create_user(
@@ -84,6 +93,9 @@ def end_sessions(user: User) -> None:
 def set_password(user: User, password: str, *, actor=None, revoke_tokens: bool = False) -> None:
     """A new password ends the user's other sessions; the caller logs its own one in again."""
     validate_password(password, user.username)
+    if user.password_hash and check_password_hash(user.password_hash, password):
+        raise ServiceError("Kata sandi baru harus berbeda dari kata sandi saat ini.",
+                           field="password")
     user.password_hash = hash_password(password)
     if actor is None or actor is user:  # issue 15: chosen by the user, no longer temporary
         user.must_change_password = False
