@@ -15,7 +15,7 @@ from app.jobs import enqueue
 from app.reference.service import settings
 from app.reports import build_service
 from app.reports.build_service import request_build, run_build
-from models import ReportBuild, db, utcnow
+from models import db, utcnow
 from tests import report_data
 
 YEAR = report_data.YEAR
