@@ -84,6 +84,9 @@ class Config:
     LOGIN_WINDOW_MINUTES = _int("TAGAR_LOGIN_WINDOW_MINUTES", 15)
     LOGIN_BLOCK_SECONDS = _int("TAGAR_LOGIN_BLOCK_SECONDS", 30)
     LOGIN_BLOCK_MAX_MINUTES = _int("TAGAR_LOGIN_BLOCK_MAX_MINUTES", 15)
+    # issue 24: a browser that logged in to an account keeps a signed device cookie this long
+    # (app/auth/device.py); it is then judged by its own failure counter, not its address's.
+    DEVICE_COOKIE_DAYS = _int("TAGAR_DEVICE_COOKIE_DAYS", 180)
     # The same for bad API tokens from one address (a valid token is never refused).
     API_TOKEN_FAILURES = _int("TAGAR_API_TOKEN_FAILURES", 20)
     API_TOKEN_WINDOW_MINUTES = _int("TAGAR_API_TOKEN_WINDOW_MINUTES", 10)
