@@ -106,6 +106,9 @@ class Config:
     LOGIN_WINDOW_MINUTES = _int("TAGAR_LOGIN_WINDOW_MINUTES", 15)
     LOGIN_BLOCK_SECONDS = _int("TAGAR_LOGIN_BLOCK_SECONDS", 30)
     LOGIN_BLOCK_MAX_MINUTES = _int("TAGAR_LOGIN_BLOCK_MAX_MINUTES", 15)
+    # issue 24: a browser that logged in to an account keeps a signed device cookie this long
+    # (app/auth/device.py); it is then judged by its own failure counter, not its address's.
+    DEVICE_COOKIE_DAYS = _int("TAGAR_DEVICE_COOKIE_DAYS", 180)
     # The same for bad API tokens from one address (a valid token is never refused).
     API_TOKEN_FAILURES = _int("TAGAR_API_TOKEN_FAILURES", 20)
     API_TOKEN_WINDOW_MINUTES = _int("TAGAR_API_TOKEN_WINDOW_MINUTES", 10)
@@ -127,6 +130,11 @@ class Config:
     REPORT_KEEP_DAYS = _int("TAGAR_REPORT_KEEP_DAYS", 7)
     REPORT_KEEP_PER_REQUEST = _int("TAGAR_REPORT_KEEP_PER_REQUEST", 3)
     REPORT_STALE_MINUTES = _int("TAGAR_REPORT_STALE_MINUTES", 30)
+    # issue 24: a running build writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+    # JOB_STALL_SECONDS has lost its worker (failed with the reason; the same request starts a
+    # new one), and a build queued that long is queued again (a lost queue entry).
+    JOB_HEARTBEAT_SECONDS = _int("TAGAR_JOB_HEARTBEAT_SECONDS", 10)
+    JOB_STALL_SECONDS = _int("TAGAR_JOB_STALL_SECONDS", 60)
     # Dashboard figures cache (app/core/cache.py): redis://host:port/db shares it between workers
     # and nodes; empty means memory of each process. Keyed by the data version, so never stale.
     CACHE_URL = os.environ.get("TAGAR_CACHE_URL", "")
@@ -177,6 +185,8 @@ class TestConfig(Config):
     # A job runs inside the request that enqueues it, in the test's transaction; the job tests
     # run the embedded and the Redis queue for real on apps of their own.
     JOBS_WORKER = "immediate"
+    JOB_RETRY_DELAYS = (0, 0, 0)  # a job's retries after a connection error, without waiting
+    JOB_HEARTBEAT_SECONDS = 3600  # no heartbeat thread writes past the test's transaction
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
     # One per test process: pytest-xdist workers must not load each other's models.
