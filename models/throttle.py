@@ -7,12 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
 
-THROTTLE_KINDS = ("login_address", "login_account", "api_address", "password_reset")
+THROTTLE_KINDS = ("login_address", "login_account", "api_address", "password_reset",
+                  "public_api")
 THROTTLE_KIND_LABELS = {
     "login_address": "Masuk: alamat",
     "login_account": "Masuk: akun dari alamat",
     "api_address": "Token API: alamat",
     "password_reset": "Lupa kata sandi: alamat",
+    "public_api": "API publik: alamat",  # issue 29: a request count, not failures
 }
 _KIND_SQL = ", ".join(f"'{k}'" for k in THROTTLE_KINDS)
 
