@@ -89,6 +89,9 @@ class Config:
     API_TOKEN_WINDOW_MINUTES = _int("TAGAR_API_TOKEN_WINDOW_MINUTES", 10)
     API_TOKEN_BLOCK_SECONDS = _int("TAGAR_API_TOKEN_BLOCK_SECONDS", 60)
     API_TOKEN_BLOCK_MAX_MINUTES = _int("TAGAR_API_TOKEN_BLOCK_MAX_MINUTES", 10)
+    # Issue 29: the public API (/terbuka/api/, no token): requests per address per window.
+    PUBLIC_API_REQUESTS = _int("TAGAR_PUBLIC_API_REQUESTS", 60)
+    PUBLIC_API_WINDOW_SECONDS = _int("TAGAR_PUBLIC_API_WINDOW_SECONDS", 60)
     PASSWORD_HASH_METHOD = "scrypt"
     # A fixed "now" (ISO datetime, UTC) for demos and tests of deadlines; unset in production.
     TAGAR_NOW = os.environ.get("TAGAR_NOW") or None

@@ -23,6 +23,10 @@ ROUTE_MODULES = (
     "lokus.views",
     "main.views",
     "notifications.views",
+    "public.views",  # issue 29: the portal (its 404 guard first), then data and API
+    "public.data_views",
+    "public.api",
+    "public.admin_views",
     "realization.evidence_views",
     "realization.views",
     "recovery.views",
@@ -81,6 +85,9 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp, url_prefix="/terbuka")  # issue 29: public portal
 
 
 def register_cli(app: Flask) -> None:
@@ -104,3 +111,6 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .public.cli import register_cli as public_cli
+
+    public_cli(app)  # issue 29: `flask public on|off|status`

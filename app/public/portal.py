@@ -1,0 +1,69 @@
+"""The portal's switch, licence and the year's total APBD belanja: the only writes the portal
+has. Off until an administrator switches it on (admin page or `flask public on`). Services
+flush and audit; the caller commits."""
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.core import audit
+from app.core.errors import ServiceError
+from models import LICENSES, FiscalYear, PublicApbdTotal, PublicPortal, db
+
+
+def portal() -> PublicPortal:
+    """The portal row, created (off) the first time it is asked for."""
+    row = db.session.scalar(select(PublicPortal).order_by(PublicPortal.id).limit(1))
+    if row is None:
+        row = PublicPortal(enabled=False, license_id="CC-BY-4.0")
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def is_open() -> bool:
+    """Read only (a public request never creates the row): no row means off."""
+    return bool(db.session.scalar(
+        select(PublicPortal.enabled).order_by(PublicPortal.id).limit(1)))
+
+
+def configure(enabled: bool, license_id: str, *, user=None) -> PublicPortal:
+    if license_id not in LICENSES:
+        raise ServiceError("Lisensi tidak dikenal.", field="license_id")
+    row = portal()
+    before = audit.snapshot(row)
+    row.enabled, row.license_id = enabled, license_id
+    db.session.flush()
+    audit.record_update(row, before, user=user,
+                        note="Portal publik " + ("dibuka" if enabled else "ditutup"))
+    return row
+
+
+def switch(enabled: bool, *, user=None) -> PublicPortal:
+    return configure(enabled, portal().license_id, user=user)
+
+
+def set_apbd_total(fy: FiscalYear, murni: Decimal, perubahan: Decimal | None, *,
+                   user=None) -> PublicApbdTotal:
+    """The whole APBD's belanja of `fy`: the denominator of the tagged share on the portal."""
+    if murni < 0 or (perubahan is not None and perubahan < 0):
+        raise ServiceError("Total belanja APBD tidak boleh negatif.", field="belanja_murni")
+    row = db.session.scalar(select(PublicApbdTotal).where(
+        PublicApbdTotal.fiscal_year_id == fy.id))
+    if row is None:
+        row = PublicApbdTotal(fiscal_year_id=fy.id, belanja_murni=murni,
+                              belanja_perubahan=perubahan)
+        db.session.add(row)
+        db.session.flush()
+        audit.record_create(row, user=user)
+        return row
+    before = audit.snapshot(row)
+    row.belanja_murni, row.belanja_perubahan = murni, perubahan
+    db.session.flush()
+    audit.record_update(row, before, user=user)
+    return row
+
+
+def portal_or_default() -> PublicPortal:
+    """For reading (a page, a file): the row, or an unsaved default one."""
+    row = db.session.scalar(select(PublicPortal).order_by(PublicPortal.id).limit(1))
+    return row or PublicPortal(enabled=False, license_id="CC-BY-4.0")
