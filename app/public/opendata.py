@@ -33,6 +33,9 @@ TABLES = {  # resource name -> (content table, title, code column description, c
     "desa": ("village", "Menurut desa/kelurahan (baris tanpa kode: tanpa lokus)", AREA_CODES,
              "geographic-classification:generic:code"),
 }
+SUMMARY = ("jumlah_penandaan", "ditandai", "realisasi", "serapan_persen", "fisik_persen", "sasaran",
+           "capaian", "apbd_belanja_murni", "apbd_belanja_perubahan", "porsi_apbd_murni_persen",
+           "porsi_apbd_perubahan_persen")
 RESOURCES = ("ringkasan", "fase-anggaran", *TABLES, "tren", "konvergensi", "rumah-tangga")
 
 
@@ -59,7 +62,7 @@ def rows_of(name: str, content: dict) -> tuple[list[str], list[dict]]:
     """(column names, rows) of resource `name`."""
     head = content["ringkasan"]
     if name == "ringkasan":
-        return list(head), [head]
+        return list(SUMMARY), [head]  # a stored version's keys come back sorted
     if name == "fase-anggaran":
         rows = [{"fase": "approved", "cakupan": "apbd", "jumlah": head["apbd_belanja_murni"]},
                 {"fase": "adjusted", "cakupan": "apbd",
