@@ -8,7 +8,6 @@ import json
 
 from flask import Response, abort, render_template, url_for
 
-from app.reference.service import settings as pemda_settings
 from models import db
 from reports.queries.public import year_of, years
 
@@ -69,7 +68,7 @@ def _file(fy, row, name: str):
 
 def package(row, content: dict) -> dict:
     lic = portal.portal_or_default()
-    pemda = pemda_settings()
+    pemda = portal.pemda()
     descriptor = opendata.datapackage(
         content, version=row.version, published_at=row.published_at.isoformat(timespec="seconds"),
         region=pemda.region_name, publisher=pemda.name, license_id=lic.license_id,

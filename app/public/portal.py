@@ -2,12 +2,14 @@
 has. Off until an administrator switches it on (admin page or `flask public on`). Services
 flush and audit; the caller commits."""
 from decimal import Decimal
+from types import SimpleNamespace
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.core import audit
 from app.core.errors import ServiceError
-from models import LICENSES, FiscalYear, PublicApbdTotal, PublicPortal, db
+from models import LICENSES, FiscalYear, PemdaSettings, PublicApbdTotal, PublicPortal, db
 
 
 def portal() -> PublicPortal:
@@ -67,3 +69,14 @@ def portal_or_default() -> PublicPortal:
     """For reading (a page, a file): the row, or an unsaved default one."""
     row = db.session.scalar(select(PublicPortal).order_by(PublicPortal.id).limit(1))
     return row or PublicPortal(enabled=False, license_id="CC-BY-4.0")
+
+
+def pemda():
+    """The pemda's name for a public page, read only: a public request never writes (the
+    admin's settings() would create the row and, committed by anything later, bump the data
+    version every cache is keyed by)."""
+    row = db.session.scalar(select(PemdaSettings).limit(1))
+    if row is not None:
+        return row
+    cfg = current_app.config
+    return SimpleNamespace(name=cfg["PEMDA_NAME"], region_name=cfg["PEMDA_REGION"])

@@ -11,7 +11,6 @@ from flask import abort, render_template, request
 
 from app.core.money import format_number, format_percent, format_rupiah
 from app.reference.service import current_fiscal_year
-from app.reference.service import settings as pemda_settings
 from reports.queries.public import TABLES, year_of, years
 
 from . import bp, portal, publish
@@ -41,7 +40,7 @@ def formatting():
     def pct(text):
         return "-" if text is None else format_percent(Decimal(text), 2)
 
-    return {"rp": rp, "pct": pct, "num": format_number, "pemda": pemda_settings(),
+    return {"rp": rp, "pct": pct, "num": format_number, "pemda": portal.pemda(),
             "license": portal.portal_or_default()}
 
 
