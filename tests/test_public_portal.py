@@ -112,3 +112,11 @@ def test_quarter_defaults_to_the_latest_verified_and_bad_values_fall_back(client
     assert "s.d. akhir triwulan 2" in client.get("/terbuka/").get_data(as_text=True)
     assert client.get("/terbuka/2026/?triwulan=9").status_code == 200
     assert client.get("/terbuka/1999/").status_code == 404
+
+
+def test_an_apbd_total_form_without_its_fields_is_refused_not_a_500(client, make, login):
+    fy = make.fiscal_year(2026)
+    login(make.user("admin"))
+    resp = client.post(f"/admin/portal-publik/apbd/{fy.id}", data={})
+    assert resp.status_code == 302
+    assert db.session.scalar(db.select(PublicApbdTotal)) is None

@@ -44,9 +44,11 @@ def switch(enabled: bool, *, user=None) -> PublicPortal:
     return configure(enabled, portal().license_id, user=user)
 
 
-def set_apbd_total(fy: FiscalYear, murni: Decimal, perubahan: Decimal | None, *,
+def set_apbd_total(fy: FiscalYear, murni: Decimal | None, perubahan: Decimal | None, *,
                    user=None) -> PublicApbdTotal:
     """The whole APBD's belanja of `fy`: the denominator of the tagged share on the portal."""
+    if murni is None:  # a form without the field at all never ran the field's own check
+        raise ServiceError("Total belanja APBD murni wajib diisi.", field="belanja_murni")
     if murni < 0 or (perubahan is not None and perubahan < 0):
         raise ServiceError("Total belanja APBD tidak boleh negatif.", field="belanja_murni")
     row = db.session.scalar(select(PublicApbdTotal).where(
