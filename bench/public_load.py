@@ -1,6 +1,6 @@
 """Public portal under load (issue 29): do 200 anonymous readers of /terbuka/ slow the
 signed-in pages? gunicorn (2 workers) on PostgreSQL with size-S data, two phases of the same
-length on a fresh server each:
+length on one server (after a 10 s warm-up):
 
   A  signed-in users only (OPD accounts reading home, dashboard, sub kegiatan list);
   B  the same signed-in users plus `--anon` anonymous users on the public pages.
@@ -104,7 +104,7 @@ class Client(threading.Thread):
             time.sleep(self.think * rng.uniform(0.5, 1.5))
 
 
-def phase(url, port, signed, anon, seconds, think, year):
+def phase(port, signed, anon, seconds, think, year):
     public = [f"/terbuka/{year}/?triwulan={n}" for n in (1, 2, 3, 4)] + [
         "/terbuka/", "/terbuka/tentang", f"/terbuka/data/{year}/opd.csv",
         f"/terbuka/api/{year}/strategi"]
@@ -121,23 +121,15 @@ def phase(url, port, signed, anon, seconds, think, year):
                     groups[group].append(ms)
         return record
 
-    with tempfile.NamedTemporaryFile("w+", prefix="tagar-public-", suffix=".log") as log:
-        env = {"TAGAR_PUBLIC_API_REQUESTS": "100000"}  # one client address for every thread
-        proc = start_gunicorn(url, port, 2, 1, log, env=env)
-        try:
-            stop_at = time.time() + seconds
-            users = [Client(port, SIGNED, recorder("signed"), think, stop_at, f"pub{i:03d}")
-                     for i in range(signed)]
-            users += [Client(port, public, recorder("public"), think, stop_at)
-                      for _ in range(anon)]
-            for u in users:
-                u.start()
-            for u in users:
-                u.join(seconds + 120)
-            load = os.getloadavg()[0]
-        finally:
-            stop([proc])
-    return groups, errors, load
+    stop_at = time.time() + seconds
+    users = [Client(port, SIGNED, recorder("signed"), think, stop_at, f"pub{i:03d}")
+             for i in range(signed)]
+    users += [Client(port, public, recorder("public"), think, stop_at) for _ in range(anon)]
+    for u in users:
+        u.start()
+    for u in users:
+        u.join(seconds + 120)
+    return groups, errors, os.getloadavg()[0]
 
 
 def pct(values, p):
@@ -158,17 +150,27 @@ def main(argv=None):
     url = prepare_url(args.database_url)
     year = prepare(url, args.signed)
     print(f"{args.signed} signed-in users, {args.anon} anonymous, think {args.think} s, "
-          f"{args.seconds} s per phase, gunicorn 2 workers, cores {os.cpu_count()}")
+          f"{args.seconds} s per phase, one gunicorn (2 workers) for both phases, "
+          f"cores {os.cpu_count()}, load1 before {os.getloadavg()[0]:.2f}")
     results = {}
-    for name, anon in (("A signed-in only", 0), (f"B + {args.anon} anonymous", args.anon)):
-        groups, errors, load = phase(url, free_port(), args.signed, anon, args.seconds,
-                                     args.think, year)
-        results[name] = groups
-        for group, values in groups.items():
-            if values or errors[group]:
-                print(f"{name:28} {group:7} n={len(values):6} p50={pct(values, 50):7.1f} ms "
-                      f"p95={pct(values, 95):7.1f} ms errors={errors[group]}  "
-                      f"load1={load:.2f}")
+    port = free_port()
+    with tempfile.NamedTemporaryFile("w+", prefix="tagar-public-", suffix=".log") as log:
+        env = {"TAGAR_PUBLIC_API_REQUESTS": "100000"}  # one client address for every thread
+        proc = start_gunicorn(url, port, 2, 1, log, env=env)
+        try:
+            phase(port, args.signed, 0, 10, args.think, year)  # warm-up: caches, connections
+            for name, anon in (("A signed-in only", 0), (f"B + {args.anon} anonymous",
+                                                         args.anon)):
+                groups, errors, load = phase(port, args.signed, anon, args.seconds,
+                                             args.think, year)
+                results[name] = groups
+                for group, values in groups.items():
+                    if values or errors[group]:
+                        print(f"{name:28} {group:7} n={len(values):6} "
+                              f"p50={pct(values, 50):7.1f} ms p95={pct(values, 95):7.1f} ms "
+                              f"errors={errors[group]}  load1={load:.2f}", flush=True)
+        finally:
+            stop([proc])
     a, b = (results[k]["signed"] for k in results)
     if a and b:
         print(f"signed-in p50 B/A = {pct(b, 50) / pct(a, 50):.2f}, "
