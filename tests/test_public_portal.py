@@ -120,3 +120,21 @@ def test_an_apbd_total_form_without_its_fields_is_refused_not_a_500(client, make
     resp = client.post(f"/admin/portal-publik/apbd/{fy.id}", data={})
     assert resp.status_code == 302
     assert db.session.scalar(db.select(PublicApbdTotal)) is None
+
+
+def test_pages_are_served_from_the_cache_until_the_data_changes(client, world, monkeypatch):
+    from app.public import views
+
+    renders = []
+    real = views.render_template
+    monkeypatch.setattr(views, "render_template", lambda *a, **k: renders.append(a) or real(
+        *a, **k))
+    first = client.get("/terbuka/2026/?triwulan=2")
+    assert first.headers["Cache-Control"] == "public, max-age=60" and first.headers["ETag"]
+    again = client.get("/terbuka/2026/?triwulan=2", headers={"If-None-Match": first.headers[
+        "ETag"]})
+    assert again.status_code == 304 and len(renders) == 1
+    world["sub_b2"].status = "verified"
+    db.session.flush()
+    assert b"7.777.777" in client.get("/terbuka/2026/?triwulan=2").data
+    assert len(renders) == 2

@@ -9,6 +9,7 @@ from reports.queries.public import year_of, years
 
 from . import bp, opendata, publish
 from .openapi import document
+from .page_cache import public_cache
 from .rate_limit import hit
 
 PREFIX = "/terbuka/api/"
@@ -38,11 +39,13 @@ def _error(code: int, message: str):
 
 
 @bp.route("/api/openapi.json")
+@public_cache
 def api_openapi():
     return jsonify(document())
 
 
 @bp.route("/api/tahun")
+@public_cache
 def api_years():
     current = current_fiscal_year()
     return jsonify(tahun=[{"tahun": fy.year, "berjalan": current is not None
@@ -64,11 +67,13 @@ def _figures(tahun: int):
 
 
 @bp.route("/api/<int:tahun>")
+@public_cache
 def api_year(tahun: int):
     return jsonify(_figures(tahun))
 
 
 @bp.route("/api/<int:tahun>/<string:name>")
+@public_cache
 def api_table(tahun: int, name: str):
     content = _figures(tahun)
     if name in TABLE_NAMES:

@@ -12,6 +12,7 @@ from models import db
 from reports.queries.public import year_of, years
 
 from . import bp, opendata, portal, publish
+from .page_cache import public_cache
 
 
 def _year(tahun: int):
@@ -22,11 +23,13 @@ def _year(tahun: int):
 
 
 @bp.route("/data/")
+@public_cache
 def data_index():
     return render_template("public/data_index.html", years=years())
 
 
 @bp.route("/data/<int:tahun>/")
+@public_cache
 def data_year(tahun: int):
     fy = _year(tahun)
     row = publish.current(fy)
@@ -36,6 +39,7 @@ def data_year(tahun: int):
 
 
 @bp.route("/data/<int:tahun>/<string:name>")
+@public_cache
 def data_file(tahun: int, name: str):
     fy = _year(tahun)
     row = publish.current(fy)
@@ -44,6 +48,7 @@ def data_file(tahun: int, name: str):
 
 
 @bp.route("/data/<int:tahun>/versi/<string:version>/<string:name>")
+@public_cache
 def data_version_file(tahun: int, version: str, name: str):
     fy = _year(tahun)
     row = publish.by_version(fy, version)

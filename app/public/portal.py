@@ -24,8 +24,14 @@ def portal() -> PublicPortal:
 
 def is_open() -> bool:
     """Read only (a public request never creates the row): no row means off."""
-    return bool(db.session.scalar(
-        select(PublicPortal.enabled).order_by(PublicPortal.id).limit(1)))
+    return state()[0]
+
+
+def state() -> tuple[bool, str]:
+    """(open, a stamp that changes with the portal's settings), in one read."""
+    row = db.session.execute(select(PublicPortal.enabled, PublicPortal.updated_at)
+                             .order_by(PublicPortal.id).limit(1)).first()
+    return (False, "") if row is None else (bool(row[0]), str(row[1]))
 
 
 def configure(enabled: bool, license_id: str, *, user=None) -> PublicPortal:

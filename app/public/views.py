@@ -7,13 +7,14 @@ of the application.
 """
 from decimal import Decimal
 
-from flask import abort, render_template, request
+from flask import abort, g, render_template, request
 
 from app.core.money import format_number, format_percent, format_rupiah
 from app.reference.service import current_fiscal_year
 from reports.queries.public import TABLES, year_of, years
 
 from . import bp, portal, publish
+from .page_cache import public_cache
 
 TABLE_TITLES = {
     "strategy": "Menurut strategi",
@@ -28,7 +29,8 @@ CODE_HEADS = {"strategy": "Strategi", "tag_kind": "Kelompok", "opd": "Kode OPD",
 
 @bp.before_request
 def closed_is_404():
-    if not portal.is_open():
+    is_open, g.public_portal_stamp = portal.state()
+    if not is_open:
         abort(404)
 
 
@@ -52,6 +54,7 @@ def _quarter(fy) -> int:
 
 
 @bp.route("/")
+@public_cache
 def home():
     fy = current_fiscal_year()
     if fy is None:
@@ -60,6 +63,7 @@ def home():
 
 
 @bp.route("/<int:tahun>/")
+@public_cache
 def year(tahun: int):
     fy = year_of(tahun)
     if fy is None:
@@ -76,5 +80,6 @@ def _year_page(fy):
 
 
 @bp.route("/tentang")
+@public_cache
 def about():
     return render_template("public/about.html")
