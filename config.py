@@ -92,6 +92,10 @@ class Config:
     # Issue 29: the public API (/terbuka/api/, no token): requests per address per window.
     PUBLIC_API_REQUESTS = _int("TAGAR_PUBLIC_API_REQUESTS", 60)
     PUBLIC_API_WINDOW_SECONDS = _int("TAGAR_PUBLIC_API_WINDOW_SECONDS", 60)
+    # How long a worker trusts its last read of "portal open? data version?" (seconds, float):
+    # a public page then costs no database round trip; a switch-off or a verification shows
+    # that much later. 0 reads every request.
+    PUBLIC_STATE_SECONDS = float(os.environ.get("TAGAR_PUBLIC_STATE_SECONDS", "1"))
     PASSWORD_HASH_METHOD = "scrypt"
     # A fixed "now" (ISO datetime, UTC) for demos and tests of deadlines; unset in production.
     TAGAR_NOW = os.environ.get("TAGAR_NOW") or None
@@ -152,6 +156,7 @@ class TestConfig(Config):
     # A job runs inside the request that enqueues it, in the test's transaction; the job tests
     # run the embedded and the Redis queue for real on apps of their own.
     JOBS_WORKER = "immediate"
+    PUBLIC_STATE_SECONDS = 0.0  # issue 29: every request reads the portal's state
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
     HOUSEHOLD_KEY = "tagar-test-household-key-not-a-secret-0123456789"  # issue 16

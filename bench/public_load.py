@@ -57,6 +57,16 @@ def prepare(url: str, users: int) -> int:
     return year
 
 
+def reuse(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        year = conn.scalar(text("SELECT max(year) FROM fiscal_year"))
+    engine.dispose()
+    return year
+
+
 class Client(threading.Thread):
     def __init__(self, port, paths, record, think, stop_at, username=None):
         super().__init__(daemon=True)
@@ -146,9 +156,10 @@ def main(argv=None):
     ap.add_argument("--anon", type=int, default=200)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--think", type=float, default=1.0)
+    ap.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
     args = ap.parse_args(argv)
     url = prepare_url(args.database_url)
-    year = prepare(url, args.signed)
+    year = reuse(url) if args.reuse else prepare(url, args.signed)
     print(f"{args.signed} signed-in users, {args.anon} anonymous, think {args.think} s, "
           f"{args.seconds} s per phase, one gunicorn (2 workers) for both phases, "
           f"cores {os.cpu_count()}, load1 before {os.getloadavg()[0]:.2f}")

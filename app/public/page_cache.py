@@ -19,10 +19,15 @@ from models.data_version import current_version
 MAX_AGE = 60
 
 
+def _version() -> int:
+    version = g.get("public_data_version")
+    return current_version() if version is None else version
+
+
 def public_cache(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        key = make_key("public-page", {"path": request.full_path, "v": current_version(),
+        key = make_key("public-page", {"path": request.full_path, "v": _version(),
                                        "portal": str(g.get("public_portal_stamp", ""))})
         frozen = backend().get(key)
         if frozen is MISSING:

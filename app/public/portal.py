@@ -1,6 +1,7 @@
 """The portal's switch, licence and the year's total APBD belanja: the only writes the portal
 has. Off until an administrator switches it on (admin page or `flask public on`). Services
 flush and audit; the caller commits."""
+import time
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -9,7 +10,15 @@ from sqlalchemy import select
 
 from app.core import audit
 from app.core.errors import ServiceError
-from models import LICENSES, FiscalYear, PemdaSettings, PublicApbdTotal, PublicPortal, db
+from models import (
+    LICENSES,
+    DataVersion,
+    FiscalYear,
+    PemdaSettings,
+    PublicApbdTotal,
+    PublicPortal,
+    db,
+)
 
 
 def portal() -> PublicPortal:
@@ -27,11 +36,22 @@ def is_open() -> bool:
     return state()[0]
 
 
-def state() -> tuple[bool, str]:
-    """(open, a stamp that changes with the portal's settings), in one read."""
-    row = db.session.execute(select(PublicPortal.enabled, PublicPortal.updated_at)
-                             .order_by(PublicPortal.id).limit(1)).first()
-    return (False, "") if row is None else (bool(row[0]), str(row[1]))
+def state() -> tuple[bool, str, int]:
+    """(open, a stamp that changes with the portal's settings, the data version): one round
+    trip, trusted for PUBLIC_STATE_SECONDS by this worker (see config.py)."""
+    ttl = current_app.config.get("PUBLIC_STATE_SECONDS", 0)
+    memo = current_app.extensions.get("public_state")
+    t = time.monotonic()
+    if ttl and memo is not None and memo[0] > t:
+        return memo[1]
+    first = select(PublicPortal).order_by(PublicPortal.id).limit(1).subquery()
+    row = db.session.execute(select(
+        select(first.c.enabled).scalar_subquery(), select(first.c.updated_at).scalar_subquery(),
+        select(DataVersion.value).where(DataVersion.id == 1).scalar_subquery())).one()
+    value = (bool(row[0]), str(row[1] or ""), int(row[2] or 0))
+    if ttl:
+        current_app.extensions["public_state"] = (t + ttl, value)
+    return value
 
 
 def configure(enabled: bool, license_id: str, *, user=None) -> PublicPortal:

@@ -29,7 +29,7 @@ CODE_HEADS = {"strategy": "Strategi", "tag_kind": "Kelompok", "opd": "Kode OPD",
 
 @bp.before_request
 def closed_is_404():
-    is_open, g.public_portal_stamp = portal.state()
+    is_open, g.public_portal_stamp, g.public_data_version = portal.state()
     if not is_open:
         abort(404)
 
