@@ -167,7 +167,7 @@ def main(argv=None):
     port = free_port()
     with tempfile.NamedTemporaryFile("w+", prefix="tagar-public-", suffix=".log") as log:
         env = {"TAGAR_PUBLIC_API_REQUESTS": "100000"}  # one client address for every thread
-        proc = start_gunicorn(url, port, 2, 1, log, env=env)
+        proc = start_gunicorn(url, port, 2, 1, log, env=env, timeout=300)  # a busy machine
         try:
             phase(port, args.signed, 0, 10, args.think, year)  # warm-up: caches, connections
             for name, anon in (("A signed-in only", 0), (f"B + {args.anon} anonymous",
