@@ -33,6 +33,7 @@ def test_past_the_limit_the_address_gets_429_with_retry_after(client, limited, c
     resp = _get(client, "/terbuka/api/2026/opd")
     assert resp.status_code == 429
     assert resp.headers["Retry-After"] == "40"
+    assert resp.headers["Cache-Control"] == "no-store"
     assert resp.json["message"]
     assert _get(client, "/terbuka/api/2026", address="198.51.100.9").status_code == 200
     clock("2026-08-01T03:01:01")

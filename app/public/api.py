@@ -28,6 +28,7 @@ def rate_limited():
                            retry_after=wait)
         response.status_code = 429
         response.headers["Retry-After"] = str(wait)
+        response.headers["Cache-Control"] = "no-store"  # one address's refusal, not a page
         return response
     return None
 
