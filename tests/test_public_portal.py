@@ -138,3 +138,38 @@ def test_pages_are_served_from_the_cache_until_the_data_changes(client, world, m
     db.session.flush()
     assert b"7.777.777" in client.get("/terbuka/2026/?triwulan=2").data
     assert len(renders) == 2
+
+
+def test_the_admin_forms_work_with_csrf_on(app, client, make, login, monkeypatch):
+    import re
+
+    fy = make.fiscal_year(2026)
+    login(make.user("admin"))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get("/admin/portal-publik").get_data(as_text=True)
+    tokens = dict(re.findall(r'name="([\w-]*csrf_token)"[^>]*value="([^"]+)"', page))
+    resp = client.post("/admin/portal-publik", data={
+        "csrf_token": tokens["csrf_token"], "enabled": "y", "license_id": "CC-BY-4.0"})
+    assert resp.status_code == 302 and portal.is_open()
+    prefix = f"y{fy.id}-"
+    resp = client.post(f"/admin/portal-publik/apbd/{fy.id}", data={
+        prefix + "csrf_token": tokens[prefix + "csrf_token"],  # what the year's form sends
+        prefix + "belanja_murni": "2.000.000.000"})
+    assert resp.status_code == 302
+    assert db.session.scalar(db.select(PublicApbdTotal)).belanja_murni == Decimal("2000000000")
+
+
+def test_a_worker_trusts_its_read_of_the_portal_state_for_the_configured_seconds(
+        app, client, make, monkeypatch):
+    make.fiscal_year(2026)
+    portal.switch(True)
+    monkeypatch.setitem(app.config, "PUBLIC_STATE_SECONDS", 30.0)
+    app.extensions.pop("public_state", None)
+    try:
+        assert client.get("/terbuka/tentang").status_code == 200
+        portal.switch(False)
+        assert client.get("/terbuka/tentang").status_code == 200  # within the 30 s
+        app.extensions.pop("public_state")  # the time is up
+        assert client.get("/terbuka/tentang").status_code == 404
+    finally:
+        app.extensions.pop("public_state", None)
