@@ -27,6 +27,7 @@ from bench.servers import free_port, start_gunicorn, stop
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SIGNED = ("/", "/dasbor/", "/sub-kegiatan/")
+CACHE_STATUS: dict[str, int] = {}  # nginx's X-Cache of the public answers (--nginx)
 
 
 def prepare(url: str, users: int) -> int:
@@ -90,6 +91,8 @@ class Client(threading.Thread):
         for k, v in resp.getheaders():
             if k.lower() == "set-cookie":
                 self.cookie = v.split(";", 1)[0]
+            elif k.lower() == "x-cache":
+                CACHE_STATUS[v] = CACHE_STATUS.get(v, 0) + 1
         return resp.status, data, (time.perf_counter() - t) * 1000
 
     def log_in(self) -> bool:
@@ -142,6 +145,48 @@ def phase(port, signed, anon, seconds, think, year):
     return groups, errors, os.getloadavg()[0]
 
 
+NGINX = """daemon off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  proxy_cache_path {d}/cache keys_zone=pub:10m;
+  upstream app {{ server 127.0.0.1:{app}; keepalive 16; }}
+  server {{
+    listen 127.0.0.1:{port};
+    proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    location /terbuka/ {{ proxy_pass http://app; proxy_cache pub; proxy_cache_lock on;
+                          add_header X-Cache $upstream_cache_status; }}
+    location / {{ proxy_pass http://app; }}
+  }}
+}}
+"""
+
+
+def start_nginx(app_port: int):
+    """nginx on a free port in front of gunicorn; /terbuka/ cached as its headers allow."""
+    import subprocess
+
+    folder = tempfile.mkdtemp(prefix="tagar-nginx-")
+    os.chmod(folder, 0o755)  # nginx's workers (not root) write its cache and temp files here
+    port = free_port()
+    conf = os.path.join(folder, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX.format(d=folder, app=app_port, port=port))
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", folder])
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/login")
+            if conn.getresponse().status == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("nginx did not start")
+
+
 def pct(values, p):
     if not values:
         return float("nan")
@@ -157,6 +202,9 @@ def main(argv=None):
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--think", type=float, default=1.0)
     ap.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
+    ap.add_argument("--nginx", action="store_true",
+                    help="put nginx in front (proxy_cache for /terbuka/, honouring the "
+                         "portal's Cache-Control), as a deployment would")
     args = ap.parse_args(argv)
     url = prepare_url(args.database_url)
     year = reuse(url) if args.reuse else prepare(url, args.signed)
@@ -168,6 +216,9 @@ def main(argv=None):
     with tempfile.NamedTemporaryFile("w+", prefix="tagar-public-", suffix=".log") as log:
         env = {"TAGAR_PUBLIC_API_REQUESTS": "100000"}  # one client address for every thread
         proc = start_gunicorn(url, port, 2, 1, log, env=env, timeout=300)  # a busy machine
+        proxy = None
+        if args.nginx:
+            proxy, port = start_nginx(port)
         try:
             phase(port, args.signed, 0, 10, args.think, year)  # warm-up: caches, connections
             for name, anon in (("A signed-in only", 0), (f"B + {args.anon} anonymous",
@@ -181,7 +232,9 @@ def main(argv=None):
                               f"p50={pct(values, 50):7.1f} ms p95={pct(values, 95):7.1f} ms "
                               f"errors={errors[group]}  load1={load:.2f}", flush=True)
         finally:
-            stop([proc])
+            stop([proc, *([proxy] if proxy else [])])
+    if CACHE_STATUS:
+        print(f"nginx cache status of public answers: {CACHE_STATUS}")
     a, b = (results[k]["signed"] for k in results)
     if a and b:
         print(f"signed-in p50 B/A = {pct(b, 50) / pct(a, 50):.2f}, "
