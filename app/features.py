@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "dashboard.views",
     "federation.api",
     "federation.views",
+    "federation.upload_views",
     "help.views",
     "lokus.views",
     "main.views",
@@ -34,6 +35,7 @@ ROUTE_MODULES = (
     "reports.views",
     "review.evidence_views",
     "review.views",
+    "screening.views",  # issue 26
     "setup.guard",
     "setup.views",
 )
@@ -88,6 +90,9 @@ def register(app: Flask) -> None:
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp, url_prefix="/terbuka")  # issue 29: public portal
+    from .screening import bp as screening_bp
+
+    app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
 
 
 def register_cli(app: Flask) -> None:
@@ -114,3 +119,6 @@ def register_cli(app: Flask) -> None:
     from .public.cli import register_cli as public_cli
 
     public_cli(app)  # issue 29: `flask public on|off|status`
+    from .screening.cli import register_cli as screening_cli
+
+    screening_cli(app)  # issue 26: `flask suggest ...`

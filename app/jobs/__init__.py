@@ -15,6 +15,7 @@ JOBS = {
     "report.build": "app.reports.build_service:run_build",
     "import.commit": "app.jobs.imports:run_import",
     "mail.send": "app.mail.jobs:run_send",
+    "suggest.train": "app.screening.store:run_train",  # issue 26
 }
 
 
