@@ -114,6 +114,13 @@ class Config:
     API_TOKEN_WINDOW_MINUTES = _int("TAGAR_API_TOKEN_WINDOW_MINUTES", 10)
     API_TOKEN_BLOCK_SECONDS = _int("TAGAR_API_TOKEN_BLOCK_SECONDS", 60)
     API_TOKEN_BLOCK_MAX_MINUTES = _int("TAGAR_API_TOKEN_BLOCK_MAX_MINUTES", 10)
+    # Issue 29: the public API (/terbuka/api/, no token): requests per address per window.
+    PUBLIC_API_REQUESTS = _int("TAGAR_PUBLIC_API_REQUESTS", 60)
+    PUBLIC_API_WINDOW_SECONDS = _int("TAGAR_PUBLIC_API_WINDOW_SECONDS", 60)
+    # How long a worker trusts its last read of "portal open? data version?" (seconds, float):
+    # a public page then costs no database round trip; a switch-off or a verification shows
+    # that much later. 0 reads every request.
+    PUBLIC_STATE_SECONDS = float(os.environ.get("TAGAR_PUBLIC_STATE_SECONDS", "1"))
     PASSWORD_HASH_METHOD = "scrypt"
     # A fixed "now" (ISO datetime, UTC) for demos and tests of deadlines; unset in production.
     TAGAR_NOW = os.environ.get("TAGAR_NOW") or None
@@ -187,6 +194,7 @@ class TestConfig(Config):
     JOBS_WORKER = "immediate"
     JOB_RETRY_DELAYS = (0, 0, 0)  # a job's retries after a connection error, without waiting
     JOB_HEARTBEAT_SECONDS = 3600  # no heartbeat thread writes past the test's transaction
+    PUBLIC_STATE_SECONDS = 0.0  # issue 29: every request reads the portal's state
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
     # One per test process: pytest-xdist workers must not load each other's models.

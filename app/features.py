@@ -24,6 +24,10 @@ ROUTE_MODULES = (
     "lokus.views",
     "main.views",
     "notifications.views",
+    "public.views",  # issue 29: the portal (its 404 guard first), then data and API
+    "public.data_views",
+    "public.api",
+    "public.admin_views",
     "realization.evidence_views",
     "realization.views",
     "recovery.views",
@@ -83,6 +87,9 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp, url_prefix="/terbuka")  # issue 29: public portal
     from .screening import bp as screening_bp
 
     app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
@@ -109,6 +116,9 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .public.cli import register_cli as public_cli
+
+    public_cli(app)  # issue 29: `flask public on|off|status`
     from .screening.cli import register_cli as screening_cli
 
     screening_cli(app)  # issue 26: `flask suggest ...`

@@ -31,6 +31,7 @@ NAV = [
     ("admin.opds", "OPD", ("admin",)),
     ("admin.years", "Tahun Anggaran", ("admin",)),
     ("admin.settings", "Pengaturan", ("admin",)),
+    ("admin.public_portal", "Portal Publik", ("admin",)),  # issue 29
     ("federation.export", "Kirim ke Provinsi", ("secretariat",)),  # issue 18, kabupaten mode
     ("federation.dashboard", "Dasbor Provinsi", ("provinsi", "viewer", "admin")),  # province
     ("federation.compliance", "Kepatuhan Kab/Kota", ("provinsi", "viewer", "admin")),

@@ -41,6 +41,7 @@ from .mail import (
     PasswordReset,
 )
 from .notification import NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, Notification
+from .public import LICENSES, PublicApbdTotal, PublicPortal, PublicPublication
 from .realization import Realization, RealizationVillage
 from .reference import (
     OPD_KIND_LABELS,
@@ -81,6 +82,7 @@ __all__ = [
     "NOTIFICATION_KINDS", "NOTIFICATION_KIND_LABELS", "Notification", "EVIDENCE_TYPES", "Evidence",
     "BUILD_STATUSES", "BUILD_STATUS_LABELS", "DataVersion", "IMPORT_STATUS_LABELS", "ImportJob",
     "ReportBuild",
+    "LICENSES", "PublicApbdTotal", "PublicPortal", "PublicPublication",
     "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS", "THROTTLE_KINDS",
     "THROTTLE_KIND_LABELS", "ZERO",
     "ApiToken", "AuditLog", "Base", "District", "FiscalYear", "FundingSource", "LoginThrottle",

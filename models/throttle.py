@@ -8,13 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import db
 
 THROTTLE_KINDS = ("login_address", "login_account", "api_address", "password_reset",
-                  "login_device")
+                  "login_device", "public_api")
 THROTTLE_KIND_LABELS = {
     "login_address": "Masuk: alamat",
     "login_account": "Masuk: akun dari alamat",
     "api_address": "Token API: alamat",
     "password_reset": "Lupa kata sandi: alamat",
     "login_device": "Masuk: akun dari perangkat dikenal",
+    "public_api": "API publik: alamat",  # issue 29: a request count, not failures
 }
 # Which counters block everyone behind an address (an office behind one NAT) when they block.
 ADDRESS_WIDE_KINDS = ("login_address", "api_address", "password_reset")

@@ -149,7 +149,10 @@ def current() -> list[LoginThrottle]:
                                        cfg["API_TOKEN_WINDOW_MINUTES"]))
     return list(db.session.scalars(
         select(LoginThrottle)
-        .where(or_(LoginThrottle.blocked_until > t, LoginThrottle.last_failure_at > recent))
+        .where(or_(LoginThrottle.blocked_until > t,
+                   # issue 29: the public API counts every request; show its blocks only
+                   and_(LoginThrottle.last_failure_at > recent,
+                        LoginThrottle.kind != "public_api")))
         .order_by(LoginThrottle.blocked_until.desc(), LoginThrottle.last_failure_at.desc())))
 
 

@@ -143,6 +143,9 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
 
     seed_budget_stages(fy)
+    from .public import seed as seed_public  # issue 29: the APBD total behind the public share
+
+    seed_public(fy)
     from .screening import seed as seed_screening  # issue 26: lines for the screening page
 
     n_screening = seed_screening(fy, opds, random.Random(26))

@@ -266,6 +266,21 @@ ACCESS = {
     ("api_evidence.list_evidence", "GET"): Access(READ_A),
     ("api_evidence.upload_evidence", "POST"): Access(WRITE_A),
     ("api_evidence_files.get_evidence_file", "GET"): Access(READ_A),
+    # Issue 29: the public portal (switched on in the world), no login; its admin page.
+    ("public.home", "GET"): Access(PUBLIC),
+    ("public.year", "GET"): Access(PUBLIC, "triwulan=2"),
+    ("public.about", "GET"): Access(PUBLIC),
+    ("public.data_index", "GET"): Access(PUBLIC),
+    ("public.data_year", "GET"): Access(PUBLIC),
+    ("public.data_file", "GET"): Access(PUBLIC),
+    ("public.data_version_file", "GET"): Access(PUBLIC),
+    ("public.api_openapi", "GET"): Access(PUBLIC),
+    ("public.api_years", "GET"): Access(PUBLIC),
+    ("public.api_year", "GET"): Access(PUBLIC, "triwulan=1"),
+    ("public.api_table", "GET"): Access(PUBLIC, args={"name": "public_table"}),
+    ("admin.public_portal", "GET"): Access(ADMIN),
+    ("admin.public_portal", "POST"): Access(ADMIN, data={"license_id": "CC-BY-4.0"}),
+    ("admin.public_apbd_total", "POST"): Access(ADMIN),
 }
 
 # Path argument -> the world's key: OPD A's object (or, for admin routes, an object to edit).
@@ -280,6 +295,7 @@ ARG_DEFAULTS = {
     "setup_kind": "setup_kind",
     "intervention_id": "intervention", "theme_id": "theme",  # issue 17
     "request_id": "evidence_request",  # issue 14
+    "tahun": "public_year", "name": "public_file", "version": "public_version",  # issue 29
 }
 
 # Arguments that name an object owned by an OPD (loaded through `load_for`): the officer of
@@ -390,8 +406,18 @@ def build_world(make):
         "setup_kind": "opd",
         "intervention": intervention.id, "theme": theme.id,  # issue 17
         "evidence_request": _evidence_request(a, users).id,  # issue 14
+        **_public_portal(fy),  # issue 29
     }
     return users, ids
+
+
+def _public_portal(fy):
+    """Issue 29: the portal open, and one published version of the year's open data."""
+    from app.public import portal, publish
+
+    portal.switch(True)
+    return {"public_year": fy.year, "public_file": "opd.csv", "public_table": "opd",
+            "public_version": publish.current(fy).version}
 
 
 def _evidence_request(a, users):
