@@ -22,6 +22,7 @@ ROUTE_MODULES = (
     "help.views",
     "lokus.views",
     "main.views",
+    "maps.views",
     "notifications.views",
     "realization.evidence_views",
     "realization.views",
@@ -81,6 +82,11 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .maps import bp as maps_bp
+    from .maps.web import init_app as init_maps
+
+    app.register_blueprint(maps_bp, url_prefix="/admin/peta")  # issue 27: boundary import
+    init_maps(app)  # issue 27: the maps' template globals
 
 
 def register_cli(app: Flask) -> None:
@@ -104,3 +110,6 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .maps.cli import register_cli as maps_cli
+
+    maps_cli(app)  # issue 27: `flask areas import-boundaries`

@@ -1,5 +1,6 @@
 """All models, importable from one place: `from models import db, Opd, Tag`."""
 from .area import District, Village, VillageDesilCount, VillageYear
+from .area_boundary import BOUNDARY_LEVELS, AreaBoundary
 from .audit import AuditLog
 from .base import ZERO, Base, Money, Percent, db, utcnow
 from .budget import SubActivity, Tag, TagVillage
@@ -59,6 +60,7 @@ from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
+    "AreaBoundary", "BOUNDARY_LEVELS",  # issue 27
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
     "FederationMember", "FederationRow",
     "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",

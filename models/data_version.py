@@ -28,6 +28,7 @@ WATCHED_TABLES = frozenset({
     # issue 16: households (the coverage figures and the report's coverage annex)
     "household_snapshot", "snapshot_village_count", "household", "household_member",
     "beneficiary_list", "beneficiary_household",
+    "area_boundary",  # issue 27: the maps
 })
 _FLAG = "tagar_data_changed"
 

@@ -143,6 +143,9 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
 
     seed_budget_stages(fy)
+    from .boundaries import seed as seed_boundaries  # issue 27: fictional desa boundaries
+
+    seed_boundaries(db.session.scalars(select(District).order_by(District.code)).all())
     return {
         "OPD": len(opds), "kecamatan": len(catalog.DISTRICTS), "desa": n_villages,
         "lokus": len(priority), "sub kegiatan": n_sub, "tagging": len(tags),
