@@ -160,3 +160,25 @@ def test_the_layer_is_recomputed_when_boundaries_change(make):
     db.session.commit()
     assert sorted(s.code for s in boundaries.layer().desa) == sorted([a.code, b.code])
 
+
+
+def test_api_returns_the_boundaries_as_geojson_and_is_documented(client, make, world):
+    from app.accounts.api_tokens import create_token
+
+    _, secret = create_token(make.user("opd"), "uji")
+    auth = {"Authorization": f"Bearer {secret}"}
+    doc = client.get("/api/v1/areas/boundaries?level=desa", headers=auth).json
+    assert doc["type"] == "FeatureCollection"
+    by_code = {f["properties"]["code"]: f for f in doc["features"]}
+    a = world["a"]
+    assert set(by_code) == {a.code, world["b"].code, world["c"].code}
+    assert by_code[a.code]["properties"]["name"] == "Desa Alfa"
+    assert by_code[a.code]["properties"]["district_code"] == world["dist"].code
+    assert by_code[a.code]["geometry"]["type"] == "Polygon"
+    kec = client.get("/api/v1/areas/boundaries?level=kecamatan", headers=auth).json
+    assert [f["properties"]["code"] for f in kec["features"]] == [world["dist"].code]
+    assert kec["features"][0]["properties"]["derived"] is True
+    assert client.get("/api/v1/areas/boundaries?level=provinsi", headers=auth).status_code == 422
+    assert client.get("/api/v1/areas/boundaries").status_code == 401
+    spec = client.get("/api/v1/openapi.json").json
+    assert "/api/v1/areas/boundaries" in spec["paths"]
