@@ -23,7 +23,7 @@ from reportlab.platypus import (
 from reports.content.kemenko import ReportContent
 from reports.content.letter import date_long, head_title
 
-from . import annexes
+from . import annexes, map_page
 from . import styles as st
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, signature_block
@@ -173,6 +173,7 @@ def story(content: ReportContent, paper: st.Paper) -> list:
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
+            *map_page.flowables(content, width),  # issue 27: the lokus map
             *_late(content, width),
             *annexes.other_sources_flowables(content, width),  # issue 17
             *annexes.coverage_flowables(content, width),  # issue 16: counts only
