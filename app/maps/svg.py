@@ -34,19 +34,6 @@ class LegendItem:
 NO_DATA = "cn"
 
 
-def path_d(rings) -> str:
-    """Absolute move, then relative whole-unit steps: the shortest exact path text."""
-    parts = []
-    for ring in rings:
-        x, y = ring[0]
-        steps = [f"M{x} {y}l"]
-        for nx, ny in ring[1:]:
-            steps.append(f"{nx - x} {ny - y} ")
-            x, y = nx, ny
-        parts.append("".join(steps).rstrip() + "z")
-    return "".join(parts).replace(" -", "-")
-
-
 def render(layer: MapLayer, values: dict[str, DesaValue], legend: list[LegendItem], *,
            map_id: str, title: str, notes: tuple[str, ...] = (),
            figure_head: str = "Angka") -> Markup:
@@ -67,12 +54,12 @@ def render(layer: MapLayer, values: dict[str, DesaValue], legend: list[LegendIte
         label = f"{s.name}{f' (Kec. {where})' if where else ''}: {v.figure}"
         fill = f' fill="url(#{gap_id})"' if v.highlight else ""
         path = (f'<path class="{v.css}{" gap" if v.highlight else ""}"{fill} '
-                f'data-kode="{escape(s.code)}" d="{path_d(s.rings)}">'
+                f'data-kode="{escape(s.code)}" d="{s.d}">'
                 f"<title>{escape(label)}</title></path>")
         out.append(f'<a href="{escape(v.href)}">{path}</a>' if v.href else path)
         rows.append((s, where or "", v))
     out.append('</g><g class="kec" aria-hidden="true">')
-    out.extend(f'<path d="{path_d(k.rings)}"/>' for k in layer.kecamatan)
+    out.extend(f'<path d="{k.d}"/>' for k in layer.kecamatan)
     out.append("</g>")
     if layer.inset_box:
         x, y, w, h = layer.inset_box

@@ -12,17 +12,17 @@ outside the main frame are cut at its edge.
 
 The layer is plain data (cacheable), keyed by the data version (area_boundary is watched).
 """
+import hashlib
 import json
 import statistics
 from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box, shape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core.cache import cached
 from models import AreaBoundary, District, Village, db
-from models.data_version import current_version
 
 WIDTH = 1000
 MAX_HEIGHT = 1100
@@ -39,6 +39,7 @@ class MapShape:
     code: str
     name: str
     rings: tuple  # ((x, y), ...) per ring, whole units, y down
+    d: str = ""  # the rings as an SVG path, made once with the layer
     inset: bool = False
     label: tuple | None = None  # (x, y) for a kecamatan name
 
@@ -67,8 +68,25 @@ def has_boundaries() -> bool:
 
 
 def layer() -> MapLayer:
-    """The projected map of the kabupaten (empty when no desa has a boundary), cached."""
-    return cached("map-layer", {"version": current_version()}, _build)
+    """The projected map of the kabupaten (empty when no desa has a boundary), cached.
+
+    Keyed by what it is drawn from, not by the data version: a realization saved does not
+    redraw the kabupaten. The key is the boundaries' stamp (rows, last id, last change; an
+    import deletes and inserts, so the last id moves) and a digest of the names shown."""
+    return cached("map-layer", {"stamp": _stamp()}, _build)
+
+
+def _stamp() -> list:
+    rows = db.session.execute(select(func.count(AreaBoundary.id), func.max(AreaBoundary.id),
+                                     func.max(AreaBoundary.updated_at))).one()
+    if not rows[0]:
+        return [0]
+    names = db.session.execute(
+        select(Village.id, Village.name, Village.district_id, District.name)
+        .join(AreaBoundary, AreaBoundary.village_id == Village.id)
+        .join(District, District.id == Village.district_id)).all()
+    digest = hashlib.sha256(repr(sorted(names)).encode()).hexdigest()
+    return [rows[0], rows[1], str(rows[2]), digest]
 
 
 def _rows():
@@ -107,7 +125,8 @@ def _build() -> MapLayer:
         frame = inset if i in outliers else main
         rings = frame.rings(g)
         if rings:
-            out.desa.append(MapShape(r[0], r.district_id, r.code, r.name, rings, i in outliers))
+            out.desa.append(MapShape(r[0], r.district_id, r.code, r.name, rings, path_d(rings),
+                                     i in outliers))
     for r in kec_rows:
         g = shape(json.loads(r.geojson))
         in_inset = r.district_id in district_of_outliers and r.district_id not in district_of_core
@@ -115,9 +134,22 @@ def _build() -> MapLayer:
         rings = frame.rings(g) if frame else ()
         if rings:
             point = g.representative_point()
-            out.kecamatan.append(MapShape(r[0], r[0], r.code, r.name, rings, in_inset,
-                                          frame.point(point.x, point.y)))
+            out.kecamatan.append(MapShape(r[0], r[0], r.code, r.name, rings, path_d(rings),
+                                          in_inset, frame.point(point.x, point.y)))
     return out
+
+
+def path_d(rings) -> str:
+    """Absolute move, then relative whole-unit steps: the shortest exact SVG path text."""
+    parts = []
+    for ring in rings:
+        x, y = ring[0]
+        steps = [f"M{x} {y}l"]
+        for nx, ny in ring[1:]:
+            steps.append(f"{nx - x} {ny - y} ")
+            x, y = nx, ny
+        parts.append("".join(steps).rstrip() + "z")
+    return "".join(parts).replace(" -", "-")
 
 
 def _cos(lat: float) -> float:
