@@ -20,8 +20,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+import numpy as np
 import shapefile
-from shapely.geometry import shape
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
 
 from app.core.upload_guard import Deadline, UploadError, megabytes, number
 
@@ -71,6 +73,7 @@ def _geojson(data: bytes, deadline: Deadline) -> list[RawFeature]:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise UploadError("Berkas bukan GeoJSON yang sah (JSON tidak dapat dibaca).") from exc
+    deadline.check()
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
             or not isinstance(doc.get("features"), list):
         raise UploadError("GeoJSON harus berupa FeatureCollection.")
@@ -105,13 +108,31 @@ def _geometry(geom, i: int):
         raise UploadError(f"Fitur ke-{i}: geometri {str(kind)[:30]} bukan Polygon atau "
                           "MultiPolygon.")
     try:
-        shaped = shape(geom)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        coords = geom.get("coordinates")
+        polys = [coords] if geom["type"] == "Polygon" else coords
+        shaped = MultiPolygon([_polygon(p) for p in polys]) if geom["type"] == "MultiPolygon" \
+            else _polygon(polys[0])
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError,
+            shapely.errors.GEOSException) as exc:
         raise UploadError(f"Fitur ke-{i}: koordinat geometri tidak dapat dibaca.") from exc
     if shaped.is_empty:
         raise UploadError(f"Fitur ke-{i}: geometri kosong.")
     _inside_indonesia(shaped, i)
     return shaped
+
+
+def _polygon(rings) -> Polygon:
+    """A polygon from GeoJSON rings through numpy: a Python loop per vertex would cost seconds
+    for a large file. Only longitude and latitude are kept (a third value is height)."""
+    arrays = []
+    for ring in rings:
+        a = np.asarray(ring, dtype=float)
+        if a.ndim != 2 or a.shape[1] < 2 or not np.isfinite(a[:, :2]).all():
+            raise ValueError("not a ring of coordinate pairs")
+        arrays.append(a[:, :2])
+    if not arrays:
+        raise ValueError("no ring")
+    return shapely.polygons(arrays[0], holes=arrays[1:] or None)
 
 
 def _inside_indonesia(geom, i: int) -> None:
