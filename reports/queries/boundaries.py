@@ -13,12 +13,11 @@ outside the main frame are cut at its edge.
 The layer is plain data (cacheable), keyed by the data version (area_boundary is watched).
 """
 import hashlib
-import json
 import statistics
 from dataclasses import dataclass, field
 
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, box, shape
+from shapely.geometry import MultiPolygon, Polygon, box
 from sqlalchemy import func, select
 
 from app.core.cache import cached
@@ -106,16 +105,17 @@ def _build() -> MapLayer:
     desa_rows, kec_rows = _rows()
     if not desa_rows:
         return MapLayer()
-    geoms = [shape(json.loads(r.geojson)) for r in desa_rows]
-    k = _cos(statistics.median(g.centroid.y for g in geoms))
-    outliers = _outliers([(g.centroid.x * k, g.centroid.y) for g in geoms])
+    geoms = list(shapely.from_geojson([r.geojson for r in desa_rows]))
+    centres = shapely.get_coordinates(shapely.centroid(geoms))
+    k = _cos(statistics.median(centres[:, 1]))
+    outliers = _outliers([(x * k, y) for x, y in centres])
     core = [g for i, g in enumerate(geoms) if i not in outliers]
-    main = _fit(shapely.union_all([box(*g.bounds) for g in core]).bounds, k, WIDTH, MAX_HEIGHT)
+    main = _fit(_bounds(core), k, WIDTH, MAX_HEIGHT)
     out = MapLayer(height=main.height, fictional=any(r.fictional for r in desa_rows))
     inset = None
     if outliers:
-        bounds = shapely.union_all([box(*geoms[i].bounds) for i in outliers]).bounds
-        inset = _fit(bounds, k, INSET_WIDTH, max(main.height, 200), x0=WIDTH + GAP)
+        inset = _fit(_bounds([geoms[i] for i in outliers]), k, INSET_WIDTH,
+                     max(main.height, 200), x0=WIDTH + GAP)
         out.width = WIDTH + GAP + INSET_WIDTH
         out.inset_box = (WIDTH + GAP, 0, INSET_WIDTH, inset.height)
         out.height = max(main.height, inset.height)
@@ -127,8 +127,7 @@ def _build() -> MapLayer:
         if rings:
             out.desa.append(MapShape(r[0], r.district_id, r.code, r.name, rings, path_d(rings),
                                      i in outliers))
-    for r in kec_rows:
-        g = shape(json.loads(r.geojson))
+    for r, g in zip(kec_rows, shapely.from_geojson([r.geojson for r in kec_rows]), strict=True):
         in_inset = r.district_id in district_of_outliers and r.district_id not in district_of_core
         frame = inset if in_inset else main
         rings = frame.rings(g) if frame else ()
@@ -150,6 +149,11 @@ def path_d(rings) -> str:
             x, y = nx, ny
         parts.append("".join(steps).rstrip() + "z")
     return "".join(parts).replace(" -", "-")
+
+
+def _bounds(geoms) -> tuple:
+    b = shapely.bounds(geoms)
+    return b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
 
 
 def _cos(lat: float) -> float:
@@ -184,7 +188,9 @@ class _Frame:
                 round((self.north - lat) * self.scale))
 
     def rings(self, geom) -> tuple:
-        if not self.clip.contains(geom):
+        minx, miny, maxx, maxy = geom.bounds
+        cminx, cminy, cmaxx, cmaxy = self.clip.bounds
+        if minx < cminx or miny < cminy or maxx > cmaxx or maxy > cmaxy:
             geom = geom.intersection(self.clip)
         projected = shapely.transform(geom, lambda c: _affine(c, self))
         simple = projected.simplify(SIMPLIFY_UNITS, preserve_topology=False)
