@@ -250,3 +250,19 @@ def test_cli_dry_run_writes_nothing_and_the_import_writes(app, area, tmp_path):
     bad.write_bytes(b"not a zip")
     result = runner.invoke(args=["areas", "import-boundaries", str(bad)])
     assert result.exit_code != 0 and "bukan arsip ZIP" in result.output
+
+
+def test_a_file_past_the_routes_limit_is_refused_before_it_is_read(app, client, make, login,
+                                                                    monkeypatch):
+    import app.maps as maps_package
+
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    monkeypatch.setattr(maps_package, "BOUNDARY_MAX_BYTES", 128 * 1024)
+    login(make.user("admin"))
+    resp = client.post("/admin/peta/", data={"file": (io.BytesIO(b" " * 100_000), "a.geojson")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 422  # past the app's limit, within the route's: read, refused
+    huge = io.BytesIO(b" " * (200 * 1024))
+    resp = client.post("/admin/peta/", data={"file": (huge, "besar.geojson")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 413 and "terlalu besar" in resp.get_data(as_text=True)
