@@ -72,7 +72,10 @@ def layer() -> MapLayer:
     Keyed by what it is drawn from, not by the data version: a realization saved does not
     redraw the kabupaten. The key is the boundaries' stamp (rows, last id, last change; an
     import deletes and inserts, so the last id moves) and a digest of the names shown."""
-    return cached("map-layer", {"stamp": _stamp()}, _build)
+    stamp = _stamp()
+    if stamp == [0]:  # no boundary at all: nothing to read or to keep
+        return MapLayer()
+    return cached("map-layer", {"stamp": stamp}, _build)
 
 
 def _stamp() -> list:
