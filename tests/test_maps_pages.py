@@ -182,3 +182,17 @@ def test_api_returns_the_boundaries_as_geojson_and_is_documented(client, make, w
     assert client.get("/api/v1/areas/boundaries").status_code == 401
     spec = client.get("/api/v1/openapi.json").json
     assert "/api/v1/areas/boundaries" in spec["paths"]
+
+
+def test_leaders_home_shows_the_lokus_map(client, make, login, world):
+    from models import FiscalYear
+
+    db.session.execute(db.update(FiscalYear).values(is_current=False))
+    world["fy"].is_current = True
+    db.session.flush()
+    login(make.user("viewer"))
+    html = page(client, "/")
+    paths = _paths(html, "peta-beranda")
+    assert set(paths) == {world["a"].code, world["b"].code, world["c"].code}
+    assert "konvergensi 2 dari 3" in paths[world["a"].code][1]
+    assert "/lokus/?tahun=2033" in html

@@ -20,6 +20,8 @@ from app.core.money import format_percent, format_rupiah
 from models.data_version import current_version
 from reports.queries import boundaries, rollup
 from reports.queries import coverage as coverage_report
+from reports.queries import lokus as lokus_report
+from reports.queries.rollup import RollupFilter
 
 from .svg import DesaValue, LegendItem, render
 
@@ -80,7 +82,7 @@ def lokus_map(fy, quarter: int, villages, other_sources: bool = True):
     return cached("map-lokus", key, lambda: _lokus(fy, quarter, villages))
 
 
-def _lokus(fy, quarter, villages):
+def _lokus(fy, quarter, villages, map_id="peta-lokus"):
     layer = _layer()
     values = {}
     for v in villages:
@@ -95,8 +97,22 @@ def _lokus(fy, quarter, villages):
               *(LegendItem(f"c{n + 1}", f"Konvergensi {n} dari 3 strategi") for n in (1, 2, 3)),
               LegendItem("c0", "Kesenjangan: RT desil 1 tanpa intervensi", highlight=True),
               LegendItem("cn", "Bukan desa lokus")]
-    return render(layer, values, legend, map_id="peta-lokus",
+    return render(layer, values, legend, map_id=map_id,
                   title="Peta konvergensi di desa lokus", figure_head="Konvergensi")
+
+
+def home_map(fy, quarter):
+    """The leader's home: the lokus map at the reporting quarter, every source counted."""
+    if fy is None or _layer() is None:
+        return None
+    number = getattr(quarter, "number", 4)
+    key = {"version": current_version(), "fy": fy.id, "quarter": number}
+
+    def compute():
+        f = RollupFilter(fiscal_year_id=fy.id, quarter=number)
+        villages = lokus_report.priority_villages(f, other_sources=True)
+        return _lokus(fy, number, villages, map_id="peta-beranda")
+    return cached("map-home", key, compute)
 
 
 def coverage_map(fy, quarter: int, snap):

@@ -4,8 +4,9 @@ inline style (the CSP forbids it), prints as it shows.
 Every desa with a boundary is one `<path>` carrying `data-kode` (the Kemendagri code) and a
 `<title>` with its name and figure, wrapped in a link to its drill-down when there is one. A desa
 without a figure is drawn in the neutral class. Colours come from classes in static/maps.css
-(classes `c0`..`c4`, `cn` for no data); a highlighted desa (a gap) also carries a hatch
-`fill` attribute that prints in black and white. The kecamatan outlines and names lie on top,
+(classes `c0`..`c4`, `cn` for no data); a highlighted desa (a gap) has the class `gap` and a
+hatch `fill` attribute of its own map (no CSS fill overrides it), which prints in black and
+white. The kecamatan outlines and names lie on top,
 transparent to the pointer. The same figures follow as a table inside <details>, for screen
 readers and for anyone who wants the numbers.
 """
@@ -53,7 +54,7 @@ def render(layer: MapLayer, values: dict[str, DesaValue], legend: list[LegendIte
         where = districts.get(s.district_id)
         label = f"{s.name}{f' (Kec. {where})' if where else ''}: {v.figure}"
         fill = f' fill="url(#{gap_id})"' if v.highlight else ""
-        path = (f'<path class="{v.css}{" gap" if v.highlight else ""}"{fill} '
+        path = (f'<path class="{"gap" if v.highlight else v.css}"{fill} '
                 f'data-kode="{escape(s.code)}" d="{s.d}">'
                 f"<title>{escape(label)}</title></path>")
         out.append(f'<a href="{escape(v.href)}">{path}</a>' if v.href else path)
@@ -80,7 +81,7 @@ def _legend(items: list[LegendItem], map_id: str, gap_id: str) -> str:
     for item in items:
         fill = f' fill="url(#{gap_id})"' if item.highlight else ""
         parts.append(f'<li><svg width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">'
-                     f'<rect class="{item.css}{" gap" if item.highlight else ""}"{fill} x="1" '
+                     f'<rect class="{"gap" if item.highlight else item.css}"{fill} x="1" '
                      f'y="1" width="20" height="12"/></svg> {escape(item.label)}</li>')
     parts.append("</ul>")
     return "".join(parts)

@@ -7,4 +7,5 @@ from . import figures
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(dashboard_map=figures.dashboard_map,
-                                 lokus_map=figures.lokus_map, coverage_map=figures.coverage_map)
+                                 lokus_map=figures.lokus_map, coverage_map=figures.coverage_map,
+                                 home_map=figures.home_map)
