@@ -3,7 +3,7 @@ the map, no CSP violation on the pages that show one, a desa's link opens its dr
 the map prints within A4 landscape."""
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import log_in
+from .conftest import log_in, log_out
 from .test_csp import _problems, _watch
 from .test_layout import MEASURE
 
@@ -21,6 +21,10 @@ def test_maps_pass_axe_and_the_csp(page, live_app):
         assert result.violations_count == 0, (path, result.generate_report())
     page.goto(page.base + "/admin/peta/")
     assert "Batas wilayah untuk peta" in page.content()
+    log_out(page)
+    log_in(page, "pimpinan")  # the leader's home
+    assert page.locator("#peta-beranda path[data-kode]").count() == 119
+    assert axe.run(page, context="#peta-beranda").violations_count == 0
     assert not _problems(messages), "\n".join(_problems(messages))
 
 
