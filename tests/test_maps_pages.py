@@ -196,3 +196,23 @@ def test_leaders_home_shows_the_lokus_map(client, make, login, world):
     assert set(paths) == {world["a"].code, world["b"].code, world["c"].code}
     assert "konvergensi 2 dari 3" in paths[world["a"].code][1]
     assert "/lokus/?tahun=2033" in html
+
+
+def test_the_apis_geojson_imports_back_unchanged(client, make, world):
+    import json
+
+    from shapely.geometry import shape
+
+    from app.accounts.api_tokens import create_token
+
+    _, secret = create_token(make.user("secretariat"), "uji")
+    doc = client.get("/api/v1/areas/boundaries",
+                     headers={"Authorization": f"Bearer {secret}"}).json
+    plan = importer.build_plan(json.dumps(doc).encode(), "kembali.geojson")
+    assert plan.ok and plan.code_property == "code"
+    before = {f["properties"]["code"]: shape(f["geometry"]) for f in doc["features"]}
+    after = {m.code: shape(json.loads(m.geojson)) for m in plan.matched}
+    assert set(after) == set(before)
+    assert all(after[c].equals(before[c]) for c in after)
+    # RFC 7946: exterior rings counter-clockwise.
+    assert all(g.exterior.is_ccw for g in before.values())

@@ -59,7 +59,7 @@ def _points_inside(area: Polygon, n: int, rng: random.Random) -> list[Point]:
 
 
 def _row(geom, **kw) -> AreaBoundary:
-    geom = shapely.set_precision(geom, 0.00001)
+    geom = shapely.orient_polygons(shapely.set_precision(geom, 0.00001))  # RFC 7946 rings
     return AreaBoundary(geojson=json.dumps(mapping(geom), separators=(",", ":")),
                         vertices=int(shapely.get_num_coordinates(geom)), source=SOURCE,
                         fictional=True, **kw)

@@ -150,7 +150,8 @@ def _polygonal(geom):
 
 
 def _geojson(geom) -> str:
-    return json.dumps(mapping(geom), separators=(",", ":"))
+    # RFC 7946: exterior rings counter-clockwise (set_precision leaves them clockwise).
+    return json.dumps(mapping(shapely.orient_polygons(geom)), separators=(",", ":"))
 
 
 def _vertices(geom) -> int:
