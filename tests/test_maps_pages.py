@@ -216,3 +216,25 @@ def test_the_apis_geojson_imports_back_unchanged(client, make, world):
     assert all(after[c].equals(before[c]) for c in after)
     # RFC 7946: exterior rings counter-clockwise.
     assert all(g.exterior.is_ccw for g in before.values())
+
+
+def test_the_dashboard_map_costs_the_same_statements_whatever_the_data(app, client, make,
+                                                                       login, world):
+    from .test_dashboard import count_statements, grow
+
+    login(make.user("secretariat"))
+    url = "/dasbor/?tahun=2033&triwulan=2"
+    page(client, url)
+    db.session.commit()
+    app.extensions["cache"].clear()
+    with count_statements() as small:
+        page(client, url)
+    grow(make, world["fy"], 6, 4)
+    more = [make.village(world["dist"], world["fy"], priority=True, desil1=3) for _ in range(5)]
+    _import(more, start=10)
+    db.session.commit()
+    app.extensions["cache"].clear()
+    with count_statements() as large:
+        html = page(client, url)
+    assert small["n"] == large["n"], (small["n"], large["n"])
+    assert len(_paths(html, "peta-dasbor")) == 8
