@@ -34,7 +34,8 @@ def choose_property(features, wanted: str | None, known: set[str]) -> str:
     names: dict[str, str] = {}
     for f in features:
         for name in f.properties:
-            names.setdefault(str(name).lower(), str(name))
+            if len(str(name)) <= 60:  # a longer name is no code column; it is not echoed back
+                names.setdefault(str(name).lower(), str(name))
     if wanted:
         found = names.get(wanted.strip().lower())
         if found is None:
