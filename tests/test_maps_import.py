@@ -266,3 +266,17 @@ def test_a_file_past_the_routes_limit_is_refused_before_it_is_read(app, client, 
     resp = client.post("/admin/peta/", data={"file": (huge, "besar.geojson")},
                        content_type="multipart/form-data")
     assert resp.status_code == 413 and "terlalu besar" in resp.get_data(as_text=True)
+
+
+def test_cli_demo_boundaries_once_only(app, make):
+    dist = make.district()
+    villages = [make.village(dist) for _ in range(4)]
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["areas", "demo-boundaries"])
+    assert result.exit_code == 0, result.output
+    stored = _stored([v.id for v in villages])
+    assert set(stored) == {v.id for v in villages}
+    assert db.session.scalar(select(func.count()).select_from(AreaBoundary).where(
+        AreaBoundary.fictional.is_(False))) == 0
+    result = runner.invoke(args=["areas", "demo-boundaries"])
+    assert result.exit_code != 0 and "Sudah ada batas" in result.output

@@ -1,6 +1,7 @@
 """`flask areas import-boundaries FILE [--code-property NAME] [--dry-run]`: the boundary import
 page from the command line. Prints the preview, exits non-zero when the file or a feature is
-refused, and writes nothing on --dry-run or on any refusal."""
+refused, and writes nothing on --dry-run or on any refusal. `flask areas demo-boundaries` gives a
+demo database seeded before the maps its fictional boundaries."""
 from pathlib import Path
 
 import click
@@ -48,5 +49,19 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Tersimpan: {summary['desa']} desa, {summary['kecamatan']} kecamatan; "
                    f"{summary['kecamatan_derived']} batas kecamatan dibentuk dari desanya.")
+
+    @areas.command("demo-boundaries")
+    def demo_boundaries():
+        """Fictional boundaries for every desa (a demo database seeded before issue 27)."""
+        from sqlalchemy import func, select
+
+        from app.demo.boundaries import seed
+        from models import AreaBoundary, District
+
+        if db.session.scalar(select(func.count()).select_from(AreaBoundary)):
+            raise click.ClickException("Sudah ada batas wilayah; batas fiktif tidak ditambahkan.")
+        count = seed(db.session.scalars(select(District).order_by(District.code)).all())
+        db.session.commit()
+        click.echo(f"Batas fiktif (demo) dibuat untuk {count} desa.")
 
     app.cli.add_command(areas)
