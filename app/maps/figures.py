@@ -8,8 +8,9 @@
   hatched; desa that are not lokus have no data;
 - coverage: the share of a desa's desil-1 households reached by at least one strategy.
 
-Each SVG is cached by the data version and everything else it depends on (app/core/cache.py);
-None when no desa has a boundary, and the page shows no map.
+Each SVG is cached by the data version and everything else it depends on (app/core/cache.py),
+so a page read between two writes costs one cache lookup (an import moves the data version:
+area_boundary is watched); None, cached alike, when no desa has a boundary: no map.
 """
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ def _layer():
 
 
 def dashboard_map(q):
-    if q is None or q.filt is None or _layer() is None:
+    if q is None or q.filt is None:
         return None
     key = {"version": current_version(), "args": q.args}
     return cached("map-dashboard", key, lambda: _dashboard(q))
@@ -40,6 +41,8 @@ def dashboard_map(q):
 
 def _dashboard(q):
     layer = _layer()
+    if layer is None:
+        return None
     rows = [r for r in rollup.rollup(q.filt, "village") if r.key is not None and r.tags]
     districts = {s.area_id: s.district_id for s in layer.desa}
     by_code = {s.code: s for s in layer.desa}
@@ -75,7 +78,7 @@ def _quartiles(amounts: list) -> list:
 
 
 def lokus_map(fy, quarter: int, villages, other_sources: bool = True):
-    if fy is None or _layer() is None:
+    if fy is None:
         return None
     key = {"version": current_version(), "fy": fy.id, "quarter": quarter,
            "codes": sorted(v.code for v in villages), "other": other_sources}
@@ -84,6 +87,8 @@ def lokus_map(fy, quarter: int, villages, other_sources: bool = True):
 
 def _lokus(fy, quarter, villages, map_id="peta-lokus"):
     layer = _layer()
+    if layer is None:
+        return None
     values = {}
     for v in villages:
         gap = not v.tags and not v.other and v.households > 0
@@ -103,12 +108,14 @@ def _lokus(fy, quarter, villages, map_id="peta-lokus"):
 
 def home_map(fy, quarter):
     """The leader's home: the lokus map at the reporting quarter, every source counted."""
-    if fy is None or _layer() is None:
+    if fy is None:
         return None
     number = getattr(quarter, "number", 4)
     key = {"version": current_version(), "fy": fy.id, "quarter": number}
 
     def compute():
+        if _layer() is None:
+            return None
         f = RollupFilter(fiscal_year_id=fy.id, quarter=number)
         villages = lokus_report.priority_villages(f, other_sources=True)
         return _lokus(fy, number, villages, map_id="peta-beranda")
@@ -116,7 +123,7 @@ def home_map(fy, quarter):
 
 
 def coverage_map(fy, quarter: int, snap):
-    if fy is None or snap is None or _layer() is None:
+    if fy is None or snap is None:
         return None
     key = {"version": current_version(), "fy": fy.id, "quarter": quarter, "snap": snap.id}
     return cached("map-coverage", key, lambda: _coverage(fy, quarter, snap))
@@ -130,6 +137,8 @@ CLASSES = ((Decimal(0), "c0", "0 %"), (Decimal(25), "c1", "di bawah 25 %"),
 
 def _coverage(fy, quarter, snap):
     layer = _layer()
+    if layer is None:
+        return None
     districts = {s.code: s.district_id for s in layer.desa}
     values = {}
     for r in coverage_report.by_village(snap.id, fy.id, quarter):
