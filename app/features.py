@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "dashboard.views",
     "federation.api",
     "federation.views",
+    "federation.upload_views",
     "help.views",
     "lokus.views",
     "main.views",
@@ -31,6 +32,7 @@ ROUTE_MODULES = (
     "reports.views",
     "review.evidence_views",
     "review.views",
+    "screening.views",  # issue 26
     "setup.guard",
     "setup.views",
 )
@@ -82,6 +84,9 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .screening import bp as screening_bp
+
+    app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
     from .maps import bp as maps_bp
     from .maps.web import init_app as init_maps
 
@@ -110,6 +115,9 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .screening.cli import register_cli as screening_cli
+
+    screening_cli(app)  # issue 26: `flask suggest ...`
     from .maps.cli import register_cli as maps_cli
 
     maps_cli(app)  # issue 27: `flask areas import-boundaries`

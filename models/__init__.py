@@ -21,6 +21,7 @@ from .federation import (
     FederationLokus,
     FederationMatrixRow,
     FederationMember,
+    FederationRefusal,
     FederationRow,
 )
 from .household import (
@@ -55,14 +56,23 @@ from .reference import (
 )
 from .report_build import BUILD_STATUS_LABELS, BUILD_STATUSES, ReportBuild
 from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, SubmissionEvent
+from .screening import (  # issue 26
+    DECISION_LABELS,
+    DECISIONS,
+    ProvinceReference,
+    ProvinceReferenceRow,
+    SuggestionDecision,
+)
 from .setup_upload import SETUP_KINDS, SetupUpload
 from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
+    "DECISIONS", "DECISION_LABELS", "ProvinceReference", "ProvinceReferenceRow",
+    "SuggestionDecision",
     "AreaBoundary", "BOUNDARY_LEVELS",  # issue 27
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
-    "FederationMember", "FederationRow",
+    "FederationMember", "FederationRefusal", "FederationRow",
     "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",
     "HouseholdSnapshot", "SnapshotVillageCount",
     "SOURCE_KINDS", "Framework", "FrameworkStrategy", "OtherIntervention", "StrategyMapping",

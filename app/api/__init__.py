@@ -95,6 +95,11 @@ def init_api(app: Flask) -> None:
     for blp in evidence_api.blueprints():
         api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
         csrf.exempt(blp)
+    from . import suggestions as suggestions_api  # issue 26: screening suggestions
+
+    for blp in suggestions_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
     from . import areas as areas_api  # issue 27: boundaries as GeoJSON
 
     for blp in areas_api.blueprints():

@@ -143,6 +143,9 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
 
     seed_budget_stages(fy)
+    from .screening import seed as seed_screening  # issue 26: lines for the screening page
+
+    n_screening = seed_screening(fy, opds, random.Random(26))
     from .boundaries import seed as seed_boundaries  # issue 27: fictional desa boundaries
 
     seed_boundaries(db.session.scalars(select(District).order_by(District.code)).all())
@@ -152,6 +155,7 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
         "realisasi": db.session.query(Realization).count(), "status laporan": n_sub_events,
         "pengguna": len(users),
         "rumah tangga BNBA": n_households,
+        "sub kegiatan belum ditandai (penyaringan)": n_screening,
     }
 
 
