@@ -23,6 +23,7 @@ ROUTE_MODULES = (
     "help.views",
     "lokus.views",
     "main.views",
+    "maps.views",
     "notifications.views",
     "public.views",  # issue 29: the portal (its 404 guard first), then data and API
     "public.data_views",
@@ -93,6 +94,11 @@ def register(app: Flask) -> None:
     from .screening import bp as screening_bp
 
     app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
+    from .maps import bp as maps_bp
+    from .maps.web import init_app as init_maps
+
+    app.register_blueprint(maps_bp, url_prefix="/admin/peta")  # issue 27: boundary import
+    init_maps(app)  # issue 27: the maps' template globals
 
 
 def register_cli(app: Flask) -> None:
@@ -122,3 +128,6 @@ def register_cli(app: Flask) -> None:
     from .screening.cli import register_cli as screening_cli
 
     screening_cli(app)  # issue 26: `flask suggest ...`
+    from .maps.cli import register_cli as maps_cli
+
+    maps_cli(app)  # issue 27: `flask areas import-boundaries`

@@ -1,5 +1,6 @@
 """All models, importable from one place: `from models import db, Opd, Tag`."""
 from .area import District, Village, VillageDesilCount, VillageYear
+from .area_boundary import BOUNDARY_LEVELS, AreaBoundary
 from .audit import AuditLog
 from .base import ZERO, Base, Money, Percent, db, utcnow
 from .budget import SubActivity, Tag, TagVillage
@@ -70,6 +71,7 @@ from .user import ROLE_LABELS, ROLES, ApiToken, User
 __all__ = [
     "DECISIONS", "DECISION_LABELS", "ProvinceReference", "ProvinceReferenceRow",
     "SuggestionDecision",
+    "AreaBoundary", "BOUNDARY_LEVELS",  # issue 27
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
     "FederationMember", "FederationRefusal", "FederationRow",
     "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",

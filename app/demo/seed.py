@@ -149,6 +149,9 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .screening import seed as seed_screening  # issue 26: lines for the screening page
 
     n_screening = seed_screening(fy, opds, random.Random(26))
+    from .boundaries import seed as seed_boundaries  # issue 27: fictional desa boundaries
+
+    seed_boundaries(db.session.scalars(select(District).order_by(District.code)).all())
     return {
         "OPD": len(opds), "kecamatan": len(catalog.DISTRICTS), "desa": n_villages,
         "lokus": len(priority), "sub kegiatan": n_sub, "tagging": len(tags),

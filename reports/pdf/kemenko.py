@@ -25,7 +25,7 @@ from reportlab.platypus import (
 from reports.content.kemenko import ReportContent
 from reports.content.letter import date_long, head_title
 
-from . import annexes
+from . import annexes, map_page
 from . import styles as st
 from .bounded import LazyStory, footer_canvas
 from .fonts import BOLD, REGULAR
@@ -186,6 +186,7 @@ def iter_story(content: ReportContent, paper: st.Paper, chunk: int | None = None
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
+            *map_page.flowables(content, width),  # issue 27: the lokus map
             *_late(content, width),
             *annexes.other_sources_flowables(content, width),  # issue 17
             *annexes.coverage_flowables(content, width),  # issue 16: counts only

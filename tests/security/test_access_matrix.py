@@ -93,6 +93,10 @@ ACCESS = {
     ("setup.rollover", "GET"): Access(ADMIN),
     ("setup.rollover", "POST"): Access(ADMIN),
     ("setup.idle_users", "GET"): Access(ADMIN, "hari=30"),
+    # Issue 27: the boundary import (admin and secretariat).
+    ("maps.upload", "GET"): Access(ADMIN | SECRETARIAT),
+    ("maps.upload", "POST"): Access(ADMIN | SECRETARIAT),
+    ("maps.commit", "POST"): Access(ADMIN | SECRETARIAT),
     ("setup.deactivate_user", "POST"): Access(ADMIN),
     ("budget.index", "GET"): Access(READ_A, BUDGET_Q),
     ("budget.sa_new", "GET"): Access(WRITE_A, BUDGET_Q),
@@ -262,6 +266,7 @@ ACCESS = {
     ("api_reports.get_build", "GET"): Access(READ_A),
     ("api_reports.get_file", "GET"): Access(READ_A),
     ("api_coverage.get_coverage", "GET"): Access(LOGGED_IN, f"year={YEAR}"),  # issue 16
+    ("api_areas.boundaries", "GET"): Access(LOGGED_IN, "level=desa"),  # issue 27
     # issue 14: evidence of a tag's figure (quarter 1: OPD A's realization).
     ("api_evidence.list_evidence", "GET"): Access(READ_A),
     ("api_evidence.upload_evidence", "POST"): Access(WRITE_A),
