@@ -57,6 +57,14 @@ from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, Submissi
 from .setup_upload import SETUP_KINDS, SetupUpload
 from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
+from .verval import (  # issue 28
+    EXIT_STATUSES,
+    VERVAL_STATUS_LABELS,
+    VERVAL_STATUSES,
+    VervalCampaign,
+    VervalRecord,
+    VervalVillage,
+)
 
 __all__ = [
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
@@ -78,4 +86,6 @@ __all__ = [
     "PemdaSettings", "Percent", "Quarter", "Realization", "RealizationVillage", "ReviewComment",
     "Strategy", "SubActivity", "Submission", "SubmissionEvent", "Tag", "TagKind", "TagVillage",
     "User", "Village", "VillageDesilCount", "VillageYear", "db", "utcnow",
+    "EXIT_STATUSES", "VERVAL_STATUSES", "VERVAL_STATUS_LABELS", "VervalCampaign", "VervalRecord",
+    "VervalVillage",
 ]
