@@ -32,6 +32,7 @@ ROUTE_MODULES = (
     "review.views",
     "setup.guard",
     "setup.views",
+    "verval.views",  # issue 28
 )
 
 
@@ -81,6 +82,9 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .verval import bp as verval_bp
+
+    app.register_blueprint(verval_bp, url_prefix="/verval")  # issue 28: verval by the desa
 
 
 def register_cli(app: Flask) -> None:
@@ -104,3 +108,6 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .verval.cli import register_cli as verval_cli
+
+    verval_cli(app)  # issue 28: `flask verval print-list`

@@ -28,6 +28,7 @@ WATCHED_TABLES = frozenset({
     # issue 16: households (the coverage figures and the report's coverage annex)
     "household_snapshot", "snapshot_village_count", "household", "household_member",
     "beneficiary_list", "beneficiary_household",
+    "verval_village",  # issue 28: an approved desa changes coverage (records alone do not)
 })
 _FLAG = "tagar_data_changed"
 
