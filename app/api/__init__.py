@@ -95,6 +95,11 @@ def init_api(app: Flask) -> None:
     for blp in evidence_api.blueprints():
         api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
         csrf.exempt(blp)
+    from . import verval as verval_api  # issue 28: verval by the desa
+
+    for blp in verval_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
     app.register_blueprint(docs.bp, url_prefix=API_PREFIX)
     from ..federation import api_bp as federation_api  # issue 18: bundle schema and inbox
 

@@ -283,6 +283,10 @@ ACCESS = {
     ("verval.campaign_list", "POST"): Access(SECRETARIAT, data={
         "name": "Verval matriks", "deadline": "2099-01-01", "scope": "all"}),
     ("verval.campaign", "GET"): Access(SECRETARIAT),
+    ("api_verval.list_campaigns", "GET"): Access(VERVAL),
+    ("api_verval.get_progress", "GET"): Access(VERVAL),
+    ("api_verval.post_record", "POST"): Access(frozenset({"desa"}), data={
+        "nik": "3299000000000001", "status": "masih"}),
 }
 
 # Path argument -> the world's key: OPD A's object (or, for admin routes, an object to edit).
