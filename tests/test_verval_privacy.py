@@ -3,9 +3,9 @@ the page (with and without the script), the API and a note, no NIK, KK number or
 table (outbox mail and import-job payloads included), the log, or any job's arguments."""
 import logging
 
-from app.accounts.api_tokens import create_token
 from sqlalchemy import select
 
+from app.accounts.api_tokens import create_token
 from models import MailOutbox, VervalRecord, db
 
 from . import coverage_files as cf
