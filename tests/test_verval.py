@@ -242,3 +242,40 @@ def test_print_list_writes_row_numbers_and_prefixes_only(app, world, tmp_path):
     assert [line.split(";")[0] for line in lines[2:]] == ["1", "2", "3"]
     assert all(re.fullmatch(r"[0-9a-f]{12}", line.split(";")[1]) for line in lines[2:])
     assert "3299" not in out.read_text()
+
+
+def test_setup_import_creates_desa_operators_bound_to_their_desa(app, make, tmp_path):
+    from models import User
+
+    from .test_setup_import import USER_HEADER, cli, csv_bytes, write
+
+    village = make.village()
+    header = USER_HEADER + ["Kode Desa"]
+    rows = [["op.desa", "Operator Desa", "operator desa", "", "", village.code],
+            ["op.tanpa", "Tanpa Desa", "desa", "", "", ""],
+            ["op.salah", "Desa Salah", "desa", "", "", "00.00.00.0000"]]
+    out = cli(app, "setup", "import-users", write(tmp_path, "u.csv", csv_bytes(header, rows)))
+    assert out.exit_code != 0
+    assert "baris 3 [Kode Desa]: Wajib diisi untuk peran desa" in out.output
+    assert "baris 4 [Kode Desa]: Desa dengan kode 00.00.00.0000 tidak ditemukan" in out.output
+    out = cli(app, "setup", "import-users", write(tmp_path, "u2.csv",
+                                                  csv_bytes(header, rows[:1])))
+    assert out.exit_code == 0, out.output
+    user = db.session.scalar(select(User).where(User.username == "op.desa"))
+    assert (user.role, user.village_id, user.opd_id) == ("desa", village.id, None)
+
+
+def test_admin_creates_a_desa_operator_only_with_a_desa(client, login, make):
+    from models import User
+
+    village = make.village()
+    login(make.user("admin"))
+    base = {"username": "operator.desa", "full_name": "Operator Desa", "role": "desa",
+            "opd_id": "0", "active": "y", "password": "kata-sandi-desa-9x!"}
+    resp = client.post("/admin/pengguna/baru", data={**base, "village_id": "0"})
+    assert resp.status_code == 200 and "harus terhubung ke satu desa" in resp.get_data(
+        as_text=True)
+    resp = client.post("/admin/pengguna/baru", data={**base, "village_id": str(village.id)})
+    assert resp.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "operator.desa"))
+    assert (user.role, user.village_id) == ("desa", village.id)

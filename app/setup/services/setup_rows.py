@@ -357,11 +357,11 @@ KINDS = {
                required=True, limit=30),
         Column("opd_code", "Kode OPD", ("opd", "kode_skpd"),
                "Wajib untuk peran opd; lihat lembar Kode OPD", limit=40),
-        Column("village_code", "Kode Desa", ("desa", "kode_desa_operator"),
-               "Wajib untuk peran desa (operator verval satu desa): kode Kemendagri", limit=20),
         Column("email", "Surel", ("email", "e_mail", "alamat_surel"), "Boleh kosong",
                limit=120),
         Column("nip", "NIP", ("nip_pegawai",), "18 angka, ditulis sebagai teks; boleh kosong",
                limit=30),
+        Column("village_code", "Kode Desa", ("desa", "kode_desa_operator"),
+               "Wajib untuk peran desa (operator verval satu desa): kode Kemendagri", limit=20),
     ), "username", plan_users, apply_users, user_sheets, key_lower=True),
 }
