@@ -143,12 +143,16 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
 
     seed_budget_stages(fy)
+    from .verval import seed as seed_verval  # issue 28: an open campaign, two desa operators
+
+    n_verval = seed_verval(users["sekretariat"], DEMO_PASSWORD, random.Random(28))
     return {
         "OPD": len(opds), "kecamatan": len(catalog.DISTRICTS), "desa": n_villages,
         "lokus": len(priority), "sub kegiatan": n_sub, "tagging": len(tags),
         "realisasi": db.session.query(Realization).count(), "status laporan": n_sub_events,
         "pengguna": len(users),
         "rumah tangga BNBA": n_households,
+        "verval dicatat": n_verval,
     }
 
 
