@@ -219,6 +219,29 @@ def test_progress_per_desa_and_kecamatan_and_late_desa(client, login, world, clo
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
+def test_export_counts_per_desa_and_prefixes_per_kecamatan_without_nik(client, login, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(world["users"]["a"])
+    _record_all(client, world["cv_a"], {1: "masih", 2: "pindah"})
+    login(world["users"]["sec"])
+    url = f"/verval/kampanye/{world['campaign'].id}?format=xlsx"
+    wb = load_workbook(io.BytesIO(client.get(url).data))
+    assert wb.sheetnames == ["Per desa", "Per kecamatan"]
+    wb = load_workbook(io.BytesIO(client.get(f"{url}&kecamatan={world['district'].id}").data))
+    assert wb.sheetnames == ["Per desa", "Per kecamatan", "Awalan hash"]
+    cells = [[c.value for c in row] for row in wb["Awalan hash"].iter_rows()]
+    text = repr(cells)
+    assert "Pindah" in text and "Masih miskin ekstrem" in text and "Belum dicatat" in text
+    assert "3299" not in text and not any(re.search(r"\d{16}", str(v)) for r in cells
+                                         for v in r)
+    prefixes = [r[3] for r in cells if r and isinstance(r[3], str)
+                and re.fullmatch(r"[0-9a-f]{12}", r[3])]
+    assert len(prefixes) == 5
+
+
 def test_secretariat_opens_a_campaign_for_chosen_desa(client, login, world):
     login(world["users"]["sec"])
     resp = client.post("/verval/kampanye", data={

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.accounts.accounts import create_user
 from app.core.clock import today
 from app.verval import campaigns, recording
-from models import Household, Village, VervalRecord, VervalVillage, db
+from models import Household, VervalRecord, VervalVillage, Village, db
 
 STATUS_WEIGHTS = (("masih", 70), ("tidak_miskin", 12), ("pindah", 7), ("meninggal", 4),
                   ("tidak_ditemukan", 4), ("ganda", 3))

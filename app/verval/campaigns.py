@@ -61,11 +61,16 @@ def open_campaign(name: str, deadline: date | None, village_ids: list[int] | Non
         select(literal(campaign.id), Household.village_id, literal("open"), func.count(),
                literal("")).where(*where).group_by(Household.village_id)))
     row_no = func.row_number().over(partition_by=Household.village_id, order_by=Household.hash)
+    # The desa row by its unique key, per household: a join here is planned as a nested loop
+    # over two freshly written tables whose statistics say "1 row" (16 M comparisons, 15 s on
+    # PostgreSQL for 40,000 households); the unique-index lookup costs the same whatever the
+    # statistics say.
+    desa_row = select(VervalVillage.id).where(
+        VervalVillage.campaign_id == campaign.id,
+        VervalVillage.village_id == Household.village_id).scalar_subquery()
     db.session.execute(insert(VervalRecord).from_select(
         ["campaign_village_id", "household_id", "row_no", "note"],
-        select(VervalVillage.id, Household.id, row_no, literal(""))
-        .join(VervalVillage, VervalVillage.village_id == Household.village_id)
-        .where(VervalVillage.campaign_id == campaign.id, *where)))
+        select(desa_row, Household.id, row_no, literal("")).where(*where)))
     villages = list(db.session.scalars(select(VervalVillage.village_id).where(
         VervalVillage.campaign_id == campaign.id)))
     if not villages:

@@ -1,5 +1,7 @@
-"""A campaign's XLSX: counts per desa and status, per kecamatan, and the hash prefixes per desa
-and status (prefixes and row numbers only: what the pemda checks against its own file)."""
+"""A campaign's XLSX: counts per desa and status and per kecamatan; with a kecamatan chosen, also
+the hash prefixes per desa and status (row numbers and prefixes only: what the pemda checks
+against its own file). The kabupaten's 40,000 prefixes in one sheet took 17-36 s to write
+(bench/bench_verval.py), so they come per kecamatan."""
 from app.core.table_xlsx import Column, Table
 from models import VERVAL_STATUS_LABELS, VERVAL_STATUSES, VervalCampaign
 from models.verval import DESA_STATE_LABELS
@@ -17,10 +19,11 @@ def _counts(r: progress.ProgressRow) -> list:
     return [r.households, r.recorded, *(r.by_status[s] for s in VERVAL_STATUSES)]
 
 
-def tables(c: VervalCampaign, villages, districts) -> list[Table]:
+def tables(c: VervalCampaign, villages, districts,
+           district_id: int | None = None) -> list[Table]:
     filters = [("Kampanye", c.name), ("Batas waktu", c.deadline.isoformat())]
     total = progress.total(districts)
-    return [
+    out = [
         Table(title="Verval per desa", sheet="Per desa", filters=filters,
               columns=[Column("Kode desa", width=16), Column("Desa", width=24),
                        Column("Kecamatan", width=22), Column("Status desa", width=16),
@@ -32,12 +35,16 @@ def tables(c: VervalCampaign, villages, districts) -> list[Table]:
               columns=[Column("Kecamatan", width=24), *_count_columns()],
               rows=[[r.name, *_counts(r)] for r in districts],
               total=["Jumlah", *_counts(total)]),
+    ]
+    if district_id is None:
+        return out
+    return out + [
         Table(title="Awalan hash per desa dan status (tanpa NIK atau nama)", sheet="Awalan hash",
               filters=filters,
               columns=[Column("Kode desa", width=16), Column("Desa", width=24),
                        Column("No baris", "count"), Column("Awalan hash", width=16),
                        Column("Status", width=26)],
               rows=[[code, name, row, prefix, VERVAL_STATUS_LABELS.get(s or "", "Belum dicatat")]
-                    for code, name, row, prefix, s in progress.prefixes_by_status(c.id)
-                    ][:PREFIX_ROWS_MAX]),
+                    for code, name, row, prefix, s in progress.prefixes_by_status(
+                        c.id, district_id=district_id)][:PREFIX_ROWS_MAX]),
     ]

@@ -165,7 +165,7 @@ def campaign(campaign_id: int):
     villages = progress.by_village(c, on, district_id=district_id)
     districts = progress.by_district(c, on)
     if wants_xlsx():
-        return xlsx_response(exports.tables(c, villages, districts),
+        return xlsx_response(exports.tables(c, villages, districts, district_id),
                              f"verval-{c.id}-per-desa.xlsx")
     return render_template("verval/campaign.html", c=c, villages=villages,
                            districts=districts, total=progress.total(districts), on=on,

@@ -40,56 +40,59 @@ class ProgressRow:
         return int(self.recorded * 100 // self.households) if self.households else 100
 
 
-def _status_counts():
-    return [func.sum(case((VervalRecord.status == s, 1), else_=0)).label(s)
-            for s in VERVAL_STATUSES]
+def _per_desa(campaign_id: int):
+    """Recorded and per-status counts per desa of the campaign, grouped on the record's own
+    integer key (the index on (desa, status) answers it) before any name is joined."""
+    counts = [func.sum(case((VervalRecord.status == s, 1), else_=0)).label(s)
+              for s in VERVAL_STATUSES]
+    return (select(VervalRecord.campaign_village_id.label("cv"),
+                   func.count(VervalRecord.status).label("recorded"), *counts)
+            .join(VervalVillage, VervalVillage.id == VervalRecord.campaign_village_id)
+            .where(VervalVillage.campaign_id == campaign_id)
+            .group_by(VervalRecord.campaign_village_id).subquery("per_desa"))
+
+
+def _ints(values) -> dict:
+    return dict(zip(VERVAL_STATUSES, (int(x or 0) for x in values), strict=True))
 
 
 def by_village(campaign: VervalCampaign, on: date, village_id: int | None = None,
                district_id: int | None = None) -> list[ProgressRow]:
+    per = _per_desa(campaign.id)
     stmt = (select(VervalVillage.id, Village.code, Village.name, District.name,
-                   VervalVillage.state, VervalVillage.households,
-                   func.count(VervalRecord.status), *_status_counts())
+                   VervalVillage.state, VervalVillage.households, per.c.recorded,
+                   *(per.c[s] for s in VERVAL_STATUSES))
             .join(Village, Village.id == VervalVillage.village_id)
             .join(District, District.id == Village.district_id)
-            .outerjoin(VervalRecord, VervalRecord.campaign_village_id == VervalVillage.id)
+            .outerjoin(per, per.c.cv == VervalVillage.id)
             .where(VervalVillage.campaign_id == campaign.id)
-            .group_by(VervalVillage.id, Village.code, Village.name, District.name,
-                      VervalVillage.state, VervalVillage.households)
             .order_by(Village.code))
     if village_id is not None:
         stmt = stmt.where(VervalVillage.village_id == village_id)
     if district_id is not None:
         stmt = stmt.where(Village.district_id == district_id)
     overdue = on > campaign.deadline
-    return [ProgressRow(r[0], r[1], r[2], r[3], r[4], int(r[5]), int(r[6]),
-                        dict(zip(VERVAL_STATUSES, (int(x or 0) for x in r[7:]), strict=True)),
+    return [ProgressRow(r[0], r[1], r[2], r[3], r[4], int(r[5]), int(r[6] or 0), _ints(r[7:]),
                         overdue and r[4] in ("open", "returned"))
             for r in db.session.execute(stmt)]
 
 
 def by_district(campaign: VervalCampaign, on: date) -> list[ProgressRow]:
-    open_ = case((VervalVillage.state.in_(("open", "returned")), 1), else_=0)
-    per_village = (select(Village.district_id.label("district"),
-                          VervalVillage.households.label("households"), open_.label("open"),
-                          func.count(VervalRecord.status).label("recorded"),
-                          *_status_counts())
-                   .join(Village, Village.id == VervalVillage.village_id)
-                   .outerjoin(VervalRecord, VervalRecord.campaign_village_id == VervalVillage.id)
-                   .where(VervalVillage.campaign_id == campaign.id)
-                   .group_by(VervalVillage.id, Village.district_id, VervalVillage.households,
-                             VervalVillage.state)
-                   .subquery())
-    c = per_village.c
-    stmt = (select(District.id, District.code, District.name, func.sum(c.households),
-                   func.sum(c.recorded), func.sum(c.open),
-                   *(func.sum(c[s]) for s in VERVAL_STATUSES))
-            .join(District, District.id == c.district)
+    per = _per_desa(campaign.id)
+    open_ = func.sum(case((VervalVillage.state.in_(("open", "returned")), 1), else_=0))
+    stmt = (select(District.id, District.code, District.name, func.sum(VervalVillage.households),
+                   func.sum(per.c.recorded), open_,
+                   *(func.sum(per.c[s]) for s in VERVAL_STATUSES))
+            .select_from(VervalVillage)
+            .join(Village, Village.id == VervalVillage.village_id)
+            .join(District, District.id == Village.district_id)
+            .outerjoin(per, per.c.cv == VervalVillage.id)
+            .where(VervalVillage.campaign_id == campaign.id)
             .group_by(District.id, District.code, District.name).order_by(District.code))
     overdue = on > campaign.deadline
     return [ProgressRow(r[0], r[1], r[2], r[2], "", int(r[3] or 0), int(r[4] or 0),
-                        dict(zip(VERVAL_STATUSES, (int(x or 0) for x in r[6:]), strict=True)),
-                        overdue and bool(r[5])) for r in db.session.execute(stmt)]
+                        _ints(r[6:]), overdue and bool(r[5]))
+            for r in db.session.execute(stmt)]
 
 
 def total(rows: list[ProgressRow]) -> ProgressRow:
@@ -115,7 +118,7 @@ def records(cv_id: int, page: int = 1, only_open: bool = False,
     return [(i, n, bytes(h).hex()[:PREFIX_HEX], s, note) for i, n, h, s, note in rows], count
 
 
-def prefixes_by_status(campaign_id: int, village_id: int | None = None) -> list[tuple]:
+def prefixes_by_status(campaign_id: int, district_id: int | None = None) -> list[tuple]:
     """(desa code, desa, row, prefix, status) of a campaign's recorded rows, for the export."""
     stmt = (select(Village.code, Village.name, VervalRecord.row_no, Household.hash,
                    VervalRecord.status)
@@ -124,8 +127,8 @@ def prefixes_by_status(campaign_id: int, village_id: int | None = None) -> list[
             .join(Household, Household.id == VervalRecord.household_id)
             .where(VervalVillage.campaign_id == campaign_id)
             .order_by(Village.code, VervalRecord.status, VervalRecord.row_no))
-    if village_id is not None:
-        stmt = stmt.where(VervalVillage.village_id == village_id)
+    if district_id is not None:
+        stmt = stmt.where(Village.district_id == district_id)
     return [(c, n, r, bytes(h).hex()[:PREFIX_HEX], s) for c, n, r, h, s in
             db.session.execute(stmt)]
 
