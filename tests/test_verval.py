@@ -302,3 +302,25 @@ def test_admin_creates_a_desa_operator_only_with_a_desa(client, login, make):
     assert resp.status_code == 302
     user = db.session.scalar(select(User).where(User.username == "operator.desa"))
     assert (user.role, user.village_id) == ("desa", village.id)
+
+
+def test_province_bundle_carries_approved_counts_per_desa_and_status(client, login, world,
+                                                                     make):
+    from jsonschema import Draft202012Validator
+
+    from app.federation import content, schema
+
+    fy = make.fiscal_year(2026)
+    login(world["users"]["a"])
+    _record_all(client, world["cv_a"], {1: "masih", 2: "pindah", 3: "ganda"})
+    client.post(f"/verval/desa/{world['cv_a'].id}/ajukan")
+    login(world["users"]["sec"])
+    client.post(f"/verval/desa/{world['cv_a'].id}/setujui")
+    rows = {r["village_code"]: r for r in content._coverage(fy.id, 4)}
+    a, b = rows[world["va"].code], rows[world["vb"].code]
+    assert a["households"] == 1  # "pindah" and "ganda" left coverage
+    assert a["verval"] == {"masih": 1, "tidak_miskin": 0, "pindah": 1, "meninggal": 0,
+                           "tidak_ditemukan": 0, "ganda": 1}
+    assert "verval" not in b  # desa B is not approved yet
+    validator = Draft202012Validator(schema.COVERAGE)
+    assert not list(validator.iter_errors(a)) and not list(validator.iter_errors(b))

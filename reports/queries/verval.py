@@ -43,12 +43,15 @@ class ProgressRow:
 def _per_desa(campaign_id: int):
     """Recorded and per-status counts per desa of the campaign, grouped on the record's own
     integer key (the index on (desa, status) answers it) before any name is joined."""
+    return _per_desa_of(select(VervalVillage.id).where(VervalVillage.campaign_id == campaign_id))
+
+
+def _per_desa_of(desa_ids):
     counts = [func.sum(case((VervalRecord.status == s, 1), else_=0)).label(s)
               for s in VERVAL_STATUSES]
     return (select(VervalRecord.campaign_village_id.label("cv"),
                    func.count(VervalRecord.status).label("recorded"), *counts)
-            .join(VervalVillage, VervalVillage.id == VervalRecord.campaign_village_id)
-            .where(VervalVillage.campaign_id == campaign_id)
+            .where(VervalRecord.campaign_village_id.in_(desa_ids))
             .group_by(VervalRecord.campaign_village_id).subquery("per_desa"))
 
 
@@ -143,3 +146,20 @@ def approved_exits(district_id: int | None = None) -> dict[int, int]:
         stmt = stmt.join(Village, Village.id == Household.village_id).where(
             Village.district_id == district_id)
     return {int(s): int(n) for s, n in db.session.execute(stmt)}
+
+
+def approved_counts(snapshot_id: int) -> dict[int, dict[str, int]]:
+    """village id -> households per status of the desa's latest approved verval on the
+    snapshot (the province bundle's counts per desa and status)."""
+    latest = (select(func.max(VervalVillage.id))
+              .join(VervalCampaign, VervalCampaign.id == VervalVillage.campaign_id)
+              .where(VervalCampaign.snapshot_id == snapshot_id,
+                     VervalVillage.state == "approved")
+              .group_by(VervalVillage.village_id))
+    per = _per_desa_of(latest)
+    out = {}
+    for vid, *counts in db.session.execute(
+            select(VervalVillage.village_id, *(per.c[s] for s in VERVAL_STATUSES))
+            .join(per, per.c.cv == VervalVillage.id)):
+        out[vid] = _ints(counts)
+    return out
