@@ -324,3 +324,21 @@ def test_province_bundle_carries_approved_counts_per_desa_and_status(client, log
     assert "verval" not in b  # desa B is not approved yet
     validator = Draft202012Validator(schema.COVERAGE)
     assert not list(validator.iter_errors(a)) and not list(validator.iter_errors(b))
+
+
+def test_report_annex_counts_after_an_approved_verval(client, login, world, make):
+    from types import SimpleNamespace
+
+    from reports.content import coverage_annex
+
+    fy = make.fiscal_year(2026)
+    content = SimpleNamespace(opd=None, fiscal_year=fy, quarter=4, period="TW IV")
+    _, rows, total = coverage_annex.figures(content)
+    assert total[1] == 5
+    login(world["users"]["a"])
+    _record_all(client, world["cv_a"], {1: "meninggal", 2: "pindah", 3: "masih"})
+    client.post(f"/verval/desa/{world['cv_a'].id}/ajukan")
+    login(world["users"]["sec"])
+    client.post(f"/verval/desa/{world['cv_a'].id}/setujui")
+    note, rows, total = coverage_annex.figures(content)
+    assert total[1] == 3 and "mengeluarkan 2 rumah tangga" in note
