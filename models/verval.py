@@ -41,7 +41,6 @@ class VervalCampaign(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("household_snapshot.id"), index=True)
     deadline: Mapped[date]
-    closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -17,7 +17,7 @@ from app.core.errors import ServiceError
 from app.cycle.notifications import notify_users
 from models import EXIT_STATUSES, Household, User, VervalRecord, VervalVillage, db
 
-from .recording import NotEditable, unrecorded
+from .recording import NIK_LIKE, NotEditable, unrecorded
 
 TRANSITIONS = {"submit": (("open", "returned"), "submitted"),
                "approve": (("submitted",), "approved"),
@@ -83,6 +83,9 @@ def return_(cv: VervalVillage, user, note: str) -> None:
         raise ServiceError("Tuliskan alasan pengembalian.", field="note")
     if len(note) > RETURN_NOTE_MAX:
         raise ServiceError(f"Catatan paling banyak {RETURN_NOTE_MAX} karakter.", field="note")
+    if NIK_LIKE.search(note):
+        raise ServiceError("Catatan tidak boleh memuat NIK atau nomor KK (16 angka).",
+                           field="note")
     _move(cv, "return", user, note)
     cv.reviewed_at, cv.reviewed_by_id, cv.review_note = now(), user.id, note
     notify_users(_operators(cv), "verval", f"Hasil verval '{cv.campaign.name}' desa "

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.core.clock import today
-from app.core.errors import ServiceError
+from app.core.errors import ServiceError, StaleError
 from app.core.input_guards import query_int
 from forms.verval import STATUS_CHOICES, CampaignForm, RecordForm, ReviewForm, SubmitForm
 from models import VERVAL_STATUS_LABELS, VervalCampaign, VervalVillage, Village, db
@@ -68,6 +68,8 @@ def record(cv_id: int):
                                    row_no=form.row_number(), prefix=form.prefix.data)
             prefix = recording.prefix_of(rec)
             db.session.commit()
+    except StaleError as exc:  # a concurrent save of the same household won
+        return _answer(False, exc.message, back, 409)
     except ServiceError as exc:
         db.session.rollback()
         return _answer(False, exc.message, back, getattr(exc, "status_code", 400))

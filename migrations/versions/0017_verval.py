@@ -33,7 +33,6 @@ def upgrade():
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("snapshot_id", sa.Integer(), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=False),
-        sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["created_by_id"], ["user.id"], ondelete="SET NULL",
