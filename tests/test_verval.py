@@ -191,6 +191,8 @@ def test_return_with_a_note_lets_the_desa_correct_and_resubmit(client, login, wo
     login(world["users"]["sec"])
     client.post(f"/verval/desa/{cv.id}/kembalikan", data={"note": ""})
     assert db.session.get(VervalVillage, cv.id).state == "submitted"  # a note is required
+    client.post(f"/verval/desa/{cv.id}/kembalikan", data={"note": f"NIK {vw.head_nik(6)}"})
+    assert db.session.get(VervalVillage, cv.id).state == "submitted"  # never a NIK in it
     client.post(f"/verval/desa/{cv.id}/kembalikan", data={"note": "Periksa keluarga 6"})
     assert db.session.get(VervalVillage, cv.id).state == "returned"
     login(world["users"]["b"])
