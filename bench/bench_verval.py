@@ -26,17 +26,17 @@ KEY = "bench-household-key-0123456789abcdef"
 DISTRICTS, PER_DISTRICT, PER_DESA = 20, 20, 100
 
 
-def build():
+def build(districts=DISTRICTS, per_district=PER_DISTRICT, per_desa=PER_DESA):
     """Villages, one BNBA snapshot staged straight from hashes (no file), users."""
     from app.coverage import bnba, keys, staging
     from models import District, Village, db
     from tests import factories
 
     vids = []
-    for d in range(DISTRICTS):
+    for d in range(districts):
         district = District(code=f"96.{d + 1:02d}", name=f"Kecamatan Verval {d + 1}")
         db.session.add(district)
-        for v in range(PER_DISTRICT):
+        for v in range(per_district):
             village = Village(district=district, code=f"96.{d + 1:02d}.{2001 + v}",
                               name=f"Desa Verval {d + 1}-{v + 1}")
             db.session.add(village)
@@ -45,10 +45,10 @@ def build():
     hasher = keys.hasher()
     households, desil, villages, members, member_household = [], bytearray(), array("i"), [], \
         array("I")
-    for i in range(len(vids) * PER_DESA):
+    for i in range(len(vids) * per_desa):
         households.append(hasher(keys.FAMILY, f"3298{i:012d}"))
         desil.append(1)
-        villages.append(vids[i // PER_DESA].id)
+        villages.append(vids[i // per_desa].id)
         for k in (0, 1):
             members.append(hasher(keys.MEMBER, f"3299{2 * i + k:012d}"))
             member_household.append(i)
@@ -76,7 +76,7 @@ def summary(times: list[float]) -> str:
     return f"median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
 
 
-def run(url: str) -> None:
+def run(url: str, districts=DISTRICTS, per_district=PER_DISTRICT, per_desa=PER_DESA) -> None:
     from sqlalchemy import select, update
 
     from app.verval import campaigns
@@ -91,12 +91,13 @@ def run(url: str) -> None:
         from app.reference.service import ensure_reference_data
 
         ensure_reference_data()
-        t_build, (vids, sec, operator) = timed(build)
-        print(f"built {len(vids)} desa, {len(vids) * PER_DESA:,} households in {t_build:.1f} s")
+        t_build, (vids, sec, operator) = timed(build, districts, per_district, per_desa)
+        print(f"built {len(vids)} desa, {len(vids) * per_desa:,} households in {t_build:.1f} s")
         t_open, campaign = timed(campaigns.open_campaign, "Verval bench", date(2099, 1, 1),
                                  None, sec)
         db.session.commit()
-        print(f"open campaign (400 desa, {len(vids) * PER_DESA:,} records): {t_open:.2f} s")
+        print(f"open campaign ({len(vids)} desa, {len(vids) * per_desa:,} records): "
+              f"{t_open:.2f} s")
         rng = random.Random(28)
         statuses = ("masih", "tidak_miskin", "pindah", "meninggal", "tidak_ditemukan", "ganda")
         ids = list(db.session.scalars(select(VervalRecord.id)))
@@ -125,10 +126,10 @@ def run(url: str) -> None:
         by_nik, by_row = [], []
         for i in range(60):
             t, resp = timed(client.post, url_, headers=json_, data={
-                "nik": f"3299{2 * (i % PER_DESA):012d}", "status": statuses[i % 6]})
+                "nik": f"3299{2 * (i % per_desa):012d}", "status": statuses[i % 6]})
             assert resp.status_code == 200, resp.get_data(as_text=True)
             by_nik.append(t)
-            row = i % PER_DESA + 1
+            row = i % per_desa + 1
             t, resp = timed(client.post, url_, headers=json_, data={
                 "row": str(row), "prefix": prefixes[row], "status": statuses[(i + 1) % 6]})
             assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -136,7 +137,7 @@ def run(url: str) -> None:
         print(f"record one household by NIK: {summary(by_nik)}")
         print(f"record one household by row + prefix: {summary(by_row)}")
         t_sheet = [timed(client.get, f"/verval/desa/{cv.id}")[0] for _ in range(10)]
-        print(f"the desa's sheet (100 households, 50 per page): {summary(t_sheet)}")
+        print(f"the desa's sheet ({per_desa} households, 50 per page): {summary(t_sheet)}")
 
         from flask import g
 
@@ -146,18 +147,21 @@ def run(url: str) -> None:
         client.post("/login", data={"username": "sekre", "password": factories.PASSWORD})
         page = f"/verval/kampanye/{campaign.id}"
         first = client.get(page)
-        assert first.status_code == 200 and b"Desa Verval 20-20" in first.data, first.status_code
+        last = f"Desa Verval {districts}-{per_district}".encode()
+        assert first.status_code == 200 and last in first.data, first.status_code
         t_page = [timed(client.get, page)[0] for _ in range(10)]
-        print(f"progress page, 400 desa + 20 kecamatan: {summary(t_page)}")
+        print(f"progress page, {len(vids)} desa + {districts} kecamatan: {summary(t_page)}")
         t_xlsx, resp = timed(client.get, page + "?format=xlsx")
         assert resp.data[:2] == b"PK"
-        print(f"progress XLSX (counts of 400 desa and 20 kecamatan): {t_xlsx:.2f} s")
+        print(f"progress XLSX (counts of {len(vids)} desa and {districts} kecamatan): "
+              f"{t_xlsx:.2f} s")
         from models import District
 
         district = db.session.scalar(select(District.id).limit(1))
         t_xlsx, resp = timed(client.get, page + f"?format=xlsx&kecamatan={district}")
         assert resp.data[:2] == b"PK"
-        print(f"  one kecamatan's XLSX (counts + 2,000 prefixes by status): {t_xlsx:.2f} s")
+        print(f"  one kecamatan's XLSX (counts + {per_district * per_desa:,} prefixes by "
+              f"status): {t_xlsx:.2f} s")
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
