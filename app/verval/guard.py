@@ -5,7 +5,7 @@ dashboard, reports, coverage counts, reference lists of the API). Rather than tr
 one of those to remember the new role, a desa operator's request, UI or API, is refused (403)
 unless its endpoint is on this list: the verval pages, its own account and notifications.
 The home page leads to the verval page."""
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
 
 ALLOWED = {
@@ -26,6 +26,8 @@ def init_app(app: Flask) -> None:
     # user here, never the session's.
     @app.before_request
     def _desa_only_verval():
+        if request.path.startswith("/api/") and "_login_user" not in g:
+            return None  # no token user (public or push-token paths): never the session's
         if not (current_user.is_authenticated and current_user.role == "desa"):
             return None
         if request.endpoint == "main.home":
