@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "dashboard.views",
     "federation.api",
     "federation.views",
+    "federation.upload_views",
     "help.views",
     "lokus.views",
     "main.views",
@@ -30,6 +31,7 @@ ROUTE_MODULES = (
     "reports.views",
     "review.evidence_views",
     "review.views",
+    "screening.views",  # issue 26
     "setup.guard",
     "setup.views",
     "verval.views",  # issue 28
@@ -82,6 +84,9 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .screening import bp as screening_bp
+
+    app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
     from .verval import bp as verval_bp
 
     app.register_blueprint(verval_bp, url_prefix="/verval")  # issue 28: verval by the desa
@@ -108,6 +113,9 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .screening.cli import register_cli as screening_cli
+
+    screening_cli(app)  # issue 26: `flask suggest ...`
     from .verval.cli import register_cli as verval_cli
 
     verval_cli(app)  # issue 28: `flask verval print-list`

@@ -31,7 +31,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, log, root: P
            "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
            "--chdir", str(root), "wsgi:app"]
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=root)
-    deadline = time.time() + 30
+    deadline = time.time() + 90  # a busy shared machine takes its time to import the app
     while time.time() < deadline:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:

@@ -20,6 +20,7 @@ from .federation import (
     FederationLokus,
     FederationMatrixRow,
     FederationMember,
+    FederationRefusal,
     FederationRow,
 )
 from .household import (
@@ -54,6 +55,13 @@ from .reference import (
 )
 from .report_build import BUILD_STATUS_LABELS, BUILD_STATUSES, ReportBuild
 from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, SubmissionEvent
+from .screening import (  # issue 26
+    DECISION_LABELS,
+    DECISIONS,
+    ProvinceReference,
+    ProvinceReferenceRow,
+    SuggestionDecision,
+)
 from .setup_upload import SETUP_KINDS, SetupUpload
 from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
@@ -67,8 +75,10 @@ from .verval import (  # issue 28
 )
 
 __all__ = [
+    "DECISIONS", "DECISION_LABELS", "ProvinceReference", "ProvinceReferenceRow",
+    "SuggestionDecision",
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
-    "FederationMember", "FederationRow",
+    "FederationMember", "FederationRefusal", "FederationRow",
     "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",
     "HouseholdSnapshot", "SnapshotVillageCount",
     "SOURCE_KINDS", "Framework", "FrameworkStrategy", "OtherIntervention", "StrategyMapping",

@@ -90,6 +90,9 @@ ENDPOINTS = [
     # issue 18: the province's inbox takes a kabupaten's push token (tgk_), never a user's
     ("POST", "/api/v1/federation/bundles", {"bundle": {}, "signature": {}}, everyone(403)),
     ("PUT", "/api/v1/federation/bundles/{report}/report", None, everyone(403)),
+    # issue 26: screening suggestions write nothing; every role may ask
+    ("POST", "/api/v1/suggestions/tags", {"items": [{"name": "Penyediaan Jamban Sehat"}]},
+     everyone()),
     # issue 28: verval by the desa operator (its own desa), read by the secretariat too
     ("GET", "/api/v1/verval/campaigns", None, verval()),
     ("GET", "/api/v1/verval/campaigns/{campaign}/progress", None, verval()),

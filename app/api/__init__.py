@@ -95,6 +95,11 @@ def init_api(app: Flask) -> None:
     for blp in evidence_api.blueprints():
         api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
         csrf.exempt(blp)
+    from . import suggestions as suggestions_api  # issue 26: screening suggestions
+
+    for blp in suggestions_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
     from . import verval as verval_api  # issue 28: verval by the desa
 
     for blp in verval_api.blueprints():

@@ -143,6 +143,9 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
 
     seed_budget_stages(fy)
+    from .screening import seed as seed_screening  # issue 26: lines for the screening page
+
+    n_screening = seed_screening(fy, opds, random.Random(26))
     from .verval import seed as seed_verval  # issue 28: an open campaign, two desa operators
 
     n_verval = seed_verval(users["sekretariat"], DEMO_PASSWORD, random.Random(28))
@@ -152,6 +155,7 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
         "realisasi": db.session.query(Realization).count(), "status laporan": n_sub_events,
         "pengguna": len(users),
         "rumah tangga BNBA": n_households,
+        "sub kegiatan belum ditandai (penyaringan)": n_screening,
         "verval dicatat": n_verval,
     }
 

@@ -204,7 +204,8 @@ ACCESS = {
     ("mail_prefs.preferences", "POST"): Access(ACCOUNT, data={"kinds": "verified"}),
     ("recovery.request_reset", "GET"): Access(PUBLIC),
     ("recovery.request_reset", "POST"): Access(PUBLIC, data={"identifier": "tidak-ada"}),
-    ("recovery.reset", "GET"): Access(PUBLIC, "t=tidak-ada"),  # unknown link: 400, reason
+    ("recovery.reset", "GET"): Access(PUBLIC),  # the page taking the code (issue 24)
+    ("recovery.reset_code", "POST"): Access(PUBLIC, data={"code": "tidak-ada"}),  # 400, reason
     ("recovery.reset", "POST"): Access(PUBLIC),
     ("audit.index", "GET"): Access(ADMIN),
     ("history.realization", "GET"): Access(READ_A),
