@@ -10,11 +10,12 @@ from flask_login import current_user
 
 ALLOWED = {
     "auth.login", "auth.logout", "auth.change_password", "auth.tokens", "auth.revoke",
-    "notifications.index", "notifications.open_", "mail_prefs.preferences",
-    "recovery.request_reset", "recovery.reset", "static",
+    "notifications.index", "notifications.open_", "mail_prefs.preferences", "static",
     "api_docs.docs", "api-docs.openapi_json", "api_federation.bundle_schema",
 }
-ALLOWED_PREFIXES = ("verval.", "api_verval.", "health.")
+# Public by design (password recovery, the public portal of issue 29): what anyone may see, a
+# desa operator may see too; each view keeps its own checks.
+ALLOWED_PREFIXES = ("verval.", "api_verval.", "health.", "recovery.", "public.")
 
 
 def allowed(endpoint: str | None) -> bool:
