@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
 
-NOTIFICATION_KINDS = ("returned", "verified", "reopened", "comment", "deadline_7d", "overdue")
+NOTIFICATION_KINDS = ("returned", "verified", "reopened", "comment", "deadline_7d", "overdue",
+                      "verval")
 NOTIFICATION_KIND_LABELS = {
     "returned": "Dikembalikan",
     "verified": "Terverifikasi",
@@ -15,6 +16,7 @@ NOTIFICATION_KIND_LABELS = {
     "comment": "Catatan",
     "deadline_7d": "Batas 7 hari lagi",
     "overdue": "Terlambat",
+    "verval": "Verval desa",  # issue 28
 }
 _KIND_SQL = ", ".join(f"'{k}'" for k in NOTIFICATION_KINDS)
 

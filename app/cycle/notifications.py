@@ -45,6 +45,17 @@ def notify_opd(opd_id: int, kind: str, text: str, *, submission: Submission | No
     return len(users)
 
 
+def notify_users(user_ids: list[int], kind: str, text: str) -> int:
+    """Issue 28: one notification per listed user (a desa operator has no OPD), by mail too
+    where the user wants it; the number created."""
+    _forget_unread(user_ids)
+    for user_id in user_ids:
+        db.session.add(Notification(user_id=user_id, kind=kind, text=text[:1000],
+                                    created_at=now()))
+    _by_mail([(uid, kind, text) for uid in user_ids])
+    return len(user_ids)
+
+
 def on_transition(sub: Submission, action: str, note: str = "", tag_comments: int = 0) -> None:
     """Called by the workflow after a secretariat decision."""
     label = f"{sub.quarter.label} {sub.quarter.fiscal_year.year}"

@@ -38,6 +38,8 @@ def open_(notification_id: int):
 
 def target(n: Notification) -> str:
     """The page where the officer acts on it: the quarter's realization sheet."""
+    if n.kind == "verval":  # issue 28: the desa's (or the reviewer's) verval page
+        return url_for("verval.home")
     if n.quarter_id is not None and n.quarter is not None:
         return url_for("realization.index", triwulan=n.quarter.number,
                        tahun=n.quarter.fiscal_year.year)
