@@ -90,6 +90,8 @@ ENDPOINTS = [
     # issue 18: the province's inbox takes a kabupaten's push token (tgk_), never a user's
     ("POST", "/api/v1/federation/bundles", {"bundle": {}, "signature": {}}, everyone(403)),
     ("PUT", "/api/v1/federation/bundles/{report}/report", None, everyone(403)),
+    # issue 27: the simplified desa/kecamatan boundaries, for every role (GIS of the pemda)
+    ("GET", "/api/v1/areas/boundaries?level=desa", None, everyone()),
     # issue 26: screening suggestions write nothing; every role may ask
     ("POST", "/api/v1/suggestions/tags", {"items": [{"name": "Penyediaan Jamban Sehat"}]},
      everyone()),
