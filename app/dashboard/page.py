@@ -155,13 +155,22 @@ def _sources_total(rows: list):
 
 
 def _carried(f) -> dict:
-    """Verified only: the OPDs whose figures are carried forward from their last verified
-    quarter (the report's rule and signs, reports/queries/verified.py): {"marks": {opd id: sign},
-    "legends": [...]}; empty when all figures are the quarter's own."""
-    if not f.verified_only:
-        return {"marks": {}, "legends": []}
-    carried = verified.carried_forward(f.fiscal_year_id, f.quarter, f.opd_id)
-    return {"marks": verified.marks(carried), "legends": verified.legends(carried, f.quarter)}
+    """The OPDs whose figures at the quarter are carried forward (the one rule and its signs,
+    reports/queries/verified.py), with or without the verified filter: {"marks": {opd id:
+    sign}, "legends": [...], "note": the sentence above them}; empty when none is."""
+    carried = verified.carried_forward(f.fiscal_year_id, f.quarter, f.opd_id,
+                                       verified_only=f.verified_only)
+    if not carried:
+        return {"marks": {}, "legends": [], "note": ""}
+    roman = verified.ROMAN[f.quarter]
+    note = (f"{len(carried)} perangkat daerah belum diverifikasi untuk Triwulan {roman}; "
+            "angkanya adalah angka s.d. triwulan terakhir yang telah diverifikasi."
+            if f.verified_only else
+            f"{len(carried)} perangkat daerah belum mengisi angka Triwulan {roman} untuk "
+            "sebagian atau semua tagging; angkanya adalah angka s.d. triwulan terakhir yang "
+            "diisi (dibawa).")
+    return {"marks": verified.marks(carried),
+            "legends": verified.legends(carried, f.quarter, f.verified_only), "note": note}
 
 
 def anomaly_list(fy_id: int, quarter: int | None, opd_id: int | None, limit: int = 1000):

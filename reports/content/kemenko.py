@@ -114,7 +114,8 @@ class ReportContent:
     @property
     def legends(self) -> list[str]:
         """`† angka s.d. TW II — TW III belum diverifikasi`, one line per sign."""
-        return verified.legends(self.carried, self.quarter)
+        return verified.legends(self.carried, self.quarter,
+                                not self.options.include_unverified)
 
     @property
     def carried_note(self) -> str:
@@ -122,9 +123,13 @@ class ReportContent:
         if not self.carried:
             return ""
         n = len(self.carried)
-        return (f"{n} perangkat daerah belum diverifikasi untuk Triwulan {ROMAN[self.quarter]}; "
-                "angkanya adalah angka s.d. triwulan terakhir yang telah diverifikasi "
-                "(ditandai pada lampiran).")
+        if self.options.include_unverified:
+            return (f"Sebanyak {n} perangkat daerah belum mengisi angka Triwulan "
+                    f"{ROMAN[self.quarter]} untuk sebagian atau semua tagging; angkanya adalah "
+                    "angka s.d. triwulan terakhir yang diisi (dibawa, ditandai pada lampiran).")
+        return (f"Sebanyak {n} perangkat daerah belum diverifikasi untuk Triwulan "
+                f"{ROMAN[self.quarter]}; angkanya adalah angka s.d. triwulan terakhir yang "
+                "telah diverifikasi (ditandai pada lampiran).")
 
     @property
     def variant(self) -> str:
@@ -270,8 +275,9 @@ def build_content(options: ReportOptions) -> ReportContent:
         from reports.queries.lateness import late_reports
 
         content.late = late_reports(fy.id, quarter, content.letter_date, options.opd_id)
-    if content.with_realization and not options.include_unverified:
-        content.carried = verified.carried_forward(fy.id, quarter, options.opd_id)
+    if content.with_realization:
+        content.carried = verified.carried_forward(
+            fy.id, quarter, options.opd_id, verified_only=not options.include_unverified)
     content.columns = PLAN_COLUMNS + tuple(c for c, _, _ in extra)
     content.matrix = matrix_rows(fy.id, options.opd_id, by_tag, [v for _, v, _ in extra],
                                  marks=content.marks)

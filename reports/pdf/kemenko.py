@@ -28,7 +28,7 @@ from . import styles as st
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, signature_block
 from .matrix import matrix_tables
-from .tables import index_table, late_table, lokus_table, summary_table, trend_table
+from .tables import TREND_NOTE, index_table, late_table, lokus_table, summary_table, trend_table
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,8 @@ def story(content: ReportContent, paper: st.Paper) -> list:
     if real and content.trend:
         out += [Spacer(1, 5 * mm), _section("D. Realisasi per Triwulan"),
                 trend_table(content.trend, width * 0.85)]
+        if any(r.carried for r in content.trend):
+            out += [Spacer(1, 1 * mm), Paragraph(TREND_NOTE, st.NOTE)]
     out += [PageBreak(), _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else "")),
             *matrix_tables(content, width), *_legends(content), PageBreak(),
             _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),

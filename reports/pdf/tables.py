@@ -130,6 +130,10 @@ def index_table(index: dict, width: float) -> Table:
                         total=True, h_align="LEFT")
 
 
+TREND_NOTE = ("* Triwulan tanpa angka memakai angka kumulatif triwulan sebelumnya (dibawa); "
+              "jumlah perangkat daerah yang angkanya dibawa tertulis pada baris.")
+
+
 def trend_table(trend, width: float) -> Table:
     """Realization per quarter: each quarter's own flow and the figure to date."""
     head = ["Triwulan", "Anggaran Ditandai", "Realisasi Triwulan", "Realisasi s.d. Triwulan",
@@ -137,7 +141,8 @@ def trend_table(trend, width: float) -> Table:
     data = []
     previous = Decimal("0.00")
     for r in trend:
-        data.append([r.label, money(r.tagged), money(r.realized - previous), money(r.realized),
+        label = f"{r.label} * ({r.carried} OPD dibawa)" if r.carried else r.label
+        data.append([label, money(r.tagged), money(r.realized - previous), money(r.realized),
                      pct(r.absorption), pct(r.physical), format_number(r.reached)])
         previous = r.realized
     return fitted_table(head, data, width, {0: 1}, align={i: "RIGHT" for i in range(1, 7)},

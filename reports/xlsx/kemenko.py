@@ -150,10 +150,16 @@ def _summary_sheet(wb, content: ReportContent):
                              "Realisasi s.d. Triwulan", "Serapan (%)", "Fisik (%)", "Capaian"])
         previous = Decimal("0.00")
         for i, r in enumerate(content.trend, row + 2):
-            put_row(ws, i, (r.label, r.tagged, r.realized - previous, r.realized, r.absorption,
+            label = f"{r.label} * ({r.carried} OPD dibawa)" if r.carried else r.label
+            put_row(ws, i, (label, r.tagged, r.realized - previous, r.realized, r.absorption,
                             r.physical, r.reached),
                     ("text", "money", "money", "money", "pct", "pct", "count"))
             previous = r.realized
+        if any(r.carried for r in content.trend):
+            ws.cell(row=row + 2 + len(content.trend), column=1,
+                    value="* Triwulan tanpa angka memakai angka kumulatif triwulan sebelumnya "
+                          "(dibawa); jumlah perangkat daerah yang angkanya dibawa tertulis "
+                          "pada baris.")
     for col, width in enumerate([22, 26, 48, 18, 20, 20, 12, 12, 12, 12], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A5"
