@@ -195,8 +195,9 @@ def returned_notices(opd_id: int, fy: FiscalYear) -> list[dict]:
     return notices
 
 
-def new_submissions(fy: FiscalYear, limit: int = 10):
-    """Reports waiting for the secretariat, the most recent first."""
+def new_submissions(fy: FiscalYear, limit: int | None = 10):
+    """Reports waiting for the secretariat, the most recent first (limit None: all of them,
+    so a count shown beside the list is the list's length)."""
     return db.session.execute(
         select(Submission, Opd, Quarter)
         .join(Opd, Opd.id == Submission.opd_id)

@@ -104,7 +104,7 @@ def figures(q: DashboardQuery, short: dict) -> dict:
         "all": trend[3].realized if 4 in ended else None,
     }
     ctx = {
-        "total": total,
+        "total": total, "targets": rollup.targets_by_unit(f),
         "by_strategy": by_strategy, "by_opd": by_opd, "index": index, "trend": trend,
         "semesters": semesters, "statuses": opd_statuses(q.fy, f.quarter),
         "by_kind": [(k["row"], q.url(jenis=k["code"])) for k in index["kinds"]],
@@ -112,7 +112,10 @@ def figures(q: DashboardQuery, short: dict) -> dict:
                     for r in rollup.rollup(f, "funding_source")],
         "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
-        "anomalies": overview.anomaly_count(f.fiscal_year_id, opd_id=own_opd(f.opd_id)),
+        # The quarter's anomalies, as the home counts them and as the linked list shows them.
+        "anomalies": overview.anomaly_count(
+            f.fiscal_year_id, opd_id=own_opd(f.opd_id),
+            quarter_id=next((qq.id for qq in q.fy.quarters if qq.number == f.quarter), -1)),
         "carried": _carried(f),
         "sources": _sources(f, total),
         "budget_stages": budget_stages.dashboard_summary(q.fy, f.quarter, today()),

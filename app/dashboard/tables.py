@@ -8,10 +8,10 @@ from reports.content.kemenko import ROMAN
 
 from .filters import DashboardQuery
 
+# No Sasaran/Tercapai: a grouping mixes units (KK, jiwa, unit, desa), never added up.
 ROLLUP_COLUMNS = [Column("Tagging", "count"), Column("Anggaran ditandai", "money"),
                   Column("Realisasi", "money"), Column("Serapan (%)", "pct"),
-                  Column("Fisik (%)", "pct"), Column("Sasaran", "count"),
-                  Column("Tercapai", "count")]
+                  Column("Fisik (%)", "pct")]
 
 
 def describe(q: DashboardQuery, opts: dict) -> list[tuple[str, str]]:
@@ -39,7 +39,7 @@ def describe(q: DashboardQuery, opts: dict) -> list[tuple[str, str]]:
 
 
 def _rollup_values(r) -> list:
-    return [r.tags, r.tagged, r.realized, r.absorption, r.physical, r.target, r.reached]
+    return [r.tags, r.tagged, r.realized, r.absorption, r.physical]
 
 
 def rollup_table(title: str, head: str, rows, total, filters, *, code=True,

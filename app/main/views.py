@@ -43,12 +43,13 @@ def home():
         return render_template(
             "main/home_secretariat.html",
             statuses=overview.submission_statuses(quarter) if quarter else [],
-            counts=overview.status_counts(quarter) if quarter else {},
+            partition=overview.opd_partition(quarter) if quarter else None,
             anomalies=overview.anomaly_count(fy.id, quarter_id=quarter.id) if quarter else 0,
-            new_submissions=compliance.new_submissions(fy),
+            new_submissions=compliance.new_submissions(fy, limit=None),
             headline=overview.headline(fy, quarter), **ctx)
     return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),
-                           counts=overview.status_counts(quarter) if quarter else {}, **ctx)
+                           partition=overview.opd_partition(quarter) if quarter else None,
+                           **ctx)
 
 
 @bp.route("/opd/<int:opd_id>")

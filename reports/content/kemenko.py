@@ -85,6 +85,8 @@ class ReportContent:
     matrix: list[MatrixRow] = field(default_factory=list)
     matrix_total: tuple = ()
     lokus: list[LokusRow] = field(default_factory=list)
+    # Targets and reached per unit (rollup.targets_by_unit): never added across units.
+    targets: list = field(default_factory=list)
     # Verified only: {opd id: its last verified quarter (None: none)} for the OPDs whose figures
     # are carried forward because `quarter` is not verified (reports/queries/verified.py).
     carried: dict = field(default_factory=dict)
@@ -284,7 +286,10 @@ def build_content(options: ReportOptions) -> ReportContent:
     # Totals row: only the number columns, from rollup.total so it equals the summaries.
     total = [None] * len(PLAN_COLUMNS)
     total[10] = content.total.tagged
-    total[14] = (content.total.target, "")
+    content.targets = rollup.targets_by_unit(f)
+    # "Jumlah Sasaran" has a total only when every tag counts in the same unit.
+    total[14] = (content.targets[0][1], content.targets[0][0]) \
+        if len(content.targets) == 1 else None
     content.matrix_total = tuple(total + [t for _, _, t in extra])
     by_village = {r.key: r for r in rollup.rollup(f, "village") if r.key is not None}
     content.lokus = lokus_rows(fy.id, options.opd_id, by_village)

@@ -28,7 +28,15 @@ from . import styles as st
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, signature_block
 from .matrix import matrix_tables
-from .tables import TREND_NOTE, index_table, late_table, lokus_table, summary_table, trend_table
+from .tables import (
+    TREND_NOTE,
+    index_table,
+    late_table,
+    lokus_table,
+    summary_table,
+    targets_table,
+    trend_table,
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,10 @@ def story(content: ReportContent, paper: st.Paper) -> list:
     out += [_section("B. Ringkasan per Kelompok Penandaan"),
             summary_table(content.by_tag_kind, content.total, real, width, code=False),
             Spacer(1, 3 * mm)]
+    if content.targets:
+        out += [Paragraph("Sasaran dan capaian per satuan (satuan berbeda tidak dijumlahkan)",
+                          st.NOTE), Spacer(1, 1 * mm),
+                targets_table(content.targets, real, width * 0.5), Spacer(1, 3 * mm)]
     if real and content.index:
         out += [Paragraph("Indeks serapan tertimbang (PMK 97/2023: langsung 50 %, tidak "
                           "langsung 30 %, penunjang 20 %)", st.NOTE), Spacer(1, 1 * mm),

@@ -82,9 +82,11 @@ def fitted_table(head, rows, width: float, wrap: dict[int, float], *, align: dic
     return t
 
 
+# No "Sasaran" column: targets are counted in different units (KK, jiwa, unit, desa) and are
+# never added across them; they are summed per unit in their own table (targets_table).
 SUMMARY_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai", "Realisasi",
-                "Serapan", "Fisik", "Sasaran", "Capaian"]
-PLAN_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai", "Sasaran"]
+                "Serapan", "Fisik"]
+PLAN_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
 
 
 def summary_table(rows, total, with_realization: bool, width: float, code: bool = True,
@@ -112,11 +114,18 @@ def summary_table(rows, total, with_realization: bool, width: float, code: bool 
 def _summary_cells(no, r, with_realization, label):
     cells = [no, r.code or "-", label, format_number(r.tags), money(r.tagged)]
     if with_realization:
-        cells += [money(r.realized), pct(r.absorption), pct(r.physical),
-                  format_number(r.target), format_number(r.reached)]
-    else:
-        cells.append(format_number(r.target))
+        cells += [money(r.realized), pct(r.absorption), pct(r.physical)]
     return cells
+
+
+def targets_table(targets, with_realization: bool, width: float) -> Table:
+    """Targets and beneficiaries reached, summed per unit (rollup.targets_by_unit)."""
+    head = ["Satuan", "Sasaran"] + (["Capaian"] if with_realization else [])
+    data = [[unit or "tanpa satuan", format_number(t)] + ([format_number(c)]
+                                                          if with_realization else [])
+            for unit, t, c in targets]
+    return fitted_table(head, data, width, {0: 1}, align={1: "RIGHT", 2: "RIGHT"},
+                        h_align="LEFT")
 
 
 def index_table(index: dict, width: float) -> Table:

@@ -167,6 +167,22 @@ def total(f: RollupFilter) -> RollupRow:
     return _row(None, "", "Jumlah", *r)
 
 
+def targets_by_unit(f: RollupFilter) -> list[tuple[str, int, int]]:
+    """[(unit, target, reached to date at f.quarter)] of the filtered tags, one row per target
+    unit ("" when none is given; units as typed): beneficiaries are added up per unit (KK,
+    jiwa, unit, desa), never across units. One statement."""
+    cur, _ = _check(f)
+
+    def build():
+        b = _base(f, (cur,))
+        unit = Tag.target_unit
+        return (select(unit, func.sum(b.c.t), func.sum(b.c[f"c{cur}"]))
+                .select_from(b).join(Tag, Tag.id == b.c.tag_id)
+                .group_by(unit).order_by(unit))
+    return [(u, int(t or 0), int(c or 0))
+            for u, t, c in _execute(("targets", cur), f, build).all()]
+
+
 def trend(f: RollupFilter) -> list[RollupRow]:
     """To-date figures at the end of each quarter 1..4 (f.quarter and f.flow are ignored);
     `carried` counts the OPDs whose figure at the quarter is carried forward."""
@@ -228,4 +244,4 @@ def incentive_index(f: RollupFilter) -> dict:
 
 
 __all__ = ["GROUPINGS", "NO_LOKUS", "RollupFilter", "RollupRow", "incentive_index", "rollup",
-           "total", "trend"]
+           "targets_by_unit", "total", "trend"]

@@ -51,22 +51,29 @@ def _summary(ws, row: int, title: str, rows, total, real: bool, marks=None) -> i
     row += 1
     labels = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
     kinds = ["count", "text", "text", "count", "money"]
-    if real:
-        labels += ["Realisasi", "Serapan (%)", "Fisik (%)", "Sasaran", "Capaian"]
-        kinds += ["money", "pct", "pct", "count", "count"]
-    else:
-        labels.append("Sasaran")
-        kinds.append("count")
+    if real:  # no "Sasaran": targets are summed per unit only (_targets)
+        labels += ["Realisasi", "Serapan (%)", "Fisik (%)"]
+        kinds += ["money", "pct", "pct"]
     header(ws, row, labels)
     for i, r in enumerate([*rows, total], 1):
         is_total = r is total
         label = f"{r.label} {marks[r.key]}" if marks and r.key in marks and not is_total \
             else r.label
         values = [None if is_total else i, r.code, label, r.tags, r.tagged]
-        values += ([r.realized, r.absorption, r.physical, r.target, r.reached] if real
-                   else [r.target])
+        values += [r.realized, r.absorption, r.physical] if real else []
         put_row(ws, row + i, values, kinds, bold=is_total)
     return row + len(rows) + 3
+
+
+def _targets(ws, row: int, content: ReportContent) -> int:
+    """Targets and reached per unit (never added across units)."""
+    xlsx_writer.put(ws, row, 1, "Sasaran dan capaian per satuan").font = BOLD
+    real = content.with_realization
+    header(ws, row + 1, ["Satuan", "Sasaran"] + (["Capaian"] if real else []))
+    for i, (unit, t, c) in enumerate(content.targets, row + 2):
+        put_row(ws, i, (unit or "tanpa satuan", t, *((c,) if real else ())),
+                ("text", "count", "count")[:3 if real else 2])
+    return row + len(content.targets) + 4
 
 
 def _legends(ws, row: int, content: ReportContent) -> int:
@@ -127,6 +134,8 @@ def _summary_sheet(wb, content: ReportContent):
                    real)
     row = _summary(ws, row, "B. Ringkasan per Kelompok Penandaan", content.by_tag_kind,
                    content.total, real)
+    if content.targets:
+        row = _targets(ws, row, content)
     if real and content.index:
         ws.cell(row=row, column=1, value="Indeks serapan tertimbang (PMK 97/2023)").font = BOLD
         header(ws, row + 1, ["Kelompok", "Bobot (%)", "Anggaran Ditandai", "Realisasi",
