@@ -38,6 +38,7 @@ def home():
             "main/home_opd.html", rows=rows, totals=totals, submission=submission,
             opd=db.session.get(Opd, current_user.opd_id),
             notices=compliance.returned_notices(current_user.opd_id, fy),
+            overdue_quarters=compliance.overdue_quarters(current_user.opd_id, fy),
             headline=overview.headline(fy, quarter, current_user.opd_id), **ctx)
     if role == "secretariat":
         return render_template(
