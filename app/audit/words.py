@@ -5,7 +5,6 @@ Codes stay in the database (filters and exports by code keep working); only the 
 translated. An unknown code is shown with its underscores as spaces, never hidden.
 """
 from datetime import datetime
-
 from decimal import Decimal, InvalidOperation
 
 from app.core.clock import WIB
