@@ -38,7 +38,8 @@ ADDRESSEES = {
     "mendagri": "Menteri Dalam Negeri",
     "gubernur": "Gubernur",
 }
-DEFAULT_ADDRESSEES = ("menko_pm", "mendagri")
+# Menko PMK stays ticked by default (issue 23): the centre still receives the report there.
+DEFAULT_ADDRESSEES = ("menko_pm", "menko_pmk", "mendagri")
 
 
 def parse_addressees(codes) -> tuple[str, ...]:
@@ -118,6 +119,21 @@ class ReportContent:
         """`† angka s.d. TW II — TW III belum diverifikasi`, one line per sign."""
         return verified.legends(self.carried, self.quarter,
                                 not self.options.include_unverified)
+
+    @property
+    def matrix_notes(self) -> list[str]:
+        """The matrix's own footnotes: the dash of a quarter with no new figure."""
+        from reports.content.kemenko import CARRIED_CELL, CARRIED_LEGEND
+
+        carried = any(v == CARRIED_CELL for r in self.matrix for v in r.values)
+        return [CARRIED_LEGEND] if carried else []
+
+    @property
+    def lokus_total(self) -> tuple[int, Decimal, Decimal]:
+        """The lokus annex's total row: KK desil 1, tagged and realized placed in the desa."""
+        return (sum(r.households or 0 for r in self.lokus),
+                sum((r.tagged for r in self.lokus), Decimal("0.00")),
+                sum((r.realized for r in self.lokus), Decimal("0.00")))
 
     @property
     def carried_note(self) -> str:
@@ -226,6 +242,7 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
 
     cols = []
     q = content.quarter
+    carried = _carried_tags(content, f)
     if content.semester:
         sem1, sem1_total = realized(replace(f, quarter=2))
         cols.append((Column("Realisasi Semester I (Rp)", "money", 14), sem1, sem1_total))
@@ -238,6 +255,9 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
     else:
         for n in range(1, q + 1):
             flow, flow_total = realized(replace(f, quarter=n, flow=True))
+            # A tag whose figure at n is carried forward shows a dash with the legend's sign,
+            # not 0 ("spent nothing"); the column total still adds the flows.
+            flow.update({tag_id: CARRIED_CELL for tag_id in carried.get(n, ())})
             cols.append((Column(f"Realisasi TW {ROMAN[n]} (Rp)", "money", 14), flow,
                          flow_total))
         label = f"Total Realisasi s.d. TW {ROMAN[q]} (Rp)"
@@ -248,6 +268,17 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
     cols.append((Column("Fisik (%)", "pct", 8), {k: r.physical for k, r in by_tag.items()},
                  content.total.physical))
     return cols
+
+
+CARRIED_CELL = "– *"
+CARRIED_LEGEND = ("– * tidak ada angka baru pada triwulan ini: angka kumulatif s.d. triwulan "
+                  "sebelumnya dibawa (lihat kolom Total Realisasi)")
+
+
+def _carried_tags(content: ReportContent, f) -> dict[int, set[int]]:
+    """{quarter n: tag ids whose figure at n is carried from an earlier quarter}."""
+    return {n: verified.carried_tags(f.fiscal_year_id, n, f.verified_only, f.opd_id)
+            for n in range(2, content.quarter + 1)}
 
 
 def build_content(options: ReportOptions) -> ReportContent:

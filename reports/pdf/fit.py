@@ -81,8 +81,9 @@ def word_width(text: str, font: str, size: float, hyphenate: bool = True) -> flo
 
 def wrap(text: str, font: str, size: float, width: float, hyphenate: bool = True
          ) -> list[str]:
-    """`text` broken into lines of at most `width` points: at spaces, else after a slash or
-    (when `hyphenate`) at a hyphenation point, the longest head that fits; a part that fits
+    """`text` broken into lines of at most `width` points: at spaces; a word that does not fit
+    on a line of its own after a slash or (when `hyphenate`) at a hyphenation point, the
+    longest head that fits; a part that fits
     nowhere stays whole (and overflows: the layout makes columns at least `word_width` wide)."""
     lines: list[str] = []
     line = ""
@@ -97,6 +98,12 @@ def wrap(text: str, font: str, size: float, width: float, hyphenate: bool = True
             candidate = f"{line} {whole}" if line else whole
             if fits(candidate):
                 line, parts = candidate, []
+                break
+            if line and fits(whole):
+                # Issue 23: a word that fits on a line of its own goes there whole; it is
+                # hyphenated only where it cannot fit at all (no "Stra-tegi" to fill a line).
+                lines.append(line)
+                line, parts = whole, []
                 break
             for k in range(len(parts) - 1, 0, -1):
                 head = "".join(p for p, _ in parts[:k]) + ("-" if parts[k - 1][1] else "")

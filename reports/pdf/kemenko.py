@@ -180,9 +180,10 @@ def story(content: ReportContent, paper: st.Paper) -> list:
         if any(r.carried for r in content.trend):
             out += [Spacer(1, 1 * mm), Paragraph(TREND_NOTE, st.NOTE)]
     out += [PageBreak(), _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else "")),
-            *matrix_tables(content, width), *_legends(content), PageBreak(),
+            *matrix_tables(content, width), *_legends(content),
+            *[Paragraph(escape(line), st.NOTE) for line in content.matrix_notes], PageBreak(),
             _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),
-            lokus_table(content.lokus, real, width),
+            lokus_table(content.lokus, real, width, total=content.lokus_total),
             Spacer(1, 2 * mm),
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "

@@ -33,6 +33,8 @@ def number_text(column, value, bold=False) -> str | None:
         return None
     if value is None:
         return "" if bold else "-"
+    if isinstance(value, str):  # a marked cell (a carried-forward quarter's dash)
+        return value
     if column.kind == "count":
         return format_number(value)
     if column.kind == "money":
@@ -56,10 +58,10 @@ def _measure(content) -> tuple[list[float], list[float], list[float]]:
     cols = content.columns
     figure = [0.0] * len(cols)
     lengths: list[list[float]] = [[] for _ in cols]
-    # A figure's header keeps its words whole (no "Re-ali-sasi" over a narrow "0"); text
-    # columns' headers may be hyphenated like their cells.
-    text = [word_width(c.label, st.CONDENSED_BOLD, st.MX_H.fontSize) if c.kind == "text" else
-            max(line_width(w, st.CONDENSED_BOLD, st.MX_H.fontSize) for w in c.label.split())
+    # Every header keeps its words whole (no "Re-ali-sasi" over a narrow "0", no "Stra-tegi"
+    # or "Du-rasi Pem-beri-an", issue 23): a column is at least as wide as its widest header
+    # word; cells are hyphenated only where a word cannot fit (fit.wrap).
+    text = [max(line_width(w, st.CONDENSED_BOLD, st.MX_H.fontSize) for w in c.label.split())
             for c in cols]
     for row in content.matrix:
         for i, (c, v) in enumerate(zip(cols, row.values, strict=True)):

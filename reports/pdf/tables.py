@@ -162,9 +162,10 @@ LOKUS_HEAD = ["No", "Kecamatan", "Desa", "KK Desil 1", "Jumlah Intervensi", "Str
               "Konvergensi", "Perangkat Daerah", "Anggaran Ditandai*", "Realisasi*"]
 
 
-def lokus_table(rows, with_realization: bool, width: float) -> Table:
+def lokus_table(rows, with_realization: bool, width: float, total=None) -> Table:
     """The lokus annex. Only the names (kecamatan, desa, OPDs) can wrap and are Paragraphs;
-    numbers and codes are plain strings on one line, their columns as wide as the widest."""
+    numbers and codes are plain strings on one line, their columns as wide as the widest.
+    `total`: (KK desil 1, tagged, realized) summed over the rows, the last row."""
     head = LOKUS_HEAD if with_realization else LOKUS_HEAD[:-1]
     data = []
     for i, r in enumerate(rows, 1):
@@ -174,11 +175,16 @@ def lokus_table(rows, with_realization: bool, width: float) -> Table:
         if with_realization:
             cells.append(money(r.realized))
         data.append(cells)
+    if total is not None:
+        households, tagged, realized = total
+        cells = ["", "Jumlah", f"{len(rows)} desa", format_number(households), "", "", "", "",
+                 money(tagged)]
+        data.append(cells + ([money(realized)] if with_realization else []))
     align = {0: "CENTER", 3: "RIGHT", 4: "RIGHT", 5: "CENTER", 6: "CENTER", 8: "RIGHT"}
     if with_realization:
         align[9] = "RIGHT"
     return fitted_table(head, data, width, {1: 28, 2: 30, 7: 58}, align=align, pad=2,
-                        names=frozenset({1, 2, 7}))
+                        names=frozenset({1, 2, 7}), total=total is not None)
 
 
 LATE_HEAD = ["No", "Kode", "Perangkat Daerah", "Triwulan", "Status Laporan",
@@ -190,8 +196,10 @@ def late_table(rows, width: float) -> Table:
     (reports/queries/lateness.py)."""
     data = [[str(i), r.opd_code, r.opd_name, f"TW {ROMAN[r.quarter]}", r.status,
              format_number(r.days)] for i, r in enumerate(rows, 1)]
+    data.append(["", "", f"Jumlah: {len(rows)} laporan terlambat", "", "", ""])
     return fitted_table(LATE_HEAD, data, width, {2: 1}, pad=2, names=frozenset({2}),
-                        align={0: "CENTER", 3: "CENTER", 5: "RIGHT"}, h_align="LEFT")
+                        align={0: "CENTER", 3: "CENTER", 5: "RIGHT"}, h_align="LEFT",
+                        total=True)
 
 
 def key_value_table(pairs, width=120 * mm) -> Table:

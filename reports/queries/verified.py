@@ -127,6 +127,21 @@ def _carried_all(fiscal_year_id: int, quarter: int, opd_id: int | None) -> dict[
     return {row[0]: row[1] for row in db.session.execute(stmt, params)}
 
 
+def carried_tags(fiscal_year_id: int, quarter: int, verified_only: bool,
+                 opd_id: int | None = None) -> set[int]:
+    """Tag ids whose figure at `quarter` is carried forward from an earlier quarter (the
+    report's per-quarter columns mark them instead of printing a flow of 0). One statement."""
+    lf = latest_figure(quarter, verified_only, "lct")
+    stmt = (select(lf.c.tag_id).where(lf.c.k < quarter))
+    params = {"fy": fiscal_year_id}
+    if opd_id is not None:
+        stmt = (stmt.join(Tag, Tag.id == lf.c.tag_id)
+                .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
+                .where(SubActivity.opd_id == bindparam("opd_id")))
+        params["opd_id"] = opd_id
+    return set(db.session.scalars(stmt, params))
+
+
 def legend(last: int | None, quarter: int, verified_only: bool = True) -> str:
     """`angka s.d. TW II — TW III belum diverifikasi` (or the none-verified wording; all data:
     `angka s.d. TW II dibawa — TW III belum diisi`)."""
@@ -163,5 +178,5 @@ def legends(carried: dict[int, int | None], quarter: int, verified_only: bool = 
             for last, sign in signs(carried).items()]
 
 
-__all__ = ["carried_forward", "last_verified", "last_verified_per_quarter", "latest_figure",
-           "latest_figure_per_quarter", "legend", "legends", "marks", "signs"]
+__all__ = ["carried_forward", "carried_tags", "last_verified", "last_verified_per_quarter",
+           "latest_figure", "latest_figure_per_quarter", "legend", "legends", "marks", "signs"]
