@@ -205,7 +205,7 @@ def _late(content: ReportContent, width: float) -> list:
                                        "tepat waktu."), st.NOTE)]
     opds = len({r.opd_id for r in content.late})
     return out + [Paragraph(escape(
-        f"{len(content.late)} laporan triwulan dari {opds} perangkat daerah terlambat "
+        f"Sebanyak {len(content.late)} laporan triwulan dari {opds} perangkat daerah terlambat "
         f"disampaikan s.d. {content.period} (hari keterlambatan dihitung dari batas "
         "penyampaian sampai penyampaian pertama, atau sampai tanggal surat bila belum "
         "disampaikan)."), st.NOTE), Spacer(1, 1.5 * mm), late_table(content.late, width)]
