@@ -75,7 +75,17 @@ def submission_statuses(quarter: Quarter):
 def headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None = None) -> dict:
     """Tagged amount, realized to date at `quarter` from the one rollup (all data, and verified
     only beside it, so each figure says which it is), absorption, sub-activities and tags, and
-    the targets per unit (never added across units)."""
+    the targets per unit (never added across units). Cached by data version: four rollup
+    statements on the first load, one (the version) after."""
+    from app.core.cache import cached
+    from models.data_version import current_version
+
+    parts = {"fy": fy.id, "quarter": quarter.number if quarter else None, "opd": opd_id,
+             "version": current_version()}
+    return cached("headline", parts, lambda: _headline(fy, quarter, opd_id))
+
+
+def _headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None) -> dict:
     from reports.queries import rollup
 
     n_sub = db.session.scalar(

@@ -29,16 +29,14 @@ def home():
     ctx["latest_notifications"] = notifications.latest(current_user.id)
     if role == "opd":
         rows = overview.opd_sub_activities(current_user.opd_id, fy.id)
-        submission = None
-        if quarter is not None:
-            submission = db.session.scalar(select(Submission).where(
-                Submission.opd_id == current_user.opd_id, Submission.quarter_id == quarter.id))
+        subs = compliance.year_submissions(current_user.opd_id, fy)  # one statement for both
+        submission = subs.get(quarter.id) if quarter is not None else None
         totals = overview.opd_budget_totals(current_user.opd_id, fy.id)
         return render_template(
             "main/home_opd.html", rows=rows, totals=totals, submission=submission,
             opd=db.session.get(Opd, current_user.opd_id),
             notices=compliance.returned_notices(current_user.opd_id, fy),
-            overdue_quarters=compliance.overdue_quarters(current_user.opd_id, fy),
+            overdue_quarters=compliance.overdue_quarters(current_user.opd_id, fy, subs=subs),
             headline=overview.headline(fy, quarter, current_user.opd_id), **ctx)
     if role == "secretariat":
         return render_template(
