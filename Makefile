@@ -23,9 +23,11 @@ db: install
 run: db
 	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Production-like server: gunicorn, two workers.
+# Production-like server: gunicorn, two workers of four threads (a login's password hash no
+# longer holds up every other request of its worker; docs/PERFORMANCE.md, issue 25).
 serve: db
-	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --no-control-socket -w 2 -b $(HOST):$(PORT) wsgi:app
+	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --no-control-socket -w 2 --worker-class gthread \
+	  --threads 4 -b $(HOST):$(PORT) wsgi:app
 
 # The job worker for a Redis queue (TAGAR_JOBS_URL=redis://...; `make run` needs none: without
 # Redis the app works its SQLite queue in a thread of its own).
@@ -52,6 +54,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# `make bench`; the load profiles of issue 25 (a throwaway PostgreSQL database, emptied):
+#   .venv/bin/python -m bench.load --profile deadline-day --workers 2 --threads 4 --database-url ...
+#   .venv/bin/python -m bench.load --profile stress --workers 2 --threads 4 --database-url ...
+# and the fault drill of issue 24: .venv/bin/python -m bench.fault --database-url ...
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -9,7 +9,28 @@ import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("TAGAR_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def from_root(path: str | Path) -> Path:
+    """The one rule for relative paths in the settings (TAGAR_INSTANCE_DIR, the file of a
+    sqlite:/// DATABASE_URL): they are relative to the project root (this file's directory),
+    whatever the working directory, so `instance/provinsi` means <project>/instance/provinsi."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else BASE_DIR / p
+
+
+def resolve_database_url(url: str) -> str:
+    """`sqlite:///relative.db` -> `sqlite:////<project root>/relative.db` (Flask-SQLAlchemy
+    would otherwise put it under the app's instance folder); every other URL as it is."""
+    prefix = "sqlite:///"
+    rest = url[len(prefix):] if url.startswith(prefix) else ""
+    if not rest or rest.startswith("/") or rest.startswith(":memory:") or rest.startswith("file:"):
+        return url
+    path, sep, query = rest.partition("?")
+    return f"{prefix}{from_root(path)}{sep}{query}"
+
+
+INSTANCE_DIR = from_root(os.environ.get("TAGAR_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
 def _secret_key() -> str:
@@ -31,6 +52,7 @@ def _database_url() -> str:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{INSTANCE_DIR / 'tagar.db'}"
     # Heroku-style URLs name the old driver; psycopg 3 is what is installed.
+    url = resolve_database_url(url)
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
@@ -84,11 +106,21 @@ class Config:
     LOGIN_WINDOW_MINUTES = _int("TAGAR_LOGIN_WINDOW_MINUTES", 15)
     LOGIN_BLOCK_SECONDS = _int("TAGAR_LOGIN_BLOCK_SECONDS", 30)
     LOGIN_BLOCK_MAX_MINUTES = _int("TAGAR_LOGIN_BLOCK_MAX_MINUTES", 15)
+    # issue 24: a browser that logged in to an account keeps a signed device cookie this long
+    # (app/auth/device.py); it is then judged by its own failure counter, not its address's.
+    DEVICE_COOKIE_DAYS = _int("TAGAR_DEVICE_COOKIE_DAYS", 180)
     # The same for bad API tokens from one address (a valid token is never refused).
     API_TOKEN_FAILURES = _int("TAGAR_API_TOKEN_FAILURES", 20)
     API_TOKEN_WINDOW_MINUTES = _int("TAGAR_API_TOKEN_WINDOW_MINUTES", 10)
     API_TOKEN_BLOCK_SECONDS = _int("TAGAR_API_TOKEN_BLOCK_SECONDS", 60)
     API_TOKEN_BLOCK_MAX_MINUTES = _int("TAGAR_API_TOKEN_BLOCK_MAX_MINUTES", 10)
+    # Issue 29: the public API (/terbuka/api/, no token): requests per address per window.
+    PUBLIC_API_REQUESTS = _int("TAGAR_PUBLIC_API_REQUESTS", 60)
+    PUBLIC_API_WINDOW_SECONDS = _int("TAGAR_PUBLIC_API_WINDOW_SECONDS", 60)
+    # How long a worker trusts its last read of "portal open? data version?" (seconds, float):
+    # a public page then costs no database round trip; a switch-off or a verification shows
+    # that much later. 0 reads every request.
+    PUBLIC_STATE_SECONDS = float(os.environ.get("TAGAR_PUBLIC_STATE_SECONDS", "1"))
     PASSWORD_HASH_METHOD = "scrypt"
     # A fixed "now" (ISO datetime, UTC) for demos and tests of deadlines; unset in production.
     TAGAR_NOW = os.environ.get("TAGAR_NOW") or None
@@ -105,6 +137,11 @@ class Config:
     REPORT_KEEP_DAYS = _int("TAGAR_REPORT_KEEP_DAYS", 7)
     REPORT_KEEP_PER_REQUEST = _int("TAGAR_REPORT_KEEP_PER_REQUEST", 3)
     REPORT_STALE_MINUTES = _int("TAGAR_REPORT_STALE_MINUTES", 30)
+    # issue 24: a running build writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+    # JOB_STALL_SECONDS has lost its worker (failed with the reason; the same request starts a
+    # new one), and a build queued that long is queued again (a lost queue entry).
+    JOB_HEARTBEAT_SECONDS = _int("TAGAR_JOB_HEARTBEAT_SECONDS", 10)
+    JOB_STALL_SECONDS = _int("TAGAR_JOB_STALL_SECONDS", 60)
     # Dashboard figures cache (app/core/cache.py): redis://host:port/db shares it between workers
     # and nodes; empty means memory of each process. Keyed by the data version, so never stale.
     CACHE_URL = os.environ.get("TAGAR_CACHE_URL", "")
@@ -114,6 +151,12 @@ class Config:
     IMPORT_JOB_ROWS = _int("TAGAR_IMPORT_JOB_ROWS", 300)
     # Evidence files (bukti dukung) are stored here, outside the web root; empty: instance/.
     EVIDENCE_DIR = os.environ.get("TAGAR_EVIDENCE_DIR", "")
+    # issue 26: the screening model file, and how many new decisions trigger a retrain
+    SCREENING_MODEL_DIR = os.environ.get("TAGAR_SCREENING_MODEL_DIR",
+                                         str(INSTANCE_DIR / "screening"))
+    SCREENING_RETRAIN_AFTER = int(os.environ.get("TAGAR_SCREENING_RETRAIN_AFTER", "10"))
+    # The province's Ed25519 public key (PEM or base64) its screening reference is signed with
+    SCREENING_PROVINCE_KEY = os.environ.get("TAGAR_SCREENING_PROVINCE_KEY", "")
     EVIDENCE_MAX_MB = _int("TAGAR_EVIDENCE_MAX_MB", 5)
     # One JSON line per request on the `tagar.request` logger (app/request_log.py); 0: off.
     REQUEST_LOG = os.environ.get("TAGAR_REQUEST_LOG", "1") != "0"
@@ -149,6 +192,13 @@ class TestConfig(Config):
     # A job runs inside the request that enqueues it, in the test's transaction; the job tests
     # run the embedded and the Redis queue for real on apps of their own.
     JOBS_WORKER = "immediate"
+    JOB_RETRY_DELAYS = (0, 0, 0)  # a job's retries after a connection error, without waiting
+    JOB_HEARTBEAT_SECONDS = 3600  # no heartbeat thread writes past the test's transaction
+    PUBLIC_STATE_SECONDS = 0.0  # issue 29: every request reads the portal's state
     # Evidence files written by tests go to the temporary directory, never to instance/.
     EVIDENCE_DIR = os.path.join(tempfile.gettempdir(), "tagar-test-evidence")
+    # One per test process: pytest-xdist workers must not load each other's models.
+    SCREENING_MODEL_DIR = os.path.join(tempfile.gettempdir(),
+                                       f"tagar-test-screening-{os.getpid()}")
+    SCREENING_RETRAIN_AFTER = 1_000_000  # tests train once per process, never per decision
     HOUSEHOLD_KEY = "tagar-test-household-key-not-a-secret-0123456789"  # issue 16

@@ -30,9 +30,10 @@ def create_app(config_object=Config, **overrides) -> Flask:
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
-    from . import health, http_headers, request_log
+    from . import health, http_headers, outage, request_log
 
     health.init_app(app)
+    outage.init_app(app)  # issue 24: a database outage is a 503, never a 500
     http_headers.init_app(app)
     request_log.init_app(app)  # one line per request: duration, status, user id
     return app

@@ -19,10 +19,16 @@ ROUTE_MODULES = (
     "dashboard.views",
     "federation.api",
     "federation.views",
+    "federation.upload_views",
     "help.views",
     "lokus.views",
     "main.views",
+    "maps.views",
     "notifications.views",
+    "public.views",  # issue 29: the portal (its 404 guard first), then data and API
+    "public.data_views",
+    "public.api",
+    "public.admin_views",
     "realization.evidence_views",
     "realization.views",
     "recovery.views",
@@ -30,6 +36,7 @@ ROUTE_MODULES = (
     "reports.views",
     "review.evidence_views",
     "review.views",
+    "screening.views",  # issue 26
     "setup.guard",
     "setup.views",
 )
@@ -81,6 +88,17 @@ def register(app: Flask) -> None:
     from .coverage import bp as coverage_bp
 
     app.register_blueprint(coverage_bp, url_prefix="/cakupan")  # issue 16: household coverage
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp, url_prefix="/terbuka")  # issue 29: public portal
+    from .screening import bp as screening_bp
+
+    app.register_blueprint(screening_bp, url_prefix="/penyaringan")  # issue 26: screening
+    from .maps import bp as maps_bp
+    from .maps.web import init_app as init_maps
+
+    app.register_blueprint(maps_bp, url_prefix="/admin/peta")  # issue 27: boundary import
+    init_maps(app)  # issue 27: the maps' template globals
 
 
 def register_cli(app: Flask) -> None:
@@ -104,3 +122,12 @@ def register_cli(app: Flask) -> None:
     from .realization.cli import register_cli as evidence_cli
 
     evidence_cli(app)  # issue 14: `flask evidence prune`
+    from .public.cli import register_cli as public_cli
+
+    public_cli(app)  # issue 29: `flask public on|off|status`
+    from .screening.cli import register_cli as screening_cli
+
+    screening_cli(app)  # issue 26: `flask suggest ...`
+    from .maps.cli import register_cli as maps_cli
+
+    maps_cli(app)  # issue 27: `flask areas import-boundaries`

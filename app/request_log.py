@@ -44,6 +44,17 @@ def init_app(app: Flask) -> None:
             "endpoint": request.endpoint, "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
             "bytes": response.calculate_content_length(),
-            "user": getattr(user, "id", None),
+            "user": _user_id(user),
         }, separators=(", ", ": ")))
         return response
+
+
+def _user_id(user) -> int | None:
+    """The user's id from its identity key: no query even when the object has expired (a
+    commit expires it; reloading it after the database dropped the connection would fail)."""
+    from sqlalchemy import inspect
+
+    state = inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return identity[0] if identity else None
+

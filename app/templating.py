@@ -1,13 +1,15 @@
 """Jinja filters in the id_ID style and the navigation by role."""
-from datetime import date, datetime
+from datetime import datetime
 
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from app.core import clock
 from app.core.clock import WIB
 from app.core.money import format_number, format_percent, format_rupiah, money_input
 from app.cycle.compliance import days_left, days_overdue
+from app.form_errors import form_errors
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -18,6 +20,7 @@ NAV = [
     ("realization.index", "Realisasi", ("opd", "secretariat")),
     ("review.queue", "Verifikasi", ("secretariat",)),
     ("review.compliance", "Kepatuhan", ("secretariat", "viewer")),
+    ("screening.index", "Penyaringan", ("secretariat",)),  # issue 26
     ("dashboard.index", "Dasbor", ("opd", "secretariat", "viewer", "admin")),
     ("lokus.index", "Lokus Desa", ("secretariat", "viewer")),
     ("coverage.index", "Cakupan RT", ("opd", "secretariat", "viewer")),  # issue 16
@@ -28,23 +31,29 @@ NAV = [
     ("admin.opds", "OPD", ("admin",)),
     ("admin.years", "Tahun Anggaran", ("admin",)),
     ("admin.settings", "Pengaturan", ("admin",)),
+    ("admin.public_portal", "Portal Publik", ("admin",)),  # issue 29
     ("federation.export", "Kirim ke Provinsi", ("secretariat",)),  # issue 18, kabupaten mode
     ("federation.dashboard", "Dasbor Provinsi", ("provinsi", "viewer", "admin")),  # province
     ("federation.compliance", "Kepatuhan Kab/Kota", ("provinsi", "viewer", "admin")),
     ("federation.upload", "Unggah Bundel", ("provinsi",)),
     ("federation.report", "Laporan Gubernur", ("provinsi", "viewer", "admin")),
     ("federation.members", "Kab/Kota", ("provinsi", "admin")),
+    ("federation.refused", "Ditolak", ("provinsi", "viewer", "admin")),  # issue 30
     ("setup.index", "Penyiapan", ("admin",)),
     ("help.index", "Bantuan", ("opd", "secretariat", "viewer", "admin")),
 ]
 
 
+# Issue 30: a province's menu shows only province work, and these pages every pemda has.
+PROVINCE_SHARED = {"admin.users", "admin.settings", "help.index"}
+
+
 def in_mode(endpoint: str) -> bool:
     """Federation pages belong to one mode (TAGAR_MODE): the export to a kabupaten, the rest to
-    a province; every other page shows in both."""
-    if not endpoint.startswith("federation."):
-        return True
+    a province; in a province the kabupaten's own pages leave the menu too."""
     province = current_app.config.get("TAGAR_MODE") == "province"
+    if not endpoint.startswith("federation."):
+        return not province or endpoint in PROVINCE_SHARED
     return province != (endpoint == "federation.export")
 
 
@@ -108,6 +117,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"nav_items": nav_items, "app_name": "Tagar", "today": date.today,
+        return {"nav_items": nav_items, "app_name": "Tagar", "today": clock.today,
+                "printed_at": lambda: datetime_id(clock.now()),
                 "days_overdue": days_overdue, "days_left": days_left,
                 "unread_notifications": unread_notifications}
+    app.jinja_env.globals["form_errors"] = form_errors  # issue 23: summary of a refused form

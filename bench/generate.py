@@ -5,8 +5,14 @@ realization, every submission verified); M is ten of them, L a hundred. Rows go 
 INSERTs and explicit ids: L (30,000 tags, 120,000 realizations) loads in seconds.
 
     python -m bench.generate --size S --database-url sqlite:////tmp/tagar-s.db
+
+`--seed` changes every figure (two kabupaten generated with different seeds differ);
+`--name "Kabupaten Uji A"` writes the letterhead (Pengaturan) under that name; `--password P`
+also creates the users `admin` (role admin) and `sekretariat` (role secretariat) with password P
+(the password rules apply: at least 10 characters, not a common one), ready to log in.
 """
 import argparse
+import os
 import random
 import time
 from datetime import datetime, timedelta
@@ -15,6 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, text
 
+from app.core.errors import ServiceError
 from models import (
     District,
     FundingSource,
@@ -194,18 +201,44 @@ def _tag(rows, ids, rng, sid, amount, quarters, strategies, kinds, villages, yea
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=SIZES, default="S")
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        required=not os.environ.get("DATABASE_URL"),
+                        help="Default: DATABASE_URL.")
+    parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+    parser.add_argument("--name", default="", help="The kabupaten's name on its letterhead.")
+    parser.add_argument("--password", default="",
+                        help="Create users admin and sekretariat with this password.")
     args = parser.parse_args(argv)
     from app import create_app
-    from config import Config
+    from config import Config, resolve_database_url
 
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=args.database_url)
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=resolve_database_url(args.database_url))
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        counts = generate(SIZES[args.size])
+        counts = generate(SIZES[args.size], seed=args.seed)
+        try:
+            identity(args.name, args.password)
+        except ServiceError as exc:
+            db.session.rollback()
+            raise SystemExit(exc.message) from None
         db.session.commit()
-        print(f"size {args.size}: {counts} in {time.perf_counter() - started:.1f} s")
+        print(f"size {args.size} seed {args.seed}: {counts} in "
+              f"{time.perf_counter() - started:.1f} s")
+
+
+def identity(name: str, password: str) -> None:
+    """The letterhead under `name`, and two users to log in with `password` (either optional)."""
+    from app.accounts.accounts import create_user
+    from app.reference.service import settings
+
+    if name:
+        row = settings()
+        row.region_name, row.name = name[:120], f"Pemerintah {name}"[:200]
+        row.city = name.removeprefix("Kabupaten ").removeprefix("Kota ")[:120]
+    if password:
+        create_user("admin", password, "admin", full_name="Administrator")
+        create_user("sekretariat", password, "secretariat", full_name="Sekretariat TKPK")
 
 
 if __name__ == "__main__":

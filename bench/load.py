@@ -36,7 +36,24 @@ __all__ = ["ROOT", "User", "free_port", "inputs", "start_gunicorn", "start_job_w
 
 # Action -> weight in the mix an OPD officer produces in a reporting week.
 MIX = {"list": 30, "dashboard": 20, "save": 25, "home": 15, "pdf": 10}
+# Deadline day (issue 25): the same officers, who also submit their OPD's report; a submitted
+# report refuses saves (409, counted as "save locked", not an error) until a reviewer returns it.
+DEADLINE_MIX = {"list": 25, "dashboard": 20, "save": 27, "home": 15, "pdf": 10, "submit": 3}
+REVIEW_MIX = {"queue": 40, "detail": 40, "return": 10, "dashboard": 10}
+# Named profiles (`--profile`); the explicit options override them.
+PROFILES = {
+    # 60 officers arriving over 60 s, then steady for 5 minutes, thinking 5-10 s; 10 % report
+    # requests (jobs); 5 secretariat reviewers on the queue.
+    "deadline-day": {"users": 60, "ramp": 60.0, "seconds": 300, "think_range": (5.0, 10.0),
+                     "reviewers": 5, "mix": DEADLINE_MIX},
+    # 100 officers, 1 s think: throughput and what breaks first.
+    "stress": {"users": 100, "ramp": 10.0, "seconds": 60, "think_range": (0.5, 1.5),
+               "reviewers": 0, "mix": MIX},
+}
 ACTION_RE = re.compile(r'action="/realisasi/(\d+)/(\d+)"')
+SUBMIT_RE = re.compile(r'action="(/realisasi/\d+/\d+/ajukan)"')
+REVIEW_RE = re.compile(r'href="/verifikasi/(\d+)"')
+DECIDE_RE = re.compile(r'action="(/verifikasi/\d+/kembalikan)"')
 BUILD_RE = re.compile(r"#build-(\d+)")
 POLL_SECONDS = (0.5, 1.0)  # first poll, then every: as app/static/reports.js does
 BUILD_TIMEOUT = 300
@@ -74,7 +91,7 @@ def inputs(html: str) -> dict:
 
 # --- preparing the database ------------------------------------------------------------------
 
-def prepare(url: str, users: int) -> list[dict]:
+def prepare(url: str, users: int, reviewers: int = 0) -> list[dict]:
     """S data, TW III reopened, one OPD account per user; each user's tag and amounts."""
     from sqlalchemy import select, update
 
@@ -107,6 +124,9 @@ def prepare(url: str, users: int) -> list[dict]:
             create_user(f"load{i:03d}", BENCH_PASSWORD, "opd", opd=opd)
             plan.append({"username": f"load{i:03d}", "opd_id": opd.id, "tag_id": tag_id,
                          "amount": q3_amount[tag_id]})
+        for i in range(reviewers):
+            create_user(f"review{i:02d}", BENCH_PASSWORD, "secretariat")
+            plan.append({"username": f"review{i:02d}", "reviewer": True})
         db.session.commit()
         db.engine.dispose()
     return plan
@@ -115,8 +135,11 @@ def prepare(url: str, users: int) -> list[dict]:
 # --- one simulated user ------------------------------------------------------------------------
 
 class User:
-    def __init__(self, port: int, spec: dict, record, think: float, record_file=None):
+    def __init__(self, port: int, spec: dict, record, think: float, record_file=None,
+                 think_range: tuple[float, float] | None = None, mix: dict | None = None):
         self.port, self.spec, self.record, self.think = port, spec, record, think
+        self.think_range = think_range or (0.5 * think, 1.5 * think)
+        self.mix = mix or MIX
         self.record_file = record_file or (lambda ms: None)
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
@@ -130,8 +153,18 @@ class User:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         t0 = time.perf_counter()
         try:
-            self.conn.request(method, path, body=body, headers=headers)
-            resp = self.conn.getresponse()
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                resp = self.conn.getresponse()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed the idle keep-alive connection during the think time (as
+                # gunicorn's threaded workers do after --keep-alive seconds): a browser opens a
+                # new one and sends the request again, and so does this user.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                t0 = time.perf_counter()
+                self.conn.request(method, path, body=body, headers=headers)
+                resp = self.conn.getresponse()
             data = resp.read()
         except (OSError, http.client.HTTPException) as exc:
             self.record(action, (time.perf_counter() - t0) * 1000, f"{type(exc).__name__}")
@@ -168,7 +201,39 @@ class User:
         form = {k: v for k, v in values.items() if k.startswith(prefix) or k == "csrf_token"}
         self.saves += 1  # alternate by one rupiah: a real change, never below TW II
         form[prefix + "amount"] = str(Decimal(self.spec["amount"]) - self.saves % 2)
-        self.request("save", "POST", f"/realisasi/{match[1]}/{match[2]}", form, expect=(302,))
+        resp = self.request("save", "POST", f"/realisasi/{match[1]}/{match[2]}", form,
+                            expect=(302, 409) if "submit" in self.mix else (302,), raw=True)
+        if resp and resp[0] == 409:
+            self.record("save locked", 0.0, None)  # submitted meanwhile: refused, as it must
+
+    def submit(self):
+        page = self.request("sheet", "GET", "/realisasi/?triwulan=3")
+        match = page and SUBMIT_RE.search(page)
+        if not match:
+            return  # submitted already (by a colleague of the same OPD)
+        values = inputs(page)
+        # 200: the sheet again, naming what must be explained first; 409: a colleague was first.
+        self.request("submit", "POST", match[1], {"csrf_token": values.get("csrf_token", ""),
+                                                  "version": values.get("version", "")},
+                     expect=(200, 302, 409))
+
+    def review(self, rng: random.Random):
+        """A secretariat reviewer: the queue, a submitted report, now and then returned."""
+        action = rng.choices(list(REVIEW_MIX), list(REVIEW_MIX.values()))[0]
+        if action == "dashboard":
+            self.request("dashboard", "GET", "/dasbor/")
+            return
+        page = self.request("review queue", "GET", "/verifikasi/?triwulan=3")
+        ids = REVIEW_RE.findall(page or "")
+        if action == "queue" or not ids:
+            return
+        detail = self.request("review detail", "GET", f"/verifikasi/{rng.choice(ids)}")
+        match = detail and DECIDE_RE.search(detail)
+        if action == "return" and match:
+            values = inputs(detail)
+            self.request("review return", "POST", match[1], {
+                "csrf_token": values.get("csrf_token", ""), "version": values.get("version", ""),
+                "general": "Mohon dilengkapi penjelasan realisasi."}, expect=(302, 409))
 
     def pdf(self):
         page = self.request("report form", "GET", "/laporan/")
@@ -211,10 +276,16 @@ class User:
         time.sleep(max(0.0, start_at - time.time()))
         if not self.log_in():
             return
-        actions, weights = list(MIX), list(MIX.values())
+        actions, weights = list(self.mix), list(self.mix.values())
         while time.time() < stop_at:
+            if self.spec.get("reviewer"):
+                self.review(rng)
+                time.sleep(rng.uniform(*self.think_range))
+                continue
             action = rng.choices(actions, weights)[0]
-            if action == "list":
+            if action == "submit":
+                self.submit()
+            elif action == "list":
                 self.request("list", "GET", "/sub-kegiatan/")
             elif action == "dashboard":
                 self.request("dashboard", "GET", "/dasbor/")
@@ -224,7 +295,7 @@ class User:
                 self.save()
             else:
                 self.pdf()
-            time.sleep(rng.uniform(0.5, 1.5) * self.think)
+            time.sleep(rng.uniform(*self.think_range))
         self.conn.close()
 
 
@@ -237,9 +308,10 @@ def percentile(values: list[float], p: float) -> float:
 
 def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: int,
         threads: int, jobs_url: str = "", job_workers: int = 1, nodes: int = 1,
-        job_nice: int = 0) -> dict:
+        job_nice: int = 0, think_range: tuple[float, float] | None = None,
+        mix: dict | None = None, reviewers: int = 0) -> dict:
     url = prepare_url(url)
-    plan = prepare(url, users)
+    plan = prepare(url, users, reviewers)
     ports = [free_port() for _ in range(nodes)]
     samples: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
@@ -277,12 +349,13 @@ def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: 
         helpers = (start_job_workers(url, jobs_env, job_workers, log, nice=job_nice)
                    if jobs_url else [])
         try:
+            load_before = os.getloadavg()
             begin = time.time()
             stop_at = begin + ramp + seconds
             rng = random.Random(8)
             pool = [threading.Thread(target=User(ports[i % nodes], spec, record, think,
-                                                 record_file).run,
-                                     args=(begin + ramp * i / users, stop_at,
+                                                 record_file, think_range, mix).run,
+                                     args=(begin + ramp * i / len(plan), stop_at,
                                            random.Random(rng.random())), daemon=True)
                     for i, spec in enumerate(plan)]
             for t in pool:
@@ -290,11 +363,13 @@ def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: 
             for t in pool:
                 t.join(timeout=stop_at - time.time() + 120)
             elapsed = time.time() - begin
+            load_after = os.getloadavg()
         finally:
             stop([*procs, *helpers])
     return {"samples": samples, "errors": errors, "elapsed": elapsed, "log": log.name,
             "users": users, "workers": workers, "threads": threads, "think": think,
-            "nodes": nodes,
+            "nodes": nodes, "reviewers": reviewers, "think_range": think_range,
+            "load": (load_before, load_after), "ramp": ramp, "seconds": seconds,
             "to_file": to_file, "jobs": label}
 
 
@@ -303,7 +378,11 @@ def report(result: dict) -> None:
     everything = [ms for values in samples.values() for ms in values]
     print(f"  {result['users']} users, {result.get('nodes', 1)} node(s) of gunicorn "
           f"{result['workers']} workers x "
-          f"{result['threads']} threads, think {result['think']:.1f} s, "
+          f"{result['threads']} threads, think "
+          + (f"{result['think_range'][0]:.1f}-{result['think_range'][1]:.1f} s"
+             if result.get("think_range") else f"{result['think']:.1f} s")
+          + f", {result.get('reviewers', 0)} reviewers, ramp {result.get('ramp', 0):.0f} s + "
+          f"{result.get('seconds', 0)} s steady, "
           f"{len(everything)} requests in {result['elapsed']:.0f} s "
           f"({len(everything) / result['elapsed']:.0f} req/s)")
     print(f"  {'action':<12} {'n':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}  ms")
@@ -314,6 +393,10 @@ def report(result: dict) -> None:
               f"{max(values):8.0f}")
     to_file = result.get("to_file") or []
     print(f"  jobs: {result.get('jobs')}")
+    if result.get("load"):
+        before, after = result["load"]
+        print(f"  load average (1/5/15 min): before {before[0]:.2f}/{before[1]:.2f}/"
+              f"{before[2]:.2f}, after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}")
     if to_file:
         print(f"  PDF request -> file: n {len(to_file)}, p50 {statistics.median(to_file):.0f} ms, "
               f"p95 {percentile(to_file, 95):.0f} ms, max {max(to_file):.0f} ms")
@@ -325,10 +408,13 @@ def report(result: dict) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--seconds", type=int, default=45)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default=None,
+                        help="a named load: deadline-day (60 users over 60 s, 5 min steady, "
+                             "think 5-10 s, 5 reviewers) or stress (100 users, 1 s think)")
+    parser.add_argument("--users", type=int, default=None, help="bawaan 100")
+    parser.add_argument("--seconds", type=int, default=None, help="steady seconds (45)")
     parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
-    parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start all users")
+    parser.add_argument("--ramp", type=float, default=None, help="seconds to start all users")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--pdf-weight", type=int, default=MIX["pdf"],
@@ -345,9 +431,16 @@ def main(argv=None) -> None:
                         help="app nodes (gunicorn processes of --workers each)")
     args = parser.parse_args(argv)
     MIX["pdf"] = args.pdf_weight
-    report(run(args.database_url, args.users, args.seconds, args.think, args.ramp,
+    profile = PROFILES.get(args.profile, {})
+    users = args.users or profile.get("users", 100)
+    seconds = args.seconds or profile.get("seconds", 45)
+    ramp = args.ramp if args.ramp is not None else profile.get("ramp", 10.0)
+    if args.profile:
+        print(f"profile {args.profile}")
+    report(run(args.database_url, users, seconds, args.think, ramp,
                args.workers, args.threads, args.jobs_url, args.job_workers, args.nodes,
-               args.job_nice))
+               args.job_nice, profile.get("think_range"), profile.get("mix"),
+               profile.get("reviewers", 0)))
 
 
 if __name__ == "__main__":

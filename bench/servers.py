@@ -24,14 +24,14 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int, log, root: Path = ROOT,
-                   env: dict | None = None) -> subprocess.Popen:
+                   env: dict | None = None, timeout: float = 90) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "TAGAR_NOW": BENCH_NOW,
            "SECRET_KEY": "bench-load-secret", "PYTHONPATH": str(root), **(env or {})}
     cmd = [str(Path(sys.executable).with_name("gunicorn")), "--no-control-socket",
            "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
            "--chdir", str(root), "wsgi:app"]
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=root)
-    deadline = time.time() + 30
+    deadline = time.time() + timeout
     while time.time() < deadline:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:

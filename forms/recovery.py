@@ -15,3 +15,8 @@ class ResetPasswordForm(FlaskForm):
                                              message="Antara 10 dan 200 karakter.")])
     confirm = PasswordField("Ulangi kata sandi baru", validators=[
         EqualTo("password", message="Kata sandi tidak sama.")])
+
+
+class ResetCodeForm(FlaskForm):
+    code = StringField("Kode dari surel", validators=[
+        DataRequired("Wajib diisi."), Length(max=100, message="Paling banyak 100 karakter.")])

@@ -1,5 +1,6 @@
 """All models, importable from one place: `from models import db, Opd, Tag`."""
 from .area import District, Village, VillageDesilCount, VillageYear
+from .area_boundary import BOUNDARY_LEVELS, AreaBoundary
 from .audit import AuditLog
 from .base import ZERO, Base, Money, Percent, db, utcnow
 from .budget import SubActivity, Tag, TagVillage
@@ -20,6 +21,7 @@ from .federation import (
     FederationLokus,
     FederationMatrixRow,
     FederationMember,
+    FederationRefusal,
     FederationRow,
 )
 from .household import (
@@ -40,6 +42,7 @@ from .mail import (
     PasswordReset,
 )
 from .notification import NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, Notification
+from .public import LICENSES, PublicApbdTotal, PublicPortal, PublicPublication
 from .realization import Realization, RealizationVillage
 from .reference import (
     OPD_KIND_LABELS,
@@ -54,13 +57,23 @@ from .reference import (
 )
 from .report_build import BUILD_STATUS_LABELS, BUILD_STATUSES, ReportBuild
 from .review import STATUS_LABELS, STATUSES, ReviewComment, Submission, SubmissionEvent
+from .screening import (  # issue 26
+    DECISION_LABELS,
+    DECISIONS,
+    ProvinceReference,
+    ProvinceReferenceRow,
+    SuggestionDecision,
+)
 from .setup_upload import SETUP_KINDS, SetupUpload
 from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
 
 __all__ = [
+    "DECISIONS", "DECISION_LABELS", "ProvinceReference", "ProvinceReferenceRow",
+    "SuggestionDecision",
+    "AreaBoundary", "BOUNDARY_LEVELS",  # issue 27
     "FederationBundle", "FederationExport", "FederationLokus", "FederationMatrixRow",
-    "FederationMember", "FederationRow",
+    "FederationMember", "FederationRefusal", "FederationRow",
     "BeneficiaryHousehold", "BeneficiaryList", "Household", "HouseholdMember",
     "HouseholdSnapshot", "SnapshotVillageCount",
     "SOURCE_KINDS", "Framework", "FrameworkStrategy", "OtherIntervention", "StrategyMapping",
@@ -71,6 +84,7 @@ __all__ = [
     "NOTIFICATION_KINDS", "NOTIFICATION_KIND_LABELS", "Notification", "EVIDENCE_TYPES", "Evidence",
     "BUILD_STATUSES", "BUILD_STATUS_LABELS", "DataVersion", "IMPORT_STATUS_LABELS", "ImportJob",
     "ReportBuild",
+    "LICENSES", "PublicApbdTotal", "PublicPortal", "PublicPublication",
     "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS", "THROTTLE_KINDS",
     "THROTTLE_KIND_LABELS", "ZERO",
     "ApiToken", "AuditLog", "Base", "District", "FiscalYear", "FundingSource", "LoginThrottle",

@@ -28,6 +28,8 @@ WATCHED_TABLES = frozenset({
     # issue 16: households (the coverage figures and the report's coverage annex)
     "household_snapshot", "snapshot_village_count", "household", "household_member",
     "beneficiary_list", "beneficiary_household",
+    "public_apbd_total",  # issue 29: the share of the APBD on the public portal
+    "area_boundary",  # issue 27: the maps
 })
 _FLAG = "tagar_data_changed"
 

@@ -114,6 +114,9 @@ class FederationBundle(db.Model):
     report_name: Mapped[str] = mapped_column(String(200), default="")
     report_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     document: Mapped[str] = mapped_column(Text, deferred=True)  # the signed bundle, as received
+    # Issue 30: the region on the kabupaten's letterhead when the bundle was signed; differing
+    # from the registered name, the bundle is accepted but flagged on both sides.
+    letterhead_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     member: Mapped[FederationMember] = relationship()
 
@@ -135,6 +138,30 @@ class FederationBundle(db.Model):
         if self.period_kind == "semester":
             return f"Semester {self.period_number}"
         return f"Triwulan {roman[self.period_number]}"
+
+
+class FederationRefusal(db.Model):
+    """Province side (issue 30): a push or upload that was refused, kept for the record:
+    which kabupaten it claimed or whose token came, why, how big, from where, when. Never the
+    body, the token or its hash."""
+
+    __tablename__ = "federation_refusal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("federation_member.id", ondelete="SET NULL"), index=True)
+    claimed_code: Mapped[str] = mapped_column(String(20), default="")
+    source: Mapped[str] = mapped_column(String(8))
+    status: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    refused_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    member: Mapped[FederationMember | None] = relationship()
+
+    __table_args__ = (CheckConstraint(f"source IN ({_SOURCE_SQL})", name="source_valid"),)
 
 
 class FederationRow(db.Model):
@@ -207,4 +234,4 @@ class FederationMatrixRow(db.Model):
 
 __all__ = ["BUNDLE_SOURCES", "DIMENSIONS", "PERIOD_KINDS", "FederationBundle",
            "FederationExport", "FederationLokus", "FederationMatrixRow", "FederationMember",
-           "FederationRow"]
+           "FederationRefusal", "FederationRow"]

@@ -28,6 +28,9 @@ class PemdaSettings(db.Model):
     head_nip: Mapped[str] = mapped_column(String(30), default="")
     tkpkd_chair_name: Mapped[str] = mapped_column(String(120), default="")
     tkpkd_chair_nip: Mapped[str] = mapped_column(String(30), default="")
+    # Issue 30: the Sekretaris Daerah, a province report's third signatory.
+    secretary_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    secretary_nip: Mapped[str] = mapped_column(String(30), default="", server_default="")
     report_addressee: Mapped[str] = mapped_column(
         String(300), default="Menteri Koordinator Bidang Pemberdayaan Masyarakat"
     )

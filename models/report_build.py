@@ -58,6 +58,9 @@ class ReportBuild(db.Model):
         ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     started_at: Mapped[datetime | None]
+    # issue 24: written every few seconds by the worker running the build (app/jobs/state.py);
+    # a running build whose heartbeat is older than JOB_STALL_SECONDS has lost its worker.
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
     opd: Mapped[Opd | None] = relationship()

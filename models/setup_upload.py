@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 from .base import db, utcnow
 
 SETUP_KINDS = ("opds", "areas", "users")
-_SETUP_KIND_SQL = ", ".join(f"'{k}'" for k in SETUP_KINDS)
+# Issue 27: a boundary file's prepared preview ("maps") is staged in the same table.
+STAGED_KINDS = (*SETUP_KINDS, "maps")
+_SETUP_KIND_SQL = ", ".join(f"'{k}'" for k in STAGED_KINDS)
 
 
 class SetupUpload(db.Model):

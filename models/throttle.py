@@ -7,13 +7,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
 
-THROTTLE_KINDS = ("login_address", "login_account", "api_address", "password_reset")
+THROTTLE_KINDS = ("login_address", "login_account", "api_address", "password_reset",
+                  "login_device", "public_api")
 THROTTLE_KIND_LABELS = {
     "login_address": "Masuk: alamat",
     "login_account": "Masuk: akun dari alamat",
     "api_address": "Token API: alamat",
     "password_reset": "Lupa kata sandi: alamat",
+    "login_device": "Masuk: akun dari perangkat dikenal",
+    "public_api": "API publik: alamat",  # issue 29: a request count, not failures
 }
+# Which counters block everyone behind an address (an office behind one NAT) when they block.
+ADDRESS_WIDE_KINDS = ("login_address", "api_address", "password_reset")
 _KIND_SQL = ", ".join(f"'{k}'" for k in THROTTLE_KINDS)
 
 
@@ -45,3 +50,7 @@ class LoginThrottle(db.Model):
     @property
     def kind_label(self) -> str:
         return THROTTLE_KIND_LABELS[self.kind]
+
+    @property
+    def address_wide(self) -> bool:
+        return self.kind in ADDRESS_WIDE_KINDS

@@ -9,7 +9,7 @@ def _static_get_routes(app):
         if "GET" in rule.methods and not rule.arguments and rule.endpoint not in (
                 "static", "auth.login", "health.healthz", "health.readyz",
                 "recovery.request_reset", "recovery.reset",  # issue 15: "Lupa kata sandi"
-        ) and not rule.rule.startswith("/api/"):
+        ) and not rule.rule.startswith(("/api/", "/terbuka/")):  # issue 29: public portal
             yield rule.rule
 
 

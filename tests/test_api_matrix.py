@@ -84,6 +84,9 @@ ENDPOINTS = [
     # issue 18: the province's inbox takes a kabupaten's push token (tgk_), never a user's
     ("POST", "/api/v1/federation/bundles", {"bundle": {}, "signature": {}}, everyone(403)),
     ("PUT", "/api/v1/federation/bundles/{report}/report", None, everyone(403)),
+    # issue 26: screening suggestions write nothing; every role may ask
+    ("POST", "/api/v1/suggestions/tags", {"items": [{"name": "Penyediaan Jamban Sehat"}]},
+     everyone()),
 ]
 # Documented, and public on purpose (no token): the bundle's JSON Schema (issue 18).
 PUBLIC = {("GET", "/api/v1/schemas/bundle.json")}

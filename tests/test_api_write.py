@@ -243,3 +243,17 @@ def test_framework_errors_keep_the_one_error_shape(api, client, world):
         resp = client.open(path, method=method, headers=h)
         assert resp.status_code == code
         assert set(resp.json) >= {"code", "status", "message"}
+
+
+@pytest.mark.parametrize("count", [1.5, 0.25, 99.999])
+def test_a_fractional_count_is_refused_not_rounded(api, world, count):
+    tag = world["tag"]
+    body = {"amount": "5000", "physical_progress": "40", "reached_count": count}
+    resp = api(world["user"], "PUT", f"/api/v1/tags/{tag.id}/realizations/1", body)
+    assert resp.status_code == 422
+    assert "bilangan bulat" in resp.json["errors"]["json"]["reached_count"][0]
+    assert db.session.scalar(select(func.count()).select_from(Realization)) == 0
+    # A whole number written as 2.0 is the number 2.
+    resp = api(world["user"], "PUT", f"/api/v1/tags/{tag.id}/realizations/1",
+               {**body, "reached_count": 2.0})
+    assert resp.status_code == 200 and resp.json["reached_count"] == 2

@@ -50,7 +50,10 @@ def test_seed_demo_builds_a_realistic_kabupaten(app):
     assert 110 <= count(Village) <= 130
     lokus = db.session.scalar(select(func.count(VillageYear.id)).where(VillageYear.is_priority))
     assert 40 <= lokus <= 48
-    assert 80 <= count(SubActivity) <= 100
+    tagged_lines = db.session.scalar(select(func.count(func.distinct(Tag.sub_activity_id))))
+    assert 80 <= tagged_lines <= 100
+    # Issue 26: untagged lines for the screening page to rank.
+    assert count(SubActivity) - tagged_lines >= 30
     # Every strategy and every tag kind is used.
     assert db.session.scalar(select(func.count(func.distinct(Tag.strategy_id)))) == \
         count(Strategy) == 3

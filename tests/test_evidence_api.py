@@ -89,3 +89,28 @@ def test_upload_fulfils_the_reviewers_request(client, store, w):  # noqa: F811
     assert _upload(client, w["officer"], w, PDF).status_code == 201
     db.session.refresh(req)
     assert req.status == "fulfilled"
+
+
+@pytest.mark.parametrize("name, data, kind", [
+    ("foto.png", "png", "image/png"), ("sp2d.pdf", "pdf", "application/pdf")])
+def test_the_file_answer_matches_its_documented_content_types(app, client, store, w,  # noqa: F811
+                                                              name, data, kind):
+    import schemathesis
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    body = png() if data == "png" else PDF
+    ev_id = _upload(client, w["officer"], w, body, name=name).json["id"]
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operation = schema["/api/v1/evidence/{evidence_id}/file"]["GET"]
+    documented = set(operation.definition.raw["responses"]["200"]["content"])
+    assert documented == {"image/png", "image/jpeg", "application/pdf"}
+    headers = _headers(w["sec"])
+    case = operation.Case(path_parameters={"evidence_id": ev_id})
+    response = case.call(headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"][0] == kind
+    case.validate_response(response, headers=headers, checks=[
+        content_type_conformance, response_schema_conformance, status_code_conformance])

@@ -144,3 +144,32 @@ def test_a_job_whose_queue_entry_was_lost_is_failed_after_the_limit(client, ws, 
     page = client.get(f"/sub-kegiatan/impor/pekerjaan/{job.id}").get_data(as_text=True)
     assert 'data-status="failed"' in page and "batas waktu" in page
     assert 'http-equiv="refresh"' not in page
+
+
+def test_an_import_that_loses_its_connection_is_retried_and_written_once(
+        client, ws, small_threshold, monkeypatch):
+    """Issue 24: a connection error in the middle of the import's commit is retried after the
+    job is put back to queued; all or nothing, so the rows are written once."""
+    import psycopg
+    from sqlalchemy import exc as sa_exc
+
+    from app.budget.services import sipd_import
+
+    real, calls = sipd_import.commit_stored, []
+
+    def drops_once(job, progress):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sa_exc.OperationalError("INSERT ...", {}, psycopg.OperationalError(
+                "server closed the connection unexpectedly"))
+        return real(job, progress)
+
+    monkeypatch.setattr(sipd_import, "commit_stored", drops_once)
+    token = token_of(upload(client, ws, xlsx([sipd_row(i) for i in range(1, 6)]))
+                     .get_data(as_text=True))
+    resp = client.post(f"/sub-kegiatan/impor/{token}")
+    job_id = int(STATUS_RE.search(resp.headers["Location"])[1])
+    page = client.get(f"/sub-kegiatan/impor/pekerjaan/{job_id}").get_data(as_text=True)
+    assert len(calls) == 2
+    assert 'data-status="done"' in page and "Impor selesai: 5 dibuat" in page
+    assert n_sa(ws["opd"]) == 5

@@ -21,14 +21,22 @@ def _user(make, email="pptk@contoh.go.id"):
 
 
 def _link(message) -> str:
-    found = re.search(r"https?://[^/\s]+(/atur-ulang-kata-sandi\?t=\S+)", message["body"])
+    found = re.search(r"https?://[^/\s]+(/atur-ulang-kata-sandi#t=\S+)", message["body"])
     assert found, message["body"]
     return found.group(1)
 
 
+def _open(client, link):
+    """What the browser does with the mailed link: GET the page (the fragment stays in the
+    browser), and its script posts the code; it moves into the session."""
+    page = client.get(link.split("#", 1)[0])
+    assert page.status_code == 200 and 'id="reset-code"' in page.get_data(as_text=True)
+    return client.post("/atur-ulang-kata-sandi/kode", data={"code": link.split("#t=", 1)[1]})
+
+
 def _use(client, link, password, confirm=None):
-    """Open the mailed link (it moves the secret into the session), then send the form."""
-    opened = client.get(link)
+    """Open the mailed link (its code moves into the session), then send the form."""
+    opened = _open(client, link)
     if opened.status_code != 303:
         return opened
     assert opened.headers["Location"].endswith("/atur-ulang-kata-sandi")  # no secret in it
@@ -47,11 +55,12 @@ def test_reset_from_the_mailed_link_once(app, client, make, smtp):
     mail = smtp.messages[0]
     assert mail["to"] == [user.email] and "Atur ulang" in mail["subject"]
     link = _link(mail)
-    secret = link.split("?t=", 1)[1]
+    secret = link.split("#t=", 1)[1]
+    assert secret in mail["body"].split(link, 1)[1]  # also given as a code to paste
     assert db.session.scalar(select(func.count()).select_from(PasswordReset).where(
         PasswordReset.token_hash == secret)) == 0  # only its hash is stored
-    assert client.get(link).status_code == 303
-    assert client.get("/atur-ulang-kata-sandi").status_code == 200  # the form
+    assert _open(client, link).status_code == 303
+    assert 'name="password"' in client.get("/atur-ulang-kata-sandi").get_data(as_text=True)
     resp = client.post("/atur-ulang-kata-sandi", data={"password": NEW, "confirm": NEW})
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/login")
     # the old session ended; the new password works, the old one does not
@@ -140,7 +149,7 @@ def test_inactive_user_link_fails(app, client, make, smtp):
 def test_a_session_opened_before_deactivation_cannot_finish(app, client, make, smtp):
     user = _user(make)
     client.post("/lupa-kata-sandi", data={"identifier": user.username})
-    assert client.get(_link(smtp.messages[0])).status_code == 303
+    assert _open(client, _link(smtp.messages[0])).status_code == 303
     db.session.get(User, user.id).active = False
     resp = client.post("/atur-ulang-kata-sandi", data={"password": NEW, "confirm": NEW})
     assert resp.status_code == 400
@@ -160,3 +169,23 @@ def test_known_and_unknown_names_both_wait_for_the_floor(app, client, make, smtp
     finally:
         app.config["PASSWORD_RESET_FLOOR_MS"] = 100
     assert min(took) >= 0.25
+
+
+def test_a_secret_in_the_query_string_is_ignored(app, client, make, smtp):
+    user = _user(make)
+    client.post("/lupa-kata-sandi", data={"identifier": user.username})
+    secret = _link(smtp.messages[0]).split("#t=", 1)[1]
+    page = client.get(f"/atur-ulang-kata-sandi?t={secret}")
+    assert page.status_code == 200 and 'id="reset-code"' in page.get_data(as_text=True)
+    resp = client.post("/atur-ulang-kata-sandi", data={"password": NEW, "confirm": NEW})
+    assert resp.status_code == 400  # no code moved into the session from a URL
+
+
+def test_the_code_page_loads_its_script_from_static_and_a_wrong_code_is_counted(
+        app, client, make, smtp):
+    page = client.get("/atur-ulang-kata-sandi").get_data(as_text=True)
+    assert '<script src="/static/reset.js"' in page and "<script>" not in page
+    before = db.session.scalar(select(func.count()).select_from(LoginThrottle))
+    resp = client.post("/atur-ulang-kata-sandi/kode", data={"code": "x" * 43})
+    assert resp.status_code == 400 and "tidak berlaku" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(LoginThrottle)) >= max(before, 1)

@@ -218,3 +218,15 @@ def test_secretariat_picks_an_opd(client, make, login):
     page = client.get(f"/realisasi/?tahun={fy.year}").get_data(as_text=True)
     assert "Pilih OPD" in page and opd.name in page
     assert client.get(f"/realisasi/?tahun={fy.year}&opd={opd.id}").status_code == 200
+
+
+@pytest.mark.parametrize("reached", ["1,5", "1.5", "12,25"])
+def test_a_fractional_count_in_the_sheet_is_refused_with_a_message(client, make, ctx, reached):
+    opd, fy, tags, _ = ctx
+    q = make.quarter(fy, 1)
+    resp = client.post(f"/realisasi/{opd.id}/{q.id}",
+                       data=row(tags[0], "1.000", "10", reached))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "bilangan bulat" in html
+    assert f'value="{reached}"' in html  # what was typed stays in the sheet
+    assert _real(tags[0], q) is None

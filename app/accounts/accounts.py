@@ -18,7 +18,7 @@ from app.accounts.opd_status import ensure_opd_active
 from app.core import audit
 from app.core.clock import now
 from app.core.errors import ServiceError
-from models import ROLES, Opd, User, db
+from models import ROLES, Opd, PemdaSettings, User, db
 
 WRONG = "Nama pengguna atau kata sandi salah."
 
@@ -34,7 +34,16 @@ def _dummy_hash(method: str) -> str:
 
 
 def validate_password(password: str, username: str = "") -> None:
-    passwords.check(password, username)
+    passwords.check(password, username, _place_words())
+
+
+def _place_words() -> set[str]:
+    """The pemda's names as stored (the settings row), else as configured."""
+    row = db.session.scalar(select(PemdaSettings).limit(1))
+    cfg = current_app.config
+    if row is not None:
+        return passwords.place_words(row.name, row.region_name, row.city)
+    return passwords.place_words(cfg["PEMDA_NAME"], cfg["PEMDA_REGION"], cfg["PEMDA_CITY"])
 
 
 def create_user(
@@ -84,6 +93,9 @@ def end_sessions(user: User) -> None:
 def set_password(user: User, password: str, *, actor=None, revoke_tokens: bool = False) -> None:
     """A new password ends the user's other sessions; the caller logs its own one in again."""
     validate_password(password, user.username)
+    if user.password_hash and check_password_hash(user.password_hash, password):
+        raise ServiceError("Kata sandi baru harus berbeda dari kata sandi saat ini.",
+                           field="password")
     user.password_hash = hash_password(password)
     if actor is None or actor is user:  # issue 15: chosen by the user, no longer temporary
         user.must_change_password = False
@@ -121,16 +133,27 @@ def _login_name(username: str | None) -> tuple[str, bool]:
     return clean, bool(name) and clean == name
 
 
-def authenticate(username: str, password: str, address: str | None = None) -> User:
+def authenticate(username: str, password: str, address: str | None = None,
+                 device: str | None = None) -> User:
     """The user whose password this is, or LoginError with the message (and status) to show.
 
     A blocked address or (account, address) pair is refused before any password is checked;
     the answer and the work done are the same whether the name exists or not.
+
+    `device`: the id from a valid device cookie this browser holds for this very name (OWASP's
+    "device cookie", app/auth/device.py). Such a browser is judged by its own counter only: no
+    failure of anyone else behind the same address (an office behind one NAT) can block it, and
+    its own failures do not count against the address.
     """
     address = throttle.clean_address(address)
     name, possible = _login_name(username)
-    pair = throttle.key("login_account", address, name)
-    wait = throttle.retry_after([pair, throttle.key("login_address", address)])
+    if device:
+        own = throttle.key("login_device", device, name)
+        keys = [own]
+    else:
+        own = throttle.key("login_account", address, name)
+        keys = [own, throttle.key("login_address", address)]
+    wait = throttle.retry_after(keys)
     if wait:
         raise LoginThrottled(wait)
     user = None
@@ -138,28 +161,45 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
         user = db.session.scalar(select(User).where(User.username == name))
     stored = user.password_hash if user else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
     if not check_password_hash(stored, password or "") or user is None:
-        wait = _count_failure(address, name, user)
+        wait = _count_failure(address, name, user, device)
         raise LoginThrottled(wait) if wait else LoginError(WRONG)
     if not user.active:
         raise LoginError("Akun ini dinonaktifkan. Hubungi administrator.")
-    throttle.forget([pair])  # the address counter stays: a valid login must not reset it
+    throttle.forget([own])  # the address counter stays: a valid login must not reset it
     user.last_login_at = now()
     audit.record("login", "user", user.id, user=user)
     return user
 
 
-def _count_failure(address: str, name: str, user: User | None) -> int:
-    """Count a failed login for the pair and the address; audit any block it starts."""
+# Weights of one failure on the address counter: a retry of a name that already failed here
+# (someone mistyping their own password) counts 1; a name tried here for the first time counts
+# 2, so spraying many names (or names that do not exist) reaches the address limit twice as
+# fast as an officer's typos. A name that does not exist is weighed like any other: weighing it
+# more would let a guesser tell from the block which names exist
+# (tests/security/test_login_throttle.py: known and unknown names get the same answers).
+RETRY_WEIGHT, NEW_NAME_WEIGHT = 1, 2
+
+
+def _count_failure(address: str, name: str, user: User | None, device: str | None) -> int:
+    """Count a failed login for the device, or for the pair and the address (weighted, see
+    above); audit any block it starts."""
+    if device:
+        counts = [(throttle.login_device_rule(), address, name, 1, device)]
+    else:
+        prior = throttle.failures_of(throttle.key("login_account", address, name))
+        weight = RETRY_WEIGHT if prior else NEW_NAME_WEIGHT
+        counts = [(throttle.login_account_rule(), address, name, 1, ""),
+                  (throttle.login_address_rule(), address, "", weight, "")]
     wait = 0
-    for rule, username in ((throttle.login_account_rule(), name),
-                           (throttle.login_address_rule(), "")):
-        row_id, seconds = throttle.fail(rule, address, username)
+    for rule, where, username, weight, device_id in counts:
+        row_id, seconds = throttle.fail(rule, where, username, weight, device_id)
         if not seconds:
             continue
         wait = max(wait, seconds)
-        if rule.kind == "login_account" and user is not None:
+        if rule.kind in ("login_account", "login_device") and user is not None:
+            place = "perangkat dikenal" if rule.kind == "login_device" else address
             audit.record("lock", "user", user.id, new={"address": address, "seconds": seconds},
-                         note=f"Masuk dari {address} ditahan {throttle.wait_text(seconds)} "
+                         note=f"Masuk dari {place} ditahan {throttle.wait_text(seconds)} "
                               f"setelah percobaan berulang yang gagal")
         else:
             audit.record("lock", "login_throttle", row_id,

@@ -48,12 +48,20 @@ def login_address_rule() -> Rule:
     return _rule("login_address", "LOGIN", "LOGIN_ADDRESS_FAILURES")
 
 
+def login_device_rule() -> Rule:
+    """Failures from a browser with a device cookie for the account (app/auth/device.py):
+    counted on that device, as the account's are counted per address."""
+    return _rule("login_device", "LOGIN", "LOGIN_ACCOUNT_FAILURES")
+
+
 def api_address_rule() -> Rule:
     return _rule("api_address", "API_TOKEN", "API_TOKEN_FAILURES")
 
 
 def key(kind: str, address: str, username: str = "") -> str:
-    return f"{kind}:{address}" + (f":{username}" if kind == "login_account" else "")
+    """`address` is the device's id for login_device."""
+    return f"{kind}:{address}" + (f":{username}" if kind in ("login_account", "login_device")
+                                  else "")
 
 
 def clean_address(address: str | None) -> str:
@@ -68,8 +76,11 @@ def retry_after(keys: list[str]) -> int:
     return 0 if until is None else max(1, math.ceil((until - t).total_seconds()))
 
 
-def fail(rule: Rule, address: str, username: str = "") -> tuple[int, int]:
-    """Count one failure; (row id, seconds the key is now blocked for, 0 if not blocked).
+def fail(rule: Rule, address: str, username: str = "", weight: int = 1,
+         device: str = "") -> tuple[int, int]:
+    """Count one failure (`weight` of them); (row id, seconds the key is now blocked for, 0 if
+    not blocked). A login_device counter is keyed by `device`, and keeps the address it
+    failed from for the administrator.
 
     One atomic upsert, so concurrent failures on several workers all count.
     """
@@ -80,9 +91,10 @@ def fail(rule: Rule, address: str, username: str = "") -> tuple[int, int]:
     _purge(t)
     stale = and_(c.last_failure_at < quiet, or_(c.blocked_until.is_(None),
                                                  c.blocked_until < quiet))
-    values = dict(key=key(rule.kind, address, username), kind=rule.kind, address=address,
-                  username=username, failures=1, first_failure_at=t, last_failure_at=t)
-    changes = {"failures": case((stale, 1), else_=c.failures + 1),
+    values = dict(key=key(rule.kind, device or address, username), kind=rule.kind,
+                  address=address,
+                  username=username, failures=weight, first_failure_at=t, last_failure_at=t)
+    changes = {"failures": case((stale, weight), else_=c.failures + weight),
                "first_failure_at": case((stale, t), else_=c.first_failure_at),
                "last_failure_at": t}
     stmt = _insert()(table).values(**values)
@@ -114,6 +126,16 @@ def _purge(t) -> None:
         or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < cutoff)))
 
 
+def failures_of(key_: str) -> int:
+    """The failures of `key_`'s current streak (0 when none or ended)."""
+    row = db.session.execute(select(LoginThrottle.failures, LoginThrottle.last_failure_at)
+                             .where(LoginThrottle.key == key_)).first()
+    if row is None:
+        return 0
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    return row.failures if row.last_failure_at >= now() - window else 0
+
+
 def forget(keys: list[str]) -> None:
     """End the streaks of `keys` (a successful login forgets its pair's failures)."""
     db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
@@ -127,7 +149,10 @@ def current() -> list[LoginThrottle]:
                                        cfg["API_TOKEN_WINDOW_MINUTES"]))
     return list(db.session.scalars(
         select(LoginThrottle)
-        .where(or_(LoginThrottle.blocked_until > t, LoginThrottle.last_failure_at > recent))
+        .where(or_(LoginThrottle.blocked_until > t,
+                   # issue 29: the public API counts every request; show its blocks only
+                   and_(LoginThrottle.last_failure_at > recent,
+                        LoginThrottle.kind != "public_api")))
         .order_by(LoginThrottle.blocked_until.desc(), LoginThrottle.last_failure_at.desc())))
 
 

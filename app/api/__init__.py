@@ -95,6 +95,16 @@ def init_api(app: Flask) -> None:
     for blp in evidence_api.blueprints():
         api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
         csrf.exempt(blp)
+    from . import suggestions as suggestions_api  # issue 26: screening suggestions
+
+    for blp in suggestions_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
+    from . import areas as areas_api  # issue 27: boundaries as GeoJSON
+
+    for blp in areas_api.blueprints():
+        api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
+        csrf.exempt(blp)
     app.register_blueprint(docs.bp, url_prefix=API_PREFIX)
     from ..federation import api_bp as federation_api  # issue 18: bundle schema and inbox
 

@@ -82,10 +82,16 @@ def upload_evidence(tag_id, quarter):
         upload.close()
 
 
+# The file is served with the type it was judged to be on upload (app/cycle/evidence.py): one of
+# these three, each documented, so that a client (and schemathesis) can check the answer.
+FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
 @file_blp.route(f"/<{ID}:evidence_id>/file")
-@file_blp.response(200, {"type": "string", "format": "binary"},
-                   content_type="application/octet-stream",
-                   description="Berkas PDF, JPG, atau PNG menurut `content_type`")
+@file_blp.doc(responses={"200": {
+    "description": "Berkas PDF, JPG, atau PNG menurut `content_type` bukti",
+    "content": {kind: BINARY for kind in FILE_TYPES}}})
 @documented(file_blp, 403, 404)
 def get_evidence_file(evidence_id):
     """Unduh satu berkas bukti dukung."""

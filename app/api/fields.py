@@ -4,6 +4,7 @@ Money is read strictly: a decimal string ("1250000.50") or a whole number; a JSO
 only when it has at most two decimals, so a value is never silently rounded. Negative money is
 refused (every money column of Tagar is a non-negative amount).
 """
+import math
 import re
 from datetime import UTC
 from decimal import Decimal
@@ -35,10 +36,24 @@ class Schema(ma.Schema):
         # The database's limits, checked before they can become a driver error (a 500).
         if isinstance(field_obj, fields.Integer):
             field_obj.validators = [*field_obj.validators, INT_RANGE]
+            if type(field_obj) is fields.Integer:
+                # Every count and id in every schema: 1.5 is refused, never stored as 1.
+                field_obj.__class__ = WholeInteger
         elif isinstance(field_obj, fields.String):
             field_obj.validators = [*field_obj.validators, no_nul]
 
 
+class WholeInteger(fields.Integer):
+    """marshmallow's Integer truncates a JSON number 1.5 to 1 without a word; this one refuses
+    any number with a fraction (1.0 is still 1)."""
+
+    def _validated(self, value):
+        if isinstance(value, float | Decimal) and math.isfinite(value) and value != int(value):
+            raise ValidationError(FRACTION)
+        return super()._validated(value)
+
+
+FRACTION = "Harus bilangan bulat; nilai pecahan tidak dibulatkan."
 INT32 = 2**31 - 1
 INT_RANGE = validate.Range(min=-INT32, max=INT32, error="Nilai di luar jangkauan.")
 

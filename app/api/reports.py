@@ -140,12 +140,16 @@ def create(data):
 def get_build(build_id):
     """Status satu susunan laporan: queued, running (dengan `progress`), done (dengan
     `file_url`) atau failed (dengan `error`)."""
-    return load(ReportBuild, build_id)
+    from app.reports.builds import watched
+
+    return watched(load(ReportBuild, build_id))
 
 
 @blp.route(f"/<{ID}:build_id>/file")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
-              description="Berkas PDF, atau XLSX menurut `format` susunan")
+@blp.doc(responses={"200": {
+    "description": "Berkas PDF, atau XLSX menurut `format` susunan",
+    "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in FILE_TYPES.values()}}})
 @documented(blp, 403, 404, 409)
 def get_file(build_id):
     """Unduh berkas laporan yang sudah selesai (409 bila belum atau gagal)."""

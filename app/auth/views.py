@@ -10,7 +10,7 @@ from app.core.errors import ServiceError
 from forms.auth import ChangePasswordForm, LoginForm
 from models import db
 
-from . import bp
+from . import bp, device
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,7 +30,8 @@ def login():
     status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data, request.remote_addr)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr,
+                                device=device.device_for(form.username.data))
         except LoginError as exc:
             login_history.record(form.username.data, request.remote_addr, error=exc)
             db.session.commit()  # keep the failure counts and any block
@@ -41,7 +42,9 @@ def login():
             login_history.record(user.username, request.remote_addr, user=user)
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            device.remember(response, user.username)
+            return response
     return render_template("auth/login.html", form=form, error=error), status, headers
 
 

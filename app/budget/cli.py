@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.budget.services.sipd_import import apply_plan, build_plan
+from app.core.import_cli import report_plan
 from models import FiscalYear, Opd, db
 
 
@@ -28,15 +29,7 @@ def register_cli(app: Flask) -> None:
         plan = build_plan(file.name, file.read_bytes(), opd.id, fy.id)
         click.echo(f"{file.name} ({plan.fmt or 'format tidak dikenal'}) untuk {opd.name} "
                    f"{year}: {plan.summary()}")
-        for label, issues in (("GALAT", plan.errors), ("PERINGATAN", plan.warnings)):
-            for issue in issues:
-                where = f"baris {issue.row}" if issue.row else "berkas"
-                column = f" [{issue.column}]" if issue.column else ""
-                click.echo(f"{label} {where}{column}: {issue.message}", err=label == "GALAT")
-        if not plan.ok:
-            raise click.ClickException("Berkas berisi galat; tidak ada data yang disimpan.")
-        if dry_run:
-            click.echo("Uji coba (--dry-run): tidak ada data yang disimpan.")
+        if not report_plan(plan, dry_run=dry_run):
             return
         counts = apply_plan(plan, opd.id, fy.id, note=f"Impor baris perintah {file.name}")
         db.session.commit()

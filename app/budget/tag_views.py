@@ -1,5 +1,6 @@
 """Tag pages: create, edit (with the lokus picker) and delete a tag of a sub-activity."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.budget.services import themes
@@ -7,6 +8,7 @@ from app.budget.services.subactivity_tags import delete_tag, realized_villages, 
 from app.core.errors import LockedError, ServiceError, StaleError
 from app.core.money import money_input
 from app.cycle.locks import ensure_budget_unlocked
+from app.screening import decisions as screening_decisions
 from forms.budget import ConfirmForm, TagForm, parse_village_rows
 from forms.choices import choices
 from models import Strategy, SubActivity, Tag, TagKind, db
@@ -61,11 +63,25 @@ def _lock_reason(sa: SubActivity) -> str | None:
     return None
 
 
+def _prefill_suggestion(form: TagForm) -> None:
+    """Issue 26: a tag form opened from a screening suggestion starts with its strategy and
+    kelompok chosen; the person still fills in and saves the tag."""
+    strategy = db.session.scalar(select(Strategy.id).where(
+        Strategy.code == (request.args.get("strategi", type=int) or 0)))
+    kind = db.session.scalar(select(TagKind.id).where(
+        TagKind.code == (request.args.get("kelompok") or "")[:20]))
+    form.strategy_id.data = strategy or 0
+    form.tag_kind_id.data = kind or 0
+
+
 def _page(sa: SubActivity, tag: Tag | None):
     form = _tag_form(TagForm(obj=tag))
     rows, row_errors = _rows_of(tag), {}
+    suggested = tag is None and request.args.get("saran") == "1"  # issue 26
     if request.method == "GET" and tag is not None:
         form.version.data = tag.version
+    if request.method == "GET" and suggested:
+        _prefill_suggestion(form)
     status, loose, stale, lokus_error = 200, [], None, None
     theme_ids, theme_error = themes.theme_ids_of(tag), None
     if request.method == "POST":
@@ -80,6 +96,9 @@ def _page(sa: SubActivity, tag: Tag | None):
                             sa, tag, form.values(), rows, form.version.data,
                             drop_realized=bool(form.drop_realized.data))
                         themes.set_tag_themes(_saved, theme_ids)  # issue 17
+                        if suggested:  # issue 26: audited as an accepted suggestion
+                            screening_decisions.accept(_saved, current_user.id,
+                                                       score=request.args.get("skor"))
                     db.session.commit()
             except StaleError as exc:
                 stale = _choice_names(form, typed_values(form, TagForm.FIELDS))
@@ -115,6 +134,7 @@ def _page(sa: SubActivity, tag: Tag | None):
         "budget/tag_form.html", form=form, sa=sa, tag=tag, groups=groups, selected=selected,
         selected_ids={s["id"] for s in selected}, loose=loose, stale=stale,
         realized=_realized_names(tag), lock_reason=lock_reason, theme_error=theme_error,
+        suggested=suggested,
         theme_choices=[(t, t.id in (theme_ids if theme_ids is not None else
                                     themes.theme_ids_of(tag))) for t in themes.all_themes()],
         lokus_error=lokus_error or (row_errors.get(0) or "Periksa nilai per desa."

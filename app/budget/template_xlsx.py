@@ -1,10 +1,10 @@
 """Tagar's own import template: a header row, an instructions row, and the funding sources."""
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 
 from app.budget.services.sipd_import import TEMPLATE_HEADERS
 from app.core import xlsx_writer
+from app.core.xlsx_cells import template_header
 from models import FundingSource, db
 
 INSTRUCTIONS = [
@@ -31,12 +31,7 @@ def build_template() -> bytes:
     ws.title = "Sub Kegiatan"
     ws.append(TEMPLATE_HEADERS)
     ws.append(INSTRUCTIONS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DCE8F5")
-    for cell in ws[2]:
-        cell.font = Font(italic=True, color="5B6775")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    template_header(ws)
     for col, width in zip("ABCDEFGHIJKLM", (22, 45, 12, 40, 14, 40, 18, 18, 16, 40, 12, 14, 30),
                           strict=True):
         ws.column_dimensions[col].width = width

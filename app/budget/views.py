@@ -93,8 +93,13 @@ def index():
     opds = []
     if current_user.role != "opd":
         opds = db.session.scalars(select(Opd).where(Opd.is_active).order_by(Opd.code)).all()
+    from app.screening.service import suggestions_if_trained  # issue 26
+
+    suggestions = suggestions_if_trained(fy.id, [r.id for r in rows if not r.n_tags]) \
+        if fy else {}
     return render_template(
         "budget/index.html", fy=fy, opd=opd, rows=rows, totals=totals, opds=opds,
+        suggestions=suggestions,
         years=db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())).all(),
         strategies=db.session.scalars(select(Strategy).order_by(Strategy.code)).all(),
         strategy=strategy, text=text, can_write=can_access_opd(current_user, opd.id, write=True),

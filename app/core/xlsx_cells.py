@@ -94,3 +94,17 @@ def money_formats(ws) -> None:
 
 # Excel's paper codes: 9 is A4; 14 is Folio 8.5 x 13 in, the F4 offices print on.
 PAPER_CODES = {"A4": 9, "F4": 14}
+
+
+TEMPLATE_HEAD = PatternFill("solid", fgColor="DCE8F5")
+TEMPLATE_HINT = Font(italic=True, color="5B6775")
+
+
+def template_header(ws) -> None:
+    """An import template's look: bold headers on row 1, the italic instructions on row 2."""
+    for cell in ws[1]:
+        cell.font = BOLD
+        cell.fill = TEMPLATE_HEAD
+    for cell in ws[2]:
+        cell.font = TEMPLATE_HINT
+        cell.alignment = WRAP

@@ -33,6 +33,10 @@ from models import Evidence, Realization, SubActivity, Tag, db
 
 MAX_PER_REALIZATION = 10
 KINDS = "PDF, JPG, atau PNG"
+# Issue 24: each image under ~0.3 s of CPU to decode and encode again (app/core/image_reader.py):
+# a 24-megapixel JPEG (any phone camera) or an 8-megapixel PNG (a large screenshot or scan).
+EVIDENCE_PIXELS = 24_000_000
+EVIDENCE_PNG_PIXELS = 8_000_000
 
 
 def max_bytes() -> int:
@@ -55,7 +59,8 @@ def read_evidence(source) -> tuple[bytes, str]:
             raise UploadError("Berkas PDF tidak lengkap atau rusak.")
         return data, "application/pdf"
     try:
-        clean = read_image(data, ImageLimits(max_bytes=limit, max_pixels=40_000_000))
+        clean = read_image(data, ImageLimits(max_bytes=limit, max_pixels=EVIDENCE_PIXELS,
+                                             max_png_pixels=EVIDENCE_PNG_PIXELS))
     except ImageError as exc:
         raise UploadError(f"Bukti dukung harus berupa {KINDS}; isi berkas ini bukan salah satunya "
                           f"({exc.message})") from exc

@@ -143,12 +143,22 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .budget_stages import seed as seed_budget_stages  # issue 15: APBD perubahan, e-mails
 
     seed_budget_stages(fy)
+    from .public import seed as seed_public  # issue 29: the APBD total behind the public share
+
+    seed_public(fy)
+    from .screening import seed as seed_screening  # issue 26: lines for the screening page
+
+    n_screening = seed_screening(fy, opds, random.Random(26))
+    from .boundaries import seed as seed_boundaries  # issue 27: fictional desa boundaries
+
+    seed_boundaries(db.session.scalars(select(District).order_by(District.code)).all())
     return {
         "OPD": len(opds), "kecamatan": len(catalog.DISTRICTS), "desa": n_villages,
         "lokus": len(priority), "sub kegiatan": n_sub, "tagging": len(tags),
         "realisasi": db.session.query(Realization).count(), "status laporan": n_sub_events,
         "pengguna": len(users),
         "rumah tangga BNBA": n_households,
+        "sub kegiatan belum ditandai (penyaringan)": n_screening,
     }
 
 

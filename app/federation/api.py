@@ -83,17 +83,24 @@ def receive_bundle():
     encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding not in ("identity", "gzip", "x-gzip"):
         return _error(415, "Content-Encoding yang diterima hanya gzip (atau tanpa kompresi).")
+    address = request.remote_addr or ""
     try:
         raw = _bounded_body(body.max_bytes(), gzip=encoding != "identity")
+    except receive.BundleRefused as exc:  # too large or broken gzip: on record too
+        inbox.refuse(exc, source="api", size=request.content_length or 0, address=address,
+                     member=member)
+        return _error(exc.status, exc.message, exc.details or None)
+    try:
         row = inbox.accept_and_commit(
             raw, source="api", member=member, max_bytes=body.max_bytes(),
-            max_depth=current_app.config["API_MAX_JSON_DEPTH"])
+            max_depth=current_app.config["API_MAX_JSON_DEPTH"], address=address)
     except receive.BundleRefused as exc:
         return _error(exc.status, exc.message, exc.details or None)
     return jsonify({"id": row.id, "kabupaten": member.code, "fiscal_year": row.fiscal_year,
                     "period": {"kind": row.period_kind, "number": row.period_number},
                     "sequence": row.sequence, "sha256": row.sha256,
                     "report_expected": bool(row.report_sha256),
+                    "warnings": receive.warnings(row),
                     "received_at": row.received_at.isoformat() + "Z"}), 201
 
 

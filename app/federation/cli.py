@@ -121,19 +121,41 @@ def register_cli(app: Flask) -> None:
         status, answer = push(data, url, token)
         row.pushed_to = push_url(url)[:300]
         row.push_status = f"{status} {answer.get('message', '')}".strip()[:300]
+        if status == 201 and answer.get("warnings"):  # shown on *Kirim ke Provinsi*
+            row.push_status = f"201 diterima dengan catatan: {answer['warnings'][0]}"[:300]
         db.session.commit()
         if status != 201:
             raise click.ClickException(
                 f"Bundel urutan {row.sequence} tidak diterima ({status or 'tanpa jawaban'}): "
                 f"{answer.get('message', answer)}")
         click.echo(f"Diterima provinsi: bundel #{answer.get('id')} urutan {row.sequence}.")
+        for warning in answer.get("warnings") or []:  # accepted, but flagged (issue 30)
+            click.echo(f"Peringatan provinsi: {warning}", err=True)
         if pdf is not None:
-            status, answer = push(pdf[1], f"{push_url(url)}/{answer.get('id')}/report", token,
-                                  method="PUT", content_type="application/pdf")
-            if status != 200:
-                raise click.ClickException(f"Laporan PDF tidak diterima ({status}): "
-                                           f"{answer.get('message', answer)}")
-            click.echo(f"Laporan PDF diterima ({answer.get('size')} bita).")
+            _push_report(pdf[1], url, token, answer.get("id"), row)
+
+    def _push_report(data: bytes, url: str, token: str, bundle_id, row=None) -> None:
+        status, answer = push(data, f"{push_url(url)}/{bundle_id}/report", token,
+                              method="PUT", content_type="application/pdf")
+        if row is not None and status != 200:
+            row.push_status = f"PDF {status} {answer.get('message', '')}".strip()[:300]
+            db.session.commit()
+        if status != 200:
+            raise click.ClickException(
+                f"Laporan PDF tidak diterima ({status or 'tanpa jawaban'}): "
+                f"{answer.get('message', answer)}. Bundel tetap diterima; kirim PDF yang benar "
+                f"nanti dengan `flask federation push-report {bundle_id} FILE.pdf`.")
+        click.echo(f"Laporan PDF diterima ({answer.get('size')} bita).")
+
+    @group.command("push-report")
+    @click.argument("bundle_id", type=int)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--url", required=True, help="The province instance.")
+    @click.option("--token", required=True, envvar="TAGAR_FEDERATION_TOKEN")
+    def push_report_cmd(bundle_id, file, url, token):
+        """Send the report PDF of a bundle the province accepted (its id in the province's
+        answer), e.g. after the first PDF did not match: checked against the signed hash."""
+        _push_report(Path(file).read_bytes(), url, token, bundle_id)
 
     @group.command("register")
     @click.argument("code")
@@ -185,3 +207,6 @@ def register_cli(app: Flask) -> None:
                        f"{m.token_prefix}…")
 
     app.cli.add_command(group)
+    from .province_cli import register_province_cli
+
+    register_province_cli(app)  # issue 30: `flask province init|totals|report`

@@ -84,7 +84,7 @@ def build_payload(year: int, kind: str, number: int, *, sequence: int,
     by_village = {r.key: r for r in rollup(f, "village")}
     return {
         "schema_version": SCHEMA_VERSION,
-        "kabupaten": {"code": code, "name": name},
+        "kabupaten": {"code": code, "name": name, "letterhead": settings().region_name[:120]},
         "fiscal_year": year,
         "period": {"kind": kind, "number": number, "quarter": q},
         "sequence": sequence,

@@ -12,20 +12,23 @@ from sqlalchemy.exc import OperationalError
 
 from models import db
 
-from . import receive
+from . import receive, refusals
 
 ATTEMPTS = 4
 
 
-def accept_and_commit(raw: bytes, **kwargs):
-    """receive.accept(...) and commit; BundleRefused passes through (after a rollback)."""
+def accept_and_commit(raw: bytes, *, address: str = "", **kwargs):
+    """receive.accept(...) and commit; BundleRefused passes through, after a rollback and
+    with the refusal on record (refusals.py: its own commit)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             row = receive.accept(raw, **kwargs)
             db.session.commit()
             return row
-        except receive.BundleRefused:
+        except receive.BundleRefused as exc:
             db.session.rollback()
+            refuse(exc, source=kwargs["source"], size=len(raw), address=address,
+                   member=kwargs.get("member"), user=kwargs.get("user"))
             raise
         except OperationalError as exc:
             db.session.rollback()
@@ -34,3 +37,15 @@ def accept_and_commit(raw: bytes, **kwargs):
                                             "beberapa saat lagi.", 503) from exc
             time.sleep(0.05 * attempt)
     raise AssertionError("unreachable")
+
+
+def refuse(exc: receive.BundleRefused, *, source: str, size: int, address: str = "",
+           member=None, user=None) -> None:
+    """Put a refusal on record and commit it (also for bodies refused before parsing: too
+    large, broken gzip). A busy database must not turn the refusal into a 500."""
+    try:
+        refusals.record(exc, source=source, size=size, address=address,
+                        member_id=getattr(member, "id", None), user=user)
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()

@@ -45,6 +45,9 @@ class BundleRefused(ServiceError):
         super().__init__(message)
         self.status = status
         self.details = details or []
+        # For the record of refusals (refusals.py): whose bundle it was, as far as known.
+        self.member_id: int | None = None
+        self.claimed_code = ""
 
 
 # --- the registry ----------------------------------------------------------------------------
@@ -148,13 +151,29 @@ def _bad_text(document) -> bool:
 def accept(raw: bytes, *, source: str, member: FederationMember | None = None,
            user=None, max_bytes: int = 8 * 1024 * 1024, max_depth: int = 20
            ) -> FederationBundle:
+    """The checks above, then the stored bundle; BundleRefused names the kabupaten the bundle
+    came from or claimed, as far as it was read, so the refusal can be put on record."""
+    seen = {"member": member, "code": ""}
+    try:
+        return _accept(raw, seen, source=source, user=user, max_bytes=max_bytes,
+                       max_depth=max_depth)
+    except BundleRefused as exc:
+        exc.member_id = seen["member"].id if seen["member"] is not None else None
+        exc.claimed_code = seen["code"][:20]
+        raise
+
+
+def _accept(raw, seen, *, source, user, max_bytes, max_depth) -> FederationBundle:
+    member = seen["member"]
     document = parse(raw, max_bytes=max_bytes, max_depth=max_depth)
     payload = document["bundle"]
     kab = payload.get("kabupaten") if isinstance(payload.get("kabupaten"), dict) else {}
     code = kab.get("code") if isinstance(kab.get("code"), str) else ""
+    seen["code"] = code
     if member is None:
         member = db.session.scalar(select(FederationMember).where(
             FederationMember.code == code))
+        seen["member"] = member
         if member is None:
             raise BundleRefused(f"Kabupaten/kota dengan kode '{code[:20]}' belum terdaftar di "
                                 "provinsi ini.", 403)
@@ -243,7 +262,8 @@ def _store(member, document, raw, kind, number, quarter, source, user) -> Federa
         sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), is_current=True,
         tagged=Decimal(total["tagged"]), realized=Decimal(total["realized"]), has_pdf=False,
         report_sha256=(payload.get("report") or {}).get("sha256", ""),
-        report_name=(payload.get("report") or {}).get("filename", ""), document=stored)
+        report_name=(payload.get("report") or {}).get("filename", ""), document=stored,
+        letterhead_name=(payload["kabupaten"].get("letterhead") or "")[:120])
     db.session.add(row)
     db.session.flush()
     _copy_rows(row.id, payload)
@@ -282,6 +302,29 @@ def _copy_rows(bundle_id: int, payload: dict) -> None:
             for i, r in enumerate(payload["matrix"], 1)])
 
 
+def _plain(name: str) -> str:
+    return " ".join((name or "").lower().split())
+
+
+def warnings(row: FederationBundle) -> list[str]:
+    """What the province accepted but flags (both sides see it: the province on the
+    kabupaten's page, the kabupaten in the push answer)."""
+    out = []
+    letterhead, registered = row.letterhead_name, row.member.name
+    if letterhead and _plain(letterhead) != _plain(registered):
+        out.append(f"Kop surat kabupaten/kota menyebut \"{letterhead}\", sedangkan provinsi "
+                   f"mendaftarkannya sebagai \"{registered}\"; laporan PDF-nya akan memakai "
+                   "nama kop surat. Samakan nama di Pengaturan atau di registri provinsi.")
+    return out
+
+
+def already_received(raw: bytes) -> FederationBundle | None:
+    """The accepted bundle with exactly these bytes (the same file brought again, e.g. with
+    its PDF this time), or None."""
+    return db.session.scalar(select(FederationBundle).where(
+        FederationBundle.sha256 == hashlib.sha256(raw).hexdigest()).limit(1))
+
+
 def attach_report(row: FederationBundle, data: bytes, *, user=None) -> None:
     """The report PDF of an accepted bundle: only the file whose hash the bundle signed."""
     if not row.report_sha256:
@@ -298,5 +341,5 @@ def attach_report(row: FederationBundle, data: bytes, *, user=None) -> None:
                  new={"sha256": row.report_sha256, "size": len(data)})
 
 
-__all__ = ["BundleRefused", "accept", "attach_report", "member_for_token", "parse", "register",
-           "rotate_token", "set_active"]
+__all__ = ["BundleRefused", "accept", "already_received", "attach_report", "member_for_token",
+           "parse", "register", "rotate_token", "set_active", "warnings"]

@@ -65,7 +65,11 @@ def _rows(n: int, item: dict) -> dict:
 
 BUNDLE = _object({
     "schema_version": {"type": "integer", "minimum": 1},
-    "kabupaten": _object({"code": _text(20, 1), "name": _text(120, 1)}),
+    # letterhead (issue 30, optional): the region on the kabupaten's own letterhead, which its
+    # report PDF carries; the province flags a bundle whose letterhead differs from the name it
+    # registered.
+    "kabupaten": _object({"code": _text(20, 1), "name": _text(120, 1),
+                          "letterhead": _text(120)}, required=["code", "name"]),
     "fiscal_year": {"type": "integer", "minimum": 2000, "maximum": 2100},
     "period": {"type": "object", "additionalProperties": False,
                "required": ["kind", "number", "quarter"],

@@ -1,7 +1,7 @@
 """Federation pages. Kabupaten mode: the secretariat's "send to the province" page (download a
 signed bundle). Province mode: dashboard across kabupaten with drill-down, compliance, manual
 upload, the registry, and the governor's semester report (PDF/XLSX)."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from reports.province import queries as province
 from ..exports import wants_xlsx, xlsx_response
 from ..security import role_required
 from ..templating import datetime_id
-from . import body, bp, bundle, content, inbox, province_mode, receive, schema
+from . import bp, bundle, content, province_mode, receive, refusals
 
 PROVINCE_READERS = ("provinsi", "viewer", "admin")
 PERIOD_CHOICES = [("quarter:1", "Triwulan I"), ("quarter:2", "Triwulan II"),
@@ -138,9 +138,26 @@ def member(member_id: int):
     return render_template(
         "federation/member.html", kab=kab, years=years, year=year, quarter=quarter,
         roman=ROMAN, bundle=found, rows=rows, history=history,
+        refused=refusals.recent(kab.id, limit=20),
+        warnings=receive.warnings(found) if found else [],
         lokus=province.bundle_lokus(found.id) if found else [],
         coverage=province.bundle_coverage(found.id) if found else None,
-        matrix=province.bundle_matrix(found.id) if found else [])
+        **_matrix_page(found))
+
+
+MATRIX_PAGE = 100
+
+
+def _matrix_page(found) -> dict:
+    """The matrix a hundred rows a page (?halaman=N): a big kabupaten has thousands."""
+    total = province.bundle_matrix_count(found.id) if found else 0
+    pages = max(1, -(-total // MATRIX_PAGE))
+    page = min(query_int("halaman", lo=1, hi=10**6, default=1), pages)
+    rows = (province.bundle_matrix(found.id, limit=MATRIX_PAGE,
+                                   offset=(page - 1) * MATRIX_PAGE) if found else [])
+    first = (page - 1) * MATRIX_PAGE + 1 if rows else 0
+    return {"matrix": rows, "matrix_total": total, "matrix_page": page, "matrix_pages": pages,
+            "matrix_first": first, "matrix_last": first + len(rows) - 1 if rows else 0}
 
 
 @bp.route("/provinsi/bundel/<int:bundle_id>/laporan.pdf")
@@ -169,91 +186,28 @@ def compliance():
         return xlsx_response([_compliance_table(year, days, periods, rows)],
                              f"kepatuhan-kabupaten-{year}.xlsx")
     return render_template("federation/compliance.html", years=years, year=year,
-                           periods=periods, days=days, rows=rows)
+                           periods=periods, days=days, rows=rows, today=today(),
+                           days_past=province.days_past)
 
 
 def _compliance_table(year, days, periods, rows) -> Table:
-    def cell(c):
+    on = today()
+
+    def cell(c, due):
         if c is None:
             return "belum"
         if c == "late":
-            return "terlambat, belum dikirim"
-        return (f"{'terlambat' if c.late else 'tepat waktu'}, {datetime_id(c.received_at)}"
+            return f"terlambat {province.days_past(due, on)} hari, belum dikirim"
+        state = f"terlambat {c.days_late} hari" if c.late else "tepat waktu"
+        return (f"{state}, {datetime_id(c.received_at)}"
                 + (f" ({c.count} kiriman)" if c.count > 1 else ""))
     return Table(
         f"Kepatuhan pengiriman bundel {year}",
         [Column("Kode", width=10), Column("Kabupaten/Kota"),
          *[Column(f"{label} (batas {due:%d/%m/%Y})", width=26) for _, _, label, due in periods]],
-        [[m.code, m.name, *[cell(cells[k, n]) for k, n, _, _ in periods]] for m, cells in rows],
+        [[m.code, m.name, *[cell(cells[k, n], due) for k, n, _, due in periods]]
+         for m, cells in rows],
         filters=[("Tahun", str(year)), ("Batas kirim", f"{days} hari setelah akhir periode")])
-
-
-@bp.route("/provinsi/unggah", methods=["GET", "POST"])
-@role_required("provinsi")
-def upload():
-    """A bundle brought by hand where there is no network between the two instances."""
-    _province()
-    error, status = None, 200
-    if request.method == "POST":
-        file = request.files.get("bundle")
-        if file is None or not file.filename:
-            error, status = "Pilih berkas bundel (.json).", 422
-        else:
-            limit = body.max_bytes()
-            try:
-                # A file as exported (.json) or compressed with gzip (.json.gz).
-                raw = body.maybe_gunzip(_read_at_most(file.stream, limit), limit)
-                row = inbox.accept_and_commit(
-                    raw, source="upload", user=current_user, max_bytes=limit,
-                    max_depth=current_app.config["API_MAX_JSON_DEPTH"])
-            except receive.BundleRefused as exc:
-                error, status = exc.message, exc.status
-            else:
-                flash(f"Bundel {row.member.name} {row.period_label} {row.fiscal_year} "
-                      "diterima.", "success")
-                _attach_uploaded_report(row, request.files.get("report"))
-                return redirect(url_for(".member", member_id=row.member_id,
-                                        tahun=row.fiscal_year, triwulan=row.quarter), 303)
-    return render_template("federation/upload.html", error=error), status
-
-
-def _read_at_most(stream, limit: int) -> bytes:
-    raw = stream.read(limit + 1)
-    if len(raw) > limit:
-        raise body.too_large(limit)
-    return raw
-
-
-@bp.url_value_preprocessor
-def _big_bundles(endpoint, values):
-    """A province secretariat's upload may be as large as a pushed bundle (the general
-    upload limit is smaller). Runs before every before_request, CSRF's included, which parses
-    the form first."""
-    if (endpoint == "federation.upload" and request.method == "POST"
-            and current_user.is_authenticated and current_user.role == "provinsi"):
-        request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
-                                         body.max_bytes() + schema.MAX_REPORT_BYTES + 65536)
-
-
-def _attach_uploaded_report(row, file) -> None:
-    """The report PDF uploaded beside its bundle (optional): kept only when its hash is the
-    one the bundle signed; the bundle stands either way (it is already committed)."""
-    if file is None or not file.filename:
-        if row.report_sha256:
-            flash("Bundel menyebut laporan PDF; unggah berkasnya bersama bundel untuk "
-                  "menyimpannya.", "warning")
-        return
-    data = file.stream.read(schema.MAX_REPORT_BYTES + 1)
-    try:
-        if len(data) > schema.MAX_REPORT_BYTES:
-            raise receive.BundleRefused("Berkas PDF terlalu besar.", 413)
-        receive.attach_report(row, data, user=current_user)
-        db.session.commit()
-    except receive.BundleRefused as exc:
-        db.session.rollback()
-        flash(f"Laporan PDF tidak disimpan: {exc.message}", "error")
-    else:
-        flash("Laporan PDF disimpan.", "success")
 
 
 @bp.route("/provinsi/daftar", methods=["GET", "POST"])
@@ -290,9 +244,16 @@ def report():
     fmt = request.args.get("format", "")
     from reports.province import report as province_report
 
-    data = province_report.content(year, semester)
+    try:
+        data = province_report.content(year, semester)
+    except province_report.NoBundles as exc:  # nothing to sign: no "Rp 0" report
+        return render_template("federation/report.html", years=years, year=year,
+                               semester=semester, data=None, empty=str(exc)), \
+            (404 if fmt in ("pdf", "xlsx") else 200)
     if fmt in ("pdf", "xlsx"):
-        body = (province_report.pdf(data) if fmt == "pdf" else province_report.xlsx(data))
+        from reports.province.report_pdf import build as build_pdf
+
+        body = build_pdf(data) if fmt == "pdf" else province_report.xlsx(data)
         mimetype = ("application/pdf" if fmt == "pdf" else
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         name = f"laporan-gubernur-{year}-semester-{semester}.{fmt}"

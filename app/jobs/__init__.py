@@ -15,6 +15,16 @@ JOBS = {
     "report.build": "app.reports.build_service:run_build",
     "import.commit": "app.jobs.imports:run_import",
     "mail.send": "app.mail.jobs:run_send",
+    "suggest.train": "app.screening.store:run_train",  # issue 26
+}
+# Job name -> "module:function" called with the job's arguments before a retry after a
+# database or queue connection error (app/jobs/queue.py): it puts back what the failed attempt
+# had claimed (a build or import "running" again "queued"), so the retry starts it cleanly.
+# A job without one is simply run again (mail.send: a claimed mail is retried by its own
+# schedule).
+RESUME = {
+    "report.build": "app.reports.build_service:requeue",
+    "import.commit": "app.jobs.imports:requeue",
 }
 
 

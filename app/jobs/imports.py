@@ -17,8 +17,9 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from app.core.outages import is_connection_error
 from models import ImportJob, db, utcnow
 
 from .state import record
@@ -95,10 +96,14 @@ def run_import(job_id: int) -> None:
     """The job: commit a queued import, all or nothing, and record how it ended."""
     from app.core.errors import ServiceError
 
+    # Claimed in one statement: of two deliveries (a retry, a duplicate), only one runs it.
+    claimed = db.session.execute(update(ImportJob).where(
+        ImportJob.id == job_id, ImportJob.status == "queued")
+        .values(status="running", started_at=utcnow(), progress=5)).rowcount
+    db.session.commit()
+    if not claimed:
+        return  # pruned meanwhile, ended, or delivered twice by the queue
     job = db.session.get(ImportJob, job_id)
-    if job is None or job.status != "queued":
-        return  # pruned meanwhile, or delivered twice by the queue
-    record(job, status="running", started_at=utcnow(), progress=5)
 
     def progress(percent: int) -> None:
         value = max(5, min(95, int(percent)))
@@ -122,9 +127,19 @@ def run_import(job_id: int) -> None:
         db.session.commit()
     except ServiceError as exc:
         _fail(job_id, exc.message)
-    except Exception:
+    except Exception as exc:
+        if is_connection_error(exc):
+            raise  # all or nothing: nothing was written; the queue retries (app/jobs/queue.py)
         log.exception("import job %s failed", job_id)
         _fail(job_id, FAILED_UNEXPECTEDLY)
+
+
+def requeue(job_id: int) -> None:
+    """Before a retry after a connection error (app/jobs RESUME): queued again, unless it
+    ended meanwhile (its data and its "done" are one commit, so "running" means unwritten)."""
+    db.session.execute(update(ImportJob).where(
+        ImportJob.id == job_id, ImportJob.status == "running")
+        .values(status="queued", progress=0))
 
 
 def _fail(job_id: int, message: str) -> None:

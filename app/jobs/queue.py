@@ -6,18 +6,30 @@ needs no Huey decorator, and the worker and the web nodes agree on one task name
 import importlib
 import logging
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
+from app.core.outages import is_connection_error
 from models import db
 
 log = logging.getLogger(__name__)
 
 MODES = ("thread", "external", "immediate")
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+# Waits before each retry of a job that met a connection error (config JOB_RETRY_DELAYS).
+DEFAULT_RETRY_DELAYS = (1, 2, 4, 8, 15, 30)
+ENQUEUE_RETRY_DELAYS = (0.2, 0.5)
+
+
+def _function(path: str):
+    module, _, func = path.partition(":")
+    return getattr(importlib.import_module(module), func)
 
 
 class EmbeddedConsumer(Consumer):
@@ -81,7 +93,7 @@ class JobQueue:
             # wait for this thread's read lock, which is never released.
             db.session.commit()
         huey = self.huey  # created on first use, with its task
-        huey.enqueue(self._task.s(name, list(args)))
+        self._put(huey, self._task.s(name, list(args)))
 
     def enqueue_in(self, seconds: int, name: str, *args) -> None:
         """Run the job after `seconds` (the worker's scheduler holds it until then; an
@@ -89,22 +101,71 @@ class JobQueue:
         if self.mode == "thread":
             self.start_worker()
         huey = self.huey
-        huey.enqueue(self._task.s(name, list(args), delay=seconds))
+        self._put(huey, self._task.s(name, list(args), delay=seconds))
+
+    @staticmethod
+    def _put(huey, task) -> None:
+        """Enqueue, trying again twice over ~0.7 s on a queue connection error (Redis
+        restarting); then the error reaches the caller, which records the reason."""
+        for delay in ENQUEUE_RETRY_DELAYS:
+            try:
+                huey.enqueue(task)
+                return
+            except Exception as exc:
+                if not is_connection_error(exc):
+                    raise
+                log.warning("enqueue failed (%s); trying again in %ss", type(exc).__name__,
+                            delay)
+                time.sleep(delay)
+        huey.enqueue(task)
 
     def _run(self, name: str, args: list) -> None:
         """One job: its own app context and session, committed at the end, rolled back on an
-        error (the job records its own failures before raising, if it wants them kept)."""
-        from . import JOBS
+        error (the job records its own failures before raising, if it wants them kept).
 
-        module, _, func = JOBS[name].partition(":")
-        target = getattr(importlib.import_module(module), func)
+        A database or queue connection error (a restart, a fail-over, a dropped connection) is
+        not the job's fault: the job is run again after a back-off (JOB_RETRY_DELAYS, ~1 min
+        in all), its RESUME hook first putting back what the failed attempt had claimed. Any
+        other error, or the last connection error, goes to Huey, which logs it."""
+        from . import JOBS, RESUME
+
+        target = _function(JOBS[name])
+        delays = list(self.app.config.get("JOB_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+        while True:
+            try:
+                self._attempt(target, args)
+                return
+            except Exception as exc:
+                self._retriable(name, args, exc, delays)
+            while True:  # wait, then put back what the attempt claimed (once reachable)
+                time.sleep(delays.pop(0))
+                if name not in RESUME:
+                    break
+                try:
+                    self._attempt(_function(RESUME[name]), args)
+                    break
+                except Exception as exc:
+                    self._retriable(name, args, exc, delays)
+
+    @staticmethod
+    def _retriable(name: str, args: list, exc: Exception, delays: list) -> None:
+        """Re-raise `exc` unless it is a connection error with a retry left."""
+        if not (is_connection_error(exc) and delays):
+            raise exc  # Huey logs it with its traceback
+        log.warning("job %s%s: connection error (%s); retry in %ss", name, args,
+                    type(exc).__name__, delays[0])
+
+    def _attempt(self, target, args: list) -> None:
         with self.app.app_context():
             try:
                 target(*args)
                 db.session.commit()
             except Exception:
-                db.session.rollback()
-                raise  # Huey logs it with its traceback
+                try:
+                    db.session.rollback()
+                except Exception:  # the connection is gone; nothing of it was committed
+                    pass
+                raise
             finally:
                 db.session.remove()
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.cycle import compliance
 from app.cycle import notifications as notifications
-from app.main import overview
+from app.main import leader, overview
 from app.reference.service import current_fiscal_year, reporting_quarter
 from models import Opd, Submission, db
 
@@ -16,7 +16,7 @@ from . import bp
 @login_required
 def home():
     if current_app.config.get("TAGAR_MODE") == "province" and current_user.role in (
-            "provinsi", "viewer"):  # issue 18: the province pages are their home
+            "provinsi", "viewer", "admin"):  # issues 18, 30: the province pages are the home
         return redirect(url_for("federation.dashboard"))
     fy = current_fiscal_year()
     quarter = reporting_quarter(fy) if fy else None
@@ -45,8 +45,9 @@ def home():
             partition=overview.opd_partition(quarter) if quarter else None,
             anomalies=overview.anomaly_count(fy.id, quarter_id=quarter.id) if quarter else 0,
             new_submissions=compliance.new_submissions(fy, limit=None),
-            headline=overview.headline(fy, quarter), **ctx)
+            headline=overview.headline(fy, quarter), leader=leader.summary(fy, quarter), **ctx)
     return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),
+                           leader=leader.summary(fy, quarter),
                            partition=overview.opd_partition(quarter) if quarter else None,
                            **ctx)
 

@@ -7,11 +7,15 @@ from flask_login import current_user, login_required
 
 from app.core.errors import LockedError, ServiceError, StaleError
 from app.cycle import evidence as service
-from models import Evidence, Quarter, db
+from app.cycle import figures
+from app.cycle import realization as sheet_service
+from forms.realization import parse_sheet
+from models import Evidence, Opd, Quarter, db
 
 from ..refusals import race_as_stale, refused
 from ..security import check_opd_access, load_for, role_required
-from . import bp
+from . import bp, layout
+from .views import render_sheet
 
 entry_roles = role_required("opd", "secretariat")
 
@@ -26,11 +30,13 @@ def _back(opd_id: int, quarter: Quarter, tag_id: int | None = None) -> str:
 def upload_evidence(opd_id: int, quarter_id: int, tag_id: int):
     check_opd_access(opd_id, write=True)
     quarter = db.get_or_404(Quarter, quarter_id)
-    upload = request.files.get("file")
+    # The sheet's "Unggah" sends the whole sheet (its file field is named for the tag); the
+    # API-like form of old sends one field named "file".
+    upload = request.files.get(f"file-{tag_id}") or request.files.get("file")
     back = _back(opd_id, quarter, tag_id)
     if upload is None or not upload.filename:
         flash("Pilih berkas bukti (PDF, JPG, atau PNG) terlebih dahulu.", "warning")
-        return redirect(back)
+        return _sheet_or(back, opd_id, quarter)
     try:
         with race_as_stale():
             r = service.realization_of(tag_id, quarter.id, opd_id)
@@ -44,10 +50,25 @@ def upload_evidence(opd_id: int, quarter_id: int, tag_id: int):
         upload.close()  # a large upload is spooled to a temporary file: let it go now
         db.session.rollback()
         flash(exc.message, "danger")
-        return redirect(back)
+        return _sheet_or(back, opd_id, quarter)
     upload.close()
     flash(f"Bukti {ev.filename} diunggah.", "success")
-    return redirect(back)
+    return _sheet_or(back, opd_id, quarter)
+
+
+def _sheet_or(back: str, opd_id: int, quarter: Quarter):
+    """Never lose what was typed on the sheet (issue 23): figures and explanations that came
+    with the upload and differ from what is stored are shown again, not saved (an upload is
+    not a save); with nothing unsaved, back to the sheet as before."""
+    tags = figures.opd_tags(opd_id, quarter.fiscal_year_id)
+    parsed, raw, errors = parse_sheet(request.form, tags)
+    typed = layout.unsaved(sheet_service.sheet(opd_id, quarter), parsed, errors)
+    if not typed:
+        return redirect(back)
+    flash("Isian lembar yang belum disimpan tetap ditampilkan; tekan \"Simpan\" untuk "
+          "menyimpannya.", "warning")
+    return render_sheet(db.get_or_404(Opd, opd_id), quarter,
+                        raw={k: v for k, v in raw.items() if k in typed})
 
 
 @bp.route("/bukti/<int:evidence_id>")

@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 
 from app.accounts import password_reset as service
 from app.core.errors import ServiceError
-from forms.recovery import ResetPasswordForm, ResetRequestForm
+from forms.recovery import ResetCodeForm, ResetPasswordForm, ResetRequestForm
 from models import db
 
 from ..mail import send_pending
@@ -16,19 +16,27 @@ from . import bp
 SUBJECT = "Atur ulang kata sandi Tagar"
 
 
-def _link(secret: str) -> str:
+def _page() -> str:
     base = current_app.config.get("BASE_URL")
-    path = url_for("recovery.reset", t=secret)
-    return base.rstrip("/") + path if base else url_for("recovery.reset", t=secret,
-                                                        _external=True)
+    path = url_for("recovery.reset")
+    return base.rstrip("/") + path if base else url_for("recovery.reset", _external=True)
 
 
-def _body(user, link: str) -> str:
+def _link(secret: str) -> str:
+    """The secret rides in the fragment (#t=...), which a browser never sends: it reaches no
+    request line, so no access log (gunicorn's, nginx's, a proxy's) and no Referer. The page's
+    script (static/reset.js) posts it; without script the person pastes the code."""
+    return f"{_page()}#t={secret}"
+
+
+def _body(user, secret: str) -> str:
     minutes = current_app.config.get("PASSWORD_RESET_MINUTES", 60)
     return (f"Yth. {user.full_name},\n\n"
             f"Ada permintaan untuk mengatur ulang kata sandi akun Tagar '{user.username}'.\n"
             f"Buka tautan berikut dalam {minutes} menit untuk membuat kata sandi baru "
-            f"(hanya dapat dipakai sekali):\n\n{link}\n\n"
+            f"(hanya dapat dipakai sekali):\n\n{_link(secret)}\n\n"
+            f"Bila tautan tidak terbuka dengan benar, buka {_page()} lalu tempelkan kode "
+            f"berikut:\n\n{secret}\n\n"
             "Jika Anda tidak memintanya, abaikan surel ini; kata sandi Anda tidak berubah.\n")
 
 
@@ -48,7 +56,7 @@ def request_reset():
         user = service.find_user(form.identifier.data)
         if user is not None:
             secret = service.create_link(user, address)
-            queue(user.email, SUBJECT, _body(user, _link(secret)), kind="password_reset",
+            queue(user.email, SUBJECT, _body(user, secret), kind="password_reset",
                   user_id=user.id)
         db.session.commit()
         send_pending()  # inside the padded time, not after it
@@ -71,17 +79,33 @@ def _pad(started: float) -> None:
 SESSION_KEY = "password_reset"
 
 
+@bp.route("/atur-ulang-kata-sandi/kode", methods=["POST"])
+def reset_code():
+    """The code from the mail, posted by static/reset.js from the link's fragment or pasted by
+    the person: checked, moved into the signed session, and the browser sent on to the form.
+    A wrong code counts against the address like a reset request."""
+    form = ResetCodeForm()
+    try:
+        address = service.check_throttle(request.remote_addr)
+    except service.ResetThrottled as exc:
+        return (render_template("recovery/reset.html", form=None, error=exc.message),
+                429, {"Retry-After": str(exc.retry_after)})
+    code = (form.code.data or "").strip()[:100] if form.validate_on_submit() else ""
+    if not code or service.valid_link(code) is None:
+        service.count_request(address)
+        db.session.commit()
+        return _invalid()
+    session[SESSION_KEY] = code
+    return redirect(url_for("recovery.reset"), code=303)
+
+
 @bp.route("/atur-ulang-kata-sandi", methods=["GET", "POST"])
 def reset():
-    """The link's secret arrives in the query string (kept out of the request log, which drops
-    queries), moves into the signed session, and the browser is sent on to the bare URL: the
-    secret stays out of the address bar, the history and any Referer."""
-    secret = request.args.get("t")
-    if request.method == "GET" and secret is not None:
-        if service.valid_link(secret) is None:
-            return _invalid()
-        session[SESSION_KEY] = secret[:100]
-        return redirect(url_for("recovery.reset"), code=303)
+    """Without a code in the session: the page that takes the code (from the link's fragment,
+    by script, or pasted). With one: the new password's form. No secret is ever read from the
+    URL (a query string is written to access logs; a link of the old form gets the code page)."""
+    if request.method == "GET" and not session.get(SESSION_KEY):
+        return render_template("recovery/code.html", form=ResetCodeForm())
     token = session.get(SESSION_KEY) or ""
     form = ResetPasswordForm()
     if request.method == "POST":

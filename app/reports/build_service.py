@@ -19,12 +19,13 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.clock import today
 from app.core.errors import ServiceError
-from app.jobs.state import record
+from app.core.outages import is_connection_error
+from app.jobs.state import heartbeat, record
 from models import ReportBuild, db, utcnow
 from models.data_version import current_version
 from reports.content.kemenko import SEMESTER_VARIANTS, build_content, resolve_options
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 FAILED_UNEXPECTEDLY = "Terjadi kesalahan sistem saat menyusun laporan. Coba lagi atau hubungi " \
                       "administrator."
 STALLED = "Penyusunan tidak selesai dalam batas waktu (pekerja antrean berhenti?)."
+LOST = ("Pekerja yang menyusun laporan ini berhenti (tidak ada tanda hidup selama {} detik). "
+        "Minta laporan yang sama lagi untuk menyusunnya ulang.")
 
 
 def _key(parts: dict) -> str:
@@ -71,9 +74,10 @@ def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int 
                                   ReportBuild.status != "failed")
         .order_by(ReportBuild.id.desc()).limit(1)).first()
     if existing is not None:
-        if not _stalled(existing):
+        if refresh(existing) is None:
             return existing, False
-        existing.status, existing.error, existing.finished_at = "failed", STALLED, utcnow()
+        if existing.status == "queued":
+            return existing, True  # its queue entry may be lost: the caller enqueues it again
     build = ReportBuild(
         kind=fmt, variant=variant, year=year, quarter=quarter, semester=semester,
         opd_id=options.opd_id, include_unverified=bool(include_unverified), number=number,
@@ -87,19 +91,61 @@ def request_build(fmt: str, *, user=None, year: int, variant: str, quarter: int 
     return build, True
 
 
-def _stalled(build: ReportBuild) -> bool:
+def refresh(build: ReportBuild) -> str | None:
+    """Judge a queued or running build by its heartbeat (flushed; the caller commits):
+    "failed" when a running build's worker has not written its heartbeat for JOB_STALL_SECONDS
+    (or a queued one has waited REPORT_STALE_MINUTES), "requeue" when a queued build has
+    waited JOB_STALL_SECONDS since it was last queued (a lost queue entry, e.g. a Redis restart;
+    a duplicate entry is harmless: only one worker claims it), None otherwise."""
     if build.status not in ("queued", "running"):
-        return False
-    limit = timedelta(minutes=current_app.config.get("REPORT_STALE_MINUTES", 30))
-    return build.created_at < utcnow() - limit
+        return None
+    config, now = current_app.config, utcnow()
+    stall = timedelta(seconds=config.get("JOB_STALL_SECONDS", 60))
+    if build.status == "running":
+        if (build.heartbeat_at or build.started_at or build.created_at) >= now - stall:
+            return None
+        build.status, build.finished_at = "failed", now
+        build.error = LOST.format(int(stall.total_seconds()))
+        db.session.flush()
+        return "failed"
+    if build.created_at < now - timedelta(minutes=config.get("REPORT_STALE_MINUTES", 30)):
+        build.status, build.error, build.finished_at = "failed", STALLED, now
+        db.session.flush()
+        return "failed"
+    if (build.heartbeat_at or build.created_at) < now - stall:
+        build.heartbeat_at = now  # when it was queued again
+        db.session.flush()
+        return "requeue"
+    return None
+
+
+def requeue(build_id: int) -> None:
+    """Before a retry after a connection error (app/jobs RESUME): the build the failed attempt
+    claimed is queued again, unless it ended meanwhile (or was failed as stalled)."""
+    db.session.execute(update(ReportBuild).where(
+        ReportBuild.id == build_id, ReportBuild.status == "running")
+        .values(status="queued", progress=0, heartbeat_at=utcnow()))
 
 
 def run_build(build_id: int) -> None:
     """The job: build the file of a queued build, record progress, the file or the reason."""
+    # Claimed in one statement: of two deliveries of one build (a retry, a re-queue after a
+    # lost entry), only one runs it.
+    now = utcnow()
+    claimed = db.session.execute(update(ReportBuild).where(
+        ReportBuild.id == build_id, ReportBuild.status == "queued")
+        .values(status="running", started_at=now, heartbeat_at=now, progress=5)).rowcount
+    db.session.commit()
+    if not claimed:
+        return  # pruned, ended, or taken by another delivery
     build = db.session.get(ReportBuild, build_id)
-    if build is None or build.status != "queued":
-        return  # pruned meanwhile, or delivered twice by the queue
-    record(build, status="running", started_at=utcnow(), progress=5)
+    with heartbeat(ReportBuild, build_id):
+        _build(build)
+    prune(build.request_key)
+
+
+def _build(build: ReportBuild) -> None:
+    build_id = build.id
     try:
         options = resolve_options(
             build.year, build.variant, quarter=build.quarter, semester=build.semester,
@@ -120,10 +166,11 @@ def run_build(build_id: int) -> None:
                status="done", progress=100, finished_at=utcnow())
     except ServiceError as exc:  # the data changed since the request (a year removed, ...)
         _record_failure(build_id, exc.message)
-    except Exception:
+    except Exception as exc:
+        if is_connection_error(exc):
+            raise  # the queue retries the whole build (app/jobs/queue.py)
         log.exception("report build %s failed", build_id)
         _record_failure(build_id, FAILED_UNEXPECTEDLY)
-    prune(build.request_key)
 
 
 def _record_failure(build_id: int, message: str) -> None:

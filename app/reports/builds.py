@@ -11,7 +11,7 @@ from flask import current_app, flash, jsonify, redirect, send_file, url_for
 from flask_login import current_user
 
 from app.core.errors import ServiceError
-from app.reports.build_service import request_build
+from app.reports.build_service import refresh, request_build
 from models import ReportBuild, db
 from reports.content.kemenko import VARIANTS
 from reports.render import FILE_TYPES
@@ -79,10 +79,25 @@ def status_of(build: ReportBuild) -> dict:
     }
 
 
+def watched(build: ReportBuild) -> ReportBuild:
+    """A build as it really is: one whose worker stopped answering is failed with the reason,
+    one whose queue entry was lost is queued again (build_service.refresh)."""
+    state = refresh(build)
+    if state is None:
+        return build
+    db.session.commit()
+    if state == "requeue":
+        try:
+            enqueue("report.build", build.id)
+        except Exception:  # still queued: the next poll or request tries again
+            current_app.logger.warning("re-enqueue of report build %s failed", build.id)
+    return build
+
+
 @bp.route("/bangun/<int:build_id>")
 @role_required(*ROLES)
 def build_status(build_id: int):
-    return jsonify(status_of(load_for(ReportBuild, build_id)))
+    return jsonify(status_of(watched(load_for(ReportBuild, build_id))))
 
 
 @bp.route("/bangun/<int:build_id>/berkas")

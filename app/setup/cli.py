@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.import_cli import report_plan
 from app.reference.service import create_fiscal_year, ensure_reference_data
 from app.setup.services.rollover import apply_rollover, plan_rollover
 from app.setup.services.setup_import import apply_plan, build_plan, build_template, kinds
@@ -23,15 +24,7 @@ TEMPLATE_NAMES = {"opds": "opd", "areas": "wilayah", "users": "pengguna"}  # DIR
 def _import(kind: str, file: Path, dry_run: bool) -> None:
     plan = build_plan(kind, file.name, file.read_bytes())
     click.echo(f"{file.name} ({plan.kind.label}): {plan.summary()}")
-    for label, issues in (("GALAT", plan.errors), ("PERINGATAN", plan.warnings)):
-        for issue in issues:
-            where = f"baris {issue.row}" if issue.row else "berkas"
-            column = f" [{issue.column}]" if issue.column else ""
-            click.echo(f"{label} {where}{column}: {issue.message}", err=label == "GALAT")
-    if not plan.ok:
-        raise click.ClickException("Berkas berisi galat; tidak ada data yang disimpan.")
-    if dry_run:
-        click.echo("Uji coba (--dry-run): tidak ada data yang disimpan.")
+    if not report_plan(plan, dry_run=dry_run):
         return
     result = apply_plan(plan, note=f"Impor baris perintah {file.name}")
     db.session.commit()

@@ -1,7 +1,9 @@
 """Builds the report to Kemenko PMK: cover letter, summaries, matrix, lokus annex, signature.
 
-"Halaman x dari y" needs the page count before any page is written: the canvas keeps every
-page's state and draws the footers when the document is saved (reportlab's usual recipe).
+"Halaman x dari y" needs the page count, known only at the end: the total is a PDF form every
+footer refers to, written at save (bounded.py), so no page waits in memory for it. The former
+build (every page kept until save, the whole story made first) stays as `bounded=False`, the
+reference the tests compare the bounded build with.
 """
 from dataclasses import dataclass
 from io import BytesIO
@@ -23,16 +25,17 @@ from reportlab.platypus import (
 from reports.content.kemenko import ReportContent
 from reports.content.letter import date_long, head_title
 
-from . import annexes
+from . import annexes, map_page
 from . import styles as st
+from .bounded import LazyStory, footer_canvas
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, signature_block
-from .matrix import matrix_tables
+from .matrix import iter_matrix_tables
 from .tables import (
     TREND_NOTE,
     index_table,
+    iter_lokus_tables,
     late_table,
-    lokus_table,
     summary_table,
     targets_table,
     trend_table,
@@ -154,6 +157,12 @@ def _legends(content: ReportContent) -> list:
 
 
 def story(content: ReportContent, paper: st.Paper) -> list:
+    return list(iter_story(content, paper))
+
+
+def iter_story(content: ReportContent, paper: st.Paper, chunk: int | None = None):
+    """The report's flowables in order, each section made when it is reached (with `chunk`,
+    the matrix in tables of at most that many rows: bounded.py)."""
     real = content.with_realization
     width = paper.body_width
     out = cover_letter(content, paper.letter_width) + [NextPageTemplate("body"), PageBreak()]
@@ -179,20 +188,25 @@ def story(content: ReportContent, paper: st.Paper) -> list:
                 trend_table(content.trend, width * 0.85)]
         if any(r.carried for r in content.trend):
             out += [Spacer(1, 1 * mm), Paragraph(TREND_NOTE, st.NOTE)]
-    out += [PageBreak(), _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else "")),
-            *matrix_tables(content, width), *_legends(content),
-            *[Paragraph(escape(line), st.NOTE) for line in content.matrix_notes], PageBreak(),
-            _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi"),
-            lokus_table(content.lokus, real, width, total=content.lokus_total),
-            Spacer(1, 2 * mm),
+    yield from out
+    yield PageBreak()
+    yield _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else ""))
+    yield from iter_matrix_tables(content, width, chunk)
+    yield from _legends(content)
+    yield from (Paragraph(escape(line), st.NOTE) for line in content.matrix_notes)
+    yield PageBreak()
+    yield _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi")
+    yield from iter_lokus_tables(content.lokus, real, width, chunk, total=content.lokus_total)
+    out = [Spacer(1, 2 * mm),
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
                       "intervensi.", st.NOTE),
+            *map_page.flowables(content, width),  # issue 27: the lokus map
             *_late(content, width),
             *annexes.other_sources_flowables(content, width),  # issue 17
             *annexes.coverage_flowables(content, width),  # issue 16: counts only
             signature_block(content)]
-    return out
+    yield from out
 
 
 def _late(content: ReportContent, width: float) -> list:
@@ -211,10 +225,24 @@ def _late(content: ReportContent, width: float) -> list:
         "disampaikan)."), st.NOTE), Spacer(1, 1.5 * mm), late_table(content.late, width)]
 
 
-def build_pdf(content: ReportContent) -> PdfResult:
+# A strategy's matrix rows per table in the bounded build: a few pages of rows, so that no
+# table holds more than that in memory, and reportlab's re-slicing at each page split stays
+# short (bounded.py). The S report's strategies (about 100 rows) are one table each, as before.
+MATRIX_CHUNK = 400
+
+
+def build_pdf(content: ReportContent, *, bounded: bool = True) -> PdfResult:
+    """The report PDF. `bounded` (always, but for the comparison test): footers printed as
+    pages finish, the story made as the layout reaches it, the matrix in chunks (bounded.py);
+    otherwise the former build, every page and flowable held to the end."""
     buffer = BytesIO()
     pages: list[int] = []
     paper = st.paper(content.pemda.paper_size)
-    _doc(buffer, content, paper).build(story(content, paper),
-                                       canvasmaker=_canvas_class(content, pages))
+    doc = _doc(buffer, content, paper)
+    if bounded:
+        doc.build(LazyStory(iter_story(content, paper, MATRIX_CHUNK)),
+                  canvasmaker=footer_canvas(f"{content.pemda.name} · {content.title}", pages,
+                                            content.options.fixed_date))
+    else:
+        doc.build(story(content, paper), canvasmaker=_canvas_class(content, pages))
     return PdfResult(buffer.getvalue(), pages[-1])

@@ -14,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, Table
 from app.core.money import format_number
 
 from . import styles as st
+from .bounded import Continued
 from .fit import line_width, share, word_width, wrap
 from .tables import money, pct, target
 
@@ -107,24 +108,29 @@ def matrix_layout(content, width: float) -> tuple[list[float], float]:
     return widths, factor
 
 
-def _matrix_style(cols, cell_cmds, total: bool, factor: float):
+def _matrix_style(cols, cell_cmds, total: bool, factor: float, top: int = 2):
     """Grid, header, the numbers row; plain-string cells get their font and alignment here.
     The totals row gets no SPAN (a span makes reportlab recompute every cell's span range at
     each page split): "JUMLAH" overflows into empty cells whose inner rules are left out,
-    which prints the same as the span."""
+    which prints the same as the span. `top` 0: a chunk without the header rows
+    (bounded.Continued), its first row a matrix row."""
     size, leading = BASE * factor, 7.2 * factor
-    style = st.grid_style(header_rows=1, total_rows=1 if total else 0, numbers_row=True,
-                          pad=MATRIX_PAD)
-    style.add("FONT", (0, 0), (-1, 0), st.CONDENSED_BOLD, st.MX_H.fontSize * factor,
-              st.MX_H.leading * factor)
-    style.add("ALIGN", (0, 0), (-1, 0), "CENTER")
-    style.add("FONT", (0, 1), (-1, -1), st.CONDENSED, size, leading)
-    style.add("ALIGN", (0, 1), (-1, -1), "CENTER")
+    if top:
+        style = st.grid_style(header_rows=1, total_rows=1 if total else 0, numbers_row=True,
+                              pad=MATRIX_PAD)
+        style.add("FONT", (0, 0), (-1, 0), st.CONDENSED_BOLD, st.MX_H.fontSize * factor,
+                  st.MX_H.leading * factor)
+        style.add("ALIGN", (0, 0), (-1, 0), "CENTER")
+    else:
+        style = st.body_grid_style(total_rows=1 if total else 0, pad=MATRIX_PAD)
+    first = 1 if top else 0
+    style.add("FONT", (0, first), (-1, -1), st.CONDENSED, size, leading)
+    style.add("ALIGN", (0, first), (-1, -1), "CENTER")
     for i, c in enumerate(cols):
         if c.kind in ("money", "pct", "target"):
-            style.add("ALIGN", (i, 2), (i, -1), "RIGHT")
+            style.add("ALIGN", (i, top), (i, -1), "RIGHT")
         elif c.kind == "text" and i != 1:
-            style.add("ALIGN", (i, 2), (i, -1), "LEFT")
+            style.add("ALIGN", (i, top), (i, -1), "LEFT")
     if total:
         style._cmds = [c for c in style._cmds if c[0] != "GRID"]
         style.add("GRID", (0, 0), (-1, -2), 0.4, st.RULE)
@@ -152,12 +158,19 @@ def _strategy_heading(strategy, widths, style) -> Table:
     return t
 
 
-def matrix_tables(content, width: float) -> list:
+def matrix_tables(content, width: float, chunk: int | None = None) -> list:
+    """The matrix as one Table per strategy (see iter_matrix_tables)."""
+    return list(iter_matrix_tables(content, width, chunk))
+
+
+def iter_matrix_tables(content, width: float, chunk: int | None = None):
     """The matrix as one Table per strategy, each under its heading band and with the header
     and the row of column numbers repeated on every page; the totals row closes the last one.
     One big table was quadratic: reportlab re-slices the remaining rows at every page split.
     Every cell is a plain string, text already broken into lines by fit.wrap: a Paragraph per
-    cell was most of the layout time."""
+    cell was most of the layout time. With `chunk`, a strategy of more rows is set as tables
+    of `chunk` rows made only when the layout reaches them (bounded.Continued): the same
+    pages, in bounded memory."""
     cols = content.columns
     widths, factor = matrix_layout(content, width)
     size = BASE * factor
@@ -171,9 +184,9 @@ def matrix_tables(content, width: float) -> list:
         if not groups or groups[-1][0] != row.strategy:
             groups.append((row.strategy, []))
         groups[-1][1].append(row)
-    out = []
-    for g, (strategy, rows) in enumerate(groups):
-        data, cell_cmds = [head, numbers], []
+
+    def table(strategy, rows, header: bool, total: bool) -> Table:
+        data, cell_cmds = ([head, numbers] if header else []), []
         for row in rows:
             cells = []
             for i, (c, v) in enumerate(zip(cols, row.values, strict=True)):
@@ -189,18 +202,26 @@ def matrix_tables(content, width: float) -> list:
             head_line, tail = _code_lines(row.values[CODE_COLUMN])
             cells[CODE_COLUMN] = f"{head_line}\n{tail}" if tail else head_line
             data.append(cells)
+        if total:
+            last_row = [number_text(c, v, bold=True) or "" for c, v in
+                        zip(cols, content.matrix_total, strict=True)]
+            last_row[1] = "JUMLAH"
+            data.append(last_row)
+        t = Table(data, colWidths=widths, repeatRows=2 if header else 0)
+        t.setStyle(_matrix_style(cols, cell_cmds, total, factor, top=2 if header else 0))
+        return t
+
+    for g, (strategy, rows) in enumerate(groups):
         last = g == len(groups) - 1
-        if last:
-            total = [number_text(c, v, bold=True) or "" for c, v in
-                     zip(cols, content.matrix_total, strict=True)]
-            total[1] = "JUMLAH"
-            data.append(total)
-        t = Table(data, colWidths=widths, repeatRows=2)
-        t.setStyle(_matrix_style(cols, cell_cmds, last, factor))
+        size_of = chunk or len(rows) or 1
+        pieces = [rows[i:i + size_of] for i in range(0, len(rows), size_of)] or [[]]
         # The heading band never ends a page without the first rows of its table.
-        out += [CondPageBreak(30 * mm),
-                _strategy_heading(strategy, widths, st.scaled(st.MX_B, factor)), t]
-    return out
-
-
-__all__ = ["matrix_layout", "matrix_tables", "number_text"]
+        yield CondPageBreak(30 * mm)
+        yield _strategy_heading(strategy, widths, st.scaled(st.MX_B, factor))
+        for n, piece in enumerate(pieces):
+            total = last and n == len(pieces) - 1
+            if n == 0:
+                yield table(strategy, piece, True, total)
+            else:
+                yield Continued(lambda header, skip, s=strategy, p=piece, t=total:
+                                table(s, p[skip:], header, t))

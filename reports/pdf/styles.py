@@ -118,3 +118,18 @@ def grid_style(header_rows: int = 1, total_rows: int = 0, numbers_row: bool = Fa
     if total_rows:
         cmds.append(("BACKGROUND", (0, -total_rows), (-1, -1), TOTAL_FILL))
     return TableStyle(cmds)
+
+
+def body_grid_style(total_rows: int = 0, pad: float = 2.5) -> TableStyle:
+    """grid_style for a table without header rows (a chunk that continues a long table)."""
+    cmds = [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
+    ]
+    if total_rows:
+        cmds.append(("BACKGROUND", (0, -total_rows), (-1, -1), TOTAL_FILL))
+    return TableStyle(cmds)

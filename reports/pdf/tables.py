@@ -9,6 +9,7 @@ from app.core.money import format_number, format_percent, format_rupiah
 from reports.content.kemenko import ROMAN
 
 from . import styles as st
+from .bounded import Continued
 from .fit import line_width, share, word_width
 from .fit import wrap as lines
 
@@ -43,7 +44,15 @@ def fitted_table(head, rows, width: float, wrap: dict[int, float], *, align: dic
     line: "Rp" never stays alone) and whose `wrap` columns ({index: weight}) share the rest of
     `width` as Paragraphs breaking only at spaces and hyphenation points. `rows` hold strings;
     the last is set bold when `total`; `names` are wrap columns of names, never hyphenated."""
-    size, leading = st.CELL.fontSize, st.CELL.leading
+    widths = fitted_widths(head, rows, width, wrap, total=total, pad=pad, names=names)
+    return fitted_part(head, rows, widths, wrap, align=align, total=total, pad=pad,
+                       h_align=h_align, names=names)
+
+
+def fitted_widths(head, rows, width: float, wrap: dict[int, float], *, total: bool = False,
+                  pad: float = PAD, names: frozenset = frozenset()) -> list[float]:
+    """fitted_table's column widths, measured over all of `rows`."""
+    size = st.CELL.fontSize
     fixed, minimum = [], []
     last = len(rows) - 1
     for i, label in enumerate(head):
@@ -62,22 +71,36 @@ def fitted_table(head, rows, width: float, wrap: dict[int, float], *, align: dic
     widths = share(width, fixed, minimum, [wrap.get(i, 0) for i in range(len(head))])
     if widths is None:  # too many figures for the page: keep them whole, the text narrow
         widths = [f if f is not None else m for f, m in zip(fixed, minimum, strict=True)]
+    return widths
+
+
+def fitted_part(head, rows, widths, wrap: dict[int, float], *, align: dict[int, str],
+                total: bool = False, pad: float = PAD, h_align="CENTER",
+                names: frozenset = frozenset(), header: bool = True) -> Table:
+    """The table of `rows` at `widths`; without `header`, a part that continues a longer one
+    (bounded.Continued)."""
+    size, leading = st.CELL.fontSize, st.CELL.leading
+    last = len(rows) - 1
     inner = [w - 2 * pad for w in widths]
     data = [["\n".join(lines(h, st.BOLD, size, inner[i], hyphenate=i in wrap))
-             for i, h in enumerate(head)]]
+             for i, h in enumerate(head)]] if header else []
     for n, r in enumerate(rows):
         font = st.BOLD if total and n == last else st.REGULAR
         data.append(["\n".join(lines(v, font, size, inner[i], i not in names))
                      if i in wrap else v for i, v in enumerate(r)])
-    t = Table(data, colWidths=widths, repeatRows=1, hAlign=h_align)
-    style = st.grid_style(total_rows=1 if total else 0, pad=pad)
-    style.add("FONT", (0, 0), (-1, 0), st.BOLD, size, leading)
-    style.add("ALIGN", (0, 0), (-1, 0), "CENTER")
-    style.add("FONT", (0, 1), (-1, -1), st.REGULAR, size, leading)
+    top = 1 if header else 0
+    t = Table(data, colWidths=widths, repeatRows=top, hAlign=h_align)
+    if header:
+        style = st.grid_style(total_rows=1 if total else 0, pad=pad)
+        style.add("FONT", (0, 0), (-1, 0), st.BOLD, size, leading)
+        style.add("ALIGN", (0, 0), (-1, 0), "CENTER")
+    else:
+        style = st.body_grid_style(total_rows=1 if total else 0, pad=pad)
+    style.add("FONT", (0, top), (-1, -1), st.REGULAR, size, leading)
     if total:
         style.add("FONT", (0, -1), (-1, -1), st.BOLD, size, leading)
     for col, how in align.items():
-        style.add("ALIGN", (col, 1), (col, -1), how)
+        style.add("ALIGN", (col, top), (col, -1), how)
     t.setStyle(style)
     return t
 
@@ -163,9 +186,17 @@ LOKUS_HEAD = ["No", "Kecamatan", "Desa", "KK Desil 1", "Jumlah Intervensi", "Str
 
 
 def lokus_table(rows, with_realization: bool, width: float, total=None) -> Table:
+    """The lokus annex (one table; iter_lokus_tables in parts)."""
+    return next(iter_lokus_tables(rows, with_realization, width, total=total))
+
+
+def iter_lokus_tables(rows, with_realization: bool, width: float, chunk: int | None = None,
+                      total=None):
     """The lokus annex. Only the names (kecamatan, desa, OPDs) can wrap and are Paragraphs;
-    numbers and codes are plain strings on one line, their columns as wide as the widest.
-    `total`: (KK desil 1, tagged, realized) summed over the rows, the last row."""
+    numbers and codes are plain strings on one line, their columns as wide as the widest. With
+    `chunk`, tables of that many desa after the first are made as the layout reaches them
+    (bounded.Continued), the pages the same as one long table's. `total`: (KK desil 1, tagged,
+    realized) summed over the rows, the last row (issue 23)."""
     head = LOKUS_HEAD if with_realization else LOKUS_HEAD[:-1]
     data = []
     for i, r in enumerate(rows, 1):
@@ -183,8 +214,17 @@ def lokus_table(rows, with_realization: bool, width: float, total=None) -> Table
     align = {0: "CENTER", 3: "RIGHT", 4: "RIGHT", 5: "CENTER", 6: "CENTER", 8: "RIGHT"}
     if with_realization:
         align[9] = "RIGHT"
-    return fitted_table(head, data, width, {1: 28, 2: 30, 7: 58}, align=align, pad=2,
-                        names=frozenset({1, 2, 7}), total=total is not None)
+    wrap, names = {1: 28, 2: 30, 7: 58}, frozenset({1, 2, 7})
+    has_total = total is not None
+    widths = fitted_widths(head, data, width, wrap, pad=2, names=names, total=has_total)
+    size = chunk or len(data) or 1
+    parts = [data[i:i + size] for i in range(0, len(data), size)] or [[]]
+    yield fitted_part(head, parts[0], widths, wrap, align=align, pad=2, names=names,
+                      total=has_total and len(parts) == 1)
+    for n, part in enumerate(parts[1:], 2):
+        yield Continued(lambda header, skip, p=part, last=n == len(parts): fitted_part(
+            head, p[skip:], widths, wrap, align=align, pad=2, names=names, header=header,
+            total=has_total and last))
 
 
 LATE_HEAD = ["No", "Kode", "Perangkat Daerah", "Triwulan", "Status Laporan",

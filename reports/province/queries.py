@@ -141,10 +141,16 @@ def bundle_lokus(bundle_id: int) -> list[FederationLokus]:
         FederationLokus.bundle_id == bundle_id).order_by(FederationLokus.village_code)))
 
 
-def bundle_matrix(bundle_id: int, limit: int = 500) -> list[FederationMatrixRow]:
+def bundle_matrix(bundle_id: int, limit: int = 500, offset: int = 0
+                  ) -> list[FederationMatrixRow]:
     return list(db.session.scalars(select(FederationMatrixRow).where(
         FederationMatrixRow.bundle_id == bundle_id).order_by(FederationMatrixRow.position)
-        .limit(limit)))
+        .limit(limit).offset(offset)))
+
+
+def bundle_matrix_count(bundle_id: int) -> int:
+    return db.session.scalar(select(func.count(FederationMatrixRow.id)).where(
+        FederationMatrixRow.bundle_id == bundle_id)) or 0
 
 
 @dataclass(frozen=True)
@@ -237,6 +243,12 @@ class Sent:
     received_at: datetime
     count: int  # bundles accepted for the period (history)
     late: bool
+    days_late: int = 0  # office (WIB) days past the deadline at the first bundle
+
+
+def days_past(due: date, on: date) -> int:
+    """Days after `due` (0 when not past it): a late bundle's, or a missing one's to date."""
+    return max(0, (on - due).days)
 
 
 def compliance(year: int, days: int, today: date) -> list[tuple[FederationMember, dict]]:
@@ -259,7 +271,8 @@ def compliance(year: int, days: int, today: date) -> list[tuple[FederationMember
             got = sent.get((member.id, kind, number))
             if got:
                 # Stored in UTC; the deadline is an office (WIB) date, as for the OPDs.
-                cells[kind, number] = Sent(got[0], got[1], (got[0] + WIB).date() > due)
+                days = days_past(due, (got[0] + WIB).date())
+                cells[kind, number] = Sent(got[0], got[1], days > 0, days)
             else:
                 cells[kind, number] = "late" if today > due else None
         out.append((member, cells))
@@ -267,6 +280,6 @@ def compliance(year: int, days: int, today: date) -> list[tuple[FederationMember
 
 
 __all__ = ["PERIODS", "Coverage", "CoverageRow", "LokusSummary", "MemberRow", "ProvinceRow",
-           "Sent", "bundle_coverage", "bundle_lokus", "bundle_matrix", "bundle_rows",
-           "by_dimension", "by_kabupaten", "chosen_bundles", "compliance", "deadline",
-           "lokus_by_kabupaten", "period_end", "province_total"]
+           "Sent", "bundle_coverage", "bundle_lokus", "bundle_matrix", "bundle_matrix_count",
+           "bundle_rows", "by_dimension", "by_kabupaten", "chosen_bundles", "compliance",
+           "days_past", "deadline", "lokus_by_kabupaten", "period_end", "province_total"]

@@ -39,19 +39,23 @@ def _tagged():
             .group_by(Tag.sub_activity_id).subquery())
 
 
+def _sums(fy: FiscalYear, on: date | None, tagged) -> list:
+    """The figures of a group of sub kegiatan: how many, how many changed, murni, perubahan,
+    the allocation in force on `on`, and the tagged amount (the OPD rows and the total alike)."""
+    return [func.count(SubActivity.id).label("n_sub"),
+            func.coalesce(func.sum(case((CHANGED, 1), else_=0)), 0).label("n_changed"),
+            func.coalesce(func.sum(ORIGINAL), ZERO).label("murni"),
+            func.coalesce(func.sum(func.coalesce(REVISED, ORIGINAL)), ZERO).label("perubahan"),
+            func.coalesce(func.sum(in_force(fy, on)), ZERO).label("in_force"),
+            func.coalesce(func.sum(tagged.c.tagged), ZERO).label("tagged")]
+
+
 def by_opd(fy: FiscalYear, on: date | None = None, opd_id: int | None = None) -> list:
     """Per OPD: sub kegiatan, changed ones, murni, perubahan (murni where none), in force on
     `on`, tagged."""
     tagged = _tagged()
     stmt = (
-        select(Opd.id, Opd.code, Opd.name,
-               func.count(SubActivity.id).label("n_sub"),
-               func.coalesce(func.sum(case((CHANGED, 1), else_=0)), 0).label("n_changed"),
-               func.coalesce(func.sum(ORIGINAL), ZERO).label("murni"),
-               func.coalesce(func.sum(func.coalesce(REVISED, ORIGINAL)), ZERO)
-               .label("perubahan"),
-               func.coalesce(func.sum(in_force(fy, on)), ZERO).label("in_force"),
-               func.coalesce(func.sum(tagged.c.tagged), ZERO).label("tagged"))
+        select(Opd.id, Opd.code, Opd.name, *_sums(fy, on, tagged))
         .join(SubActivity, SubActivity.opd_id == Opd.id)
         .outerjoin(tagged, tagged.c.sa_id == SubActivity.id)
         .where(SubActivity.fiscal_year_id == fy.id)
@@ -65,13 +69,7 @@ def total(fy: FiscalYear, on: date | None = None, opd_id: int | None = None):
     """The same figures over the whole kabupaten (or one OPD), computed by the database."""
     tagged = _tagged()
     stmt = (
-        select(func.count(SubActivity.id).label("n_sub"),
-               func.coalesce(func.sum(case((CHANGED, 1), else_=0)), 0).label("n_changed"),
-               func.coalesce(func.sum(ORIGINAL), ZERO).label("murni"),
-               func.coalesce(func.sum(func.coalesce(REVISED, ORIGINAL)), ZERO)
-               .label("perubahan"),
-               func.coalesce(func.sum(in_force(fy, on)), ZERO).label("in_force"),
-               func.coalesce(func.sum(tagged.c.tagged), ZERO).label("tagged"))
+        select(*_sums(fy, on, tagged))
         .select_from(SubActivity).outerjoin(tagged, tagged.c.sa_id == SubActivity.id)
         .where(SubActivity.fiscal_year_id == fy.id))
     if opd_id is not None:

@@ -1,5 +1,7 @@
-"""Browser tests: a real Chromium (Playwright) against a real server in a thread, on its own
-SQLite file loaded with the demo kabupaten. They run when Chromium is present, always in CI."""
+"""Browser tests: a real Chromium (Playwright) against a real server in a thread, on a database
+of its own loaded with the demo kabupaten: an SQLite file, or a fresh PostgreSQL database when
+the suite runs on PostgreSQL (TEST_DATABASE_URL). They run when Chromium is present, always in
+CI."""
 import os
 import shutil
 import tempfile
@@ -12,6 +14,8 @@ from werkzeug.serving import make_server
 from app import create_app
 from config import TestConfig
 from models import db
+
+from ..databases import fresh_database
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -48,12 +52,13 @@ def live_app():
 
 
 def serve_demo(**overrides):
-    """A threaded server on its own SQLite file with the demo; a test module that changes the
+    """A threaded server on its own database with the demo; a test module that changes the
     demo's state (the cycle test) overrides `live_app` with a server of its own. `overrides`
     are config values; a callable gets the server's temporary folder (for more files there)."""
     base = Path(tempfile.mkdtemp(prefix="tagar-browser-"))
     overrides = {k: v(base) if callable(v) else v for k, v in overrides.items()}
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'browser.db'}",
+    url, drop = fresh_database(base, "browser")
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
                      TAGAR_NOW=DEMO_NOW, WTF_CSRF_ENABLED=True, **overrides)
     with app.app_context():
         db.create_all()
@@ -72,6 +77,8 @@ def serve_demo(**overrides):
         app.extensions["jobs"].close()
     with app.app_context():
         db.engine.dispose()
+    if drop is not None:
+        drop()
 
 
 @pytest.fixture(scope="session")
@@ -112,5 +119,8 @@ def log_in(pg, username, password="demo-tagar-2026"):
 
 
 def log_out(pg):
-    pg.click("text=Keluar")
+    toggle = pg.locator(".nav-toggle")
+    if toggle.count() and toggle.is_visible():  # a phone: the menu is folded
+        toggle.click()
+    pg.click(".userbox button:has-text('Keluar')")
     pg.wait_for_url("**/login")

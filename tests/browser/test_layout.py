@@ -1,13 +1,15 @@
-"""No page is wider than the window: every main page, as each demo role, at a laptop's 1366 px
-and a phone's 375 px, measured in Chromium (`scrollWidth` of the document against
-`innerWidth`). Wide tables scroll inside their own box. Printing uses A4 landscape and shows the
-applied filters."""
+"""No page is wider than the window: every main page, as each demo role, at a laptop's 1366 px,
+and every page of the access matrix for each role at a phone's 375 px, measured in Chromium
+(`scrollWidth` of the document against `innerWidth`); on the phone each page's main heading is
+on the first screen. Wide tables scroll inside their own box or become cards. Printing uses A4
+landscape and shows the applied filters."""
 import pytest
 from sqlalchemy import select
 
 from models import Submission, db
 
 from .conftest import log_in, log_out
+from .matrix_pages import DEMO_USERS, visits
 from .test_csp import COMMON, _detail_pages, _objects
 
 EXTRA = ["/bantuan", "/notifikasi/", "/verifikasi/?triwulan=3", "/realisasi/?triwulan=3",
@@ -15,31 +17,104 @@ EXTRA = ["/bantuan", "/notifikasi/", "/verifikasi/?triwulan=3", "/realisasi/?tri
 MEASURE = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
+HEADING = """() => { const h = document.querySelector("main h1");
+  return h ? h.getBoundingClientRect().bottom : null; }"""
+
+
+def _pages(live_app, width):
+    """At 1366 px the main pages; at 375 px every page of every role of the access matrix
+    (tests/browser/matrix_pages.py), plus a few filtered views."""
+    if width == 1366:
+        ids = _objects(live_app)
+        return [(u, p) for u in ("dinsos", "sekretariat", "pimpinan", "admin")
+                for p in COMMON + EXTRA + _detail_pages(ids)]
+    out = []
+    for username in DEMO_USERS.values():
+        out += [(v.username, v.path) for v in visits(live_app) if v.username == username]
+        out += [(username, p) for p in EXTRA]
+    return out
+
+
 @pytest.mark.parametrize("width", [1366, 375])
 def test_no_page_is_wider_than_the_window(browser, live_app, width):
-    ids = _objects(live_app)
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID")
+    """...and on a phone (375 x 812) each page's main heading is on the first screen."""
+    height = 900 if width == 1366 else 812
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base = live_app.config["LIVE_URL"]
-    wide, seen = [], 0
+    wide, low, seen, current = [], [], 0, None
     try:
-        for username in ("dinsos", "sekretariat", "pimpinan", "admin"):
-            log_in(page, username)
-            for path in COMMON + EXTRA + _detail_pages(ids):
-                response = page.goto(page.base + path)
-                if response.status >= 400:
-                    continue  # a page the role may not open has nothing to measure
-                scroll, inner = page.evaluate(MEASURE)
-                seen += 1
-                if scroll > inner:
-                    wide.append(f"{username} {path}: {scroll} px > {inner} px")
-            log_out(page)
+        for username, path in _pages(live_app, width):
+            if username != current:
+                if current:
+                    log_out(page)
+                log_in(page, username)
+                current = username
+            response = page.goto(page.base + path)
+            if response.status >= 400 or "html" not in response.headers.get("content-type", ""):
+                continue  # a page the role may not open has nothing to measure
+            scroll, inner = page.evaluate(MEASURE)
+            seen += 1
+            if scroll > inner:
+                wide.append(f"{username} {path}: {scroll} px > {inner} px")
+            if width == 375:
+                bottom = page.evaluate(HEADING)
+                if bottom is None or bottom > height:
+                    low.append(f"{username} {path}: main heading ends at {bottom} px")
     finally:
         context.close()
-    print(f"layout {width} px: {seen} page views, {len(wide)} too wide")
+    print(f"layout {width} px: {seen} page views, {len(wide)} too wide, "
+          f"{len(low)} with the heading below the first screen")
     assert seen > 40
     assert not wide, "\n".join(wide)
+    assert not low, "\n".join(low)
+
+
+def test_phone_shows_figures_first_and_deciding_columns(browser, live_app):
+    """At 375 px: the menu is one button (and opens), the dashboard's first figures come
+    before its folded filters, and the review queue shows status, lateness and action."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="id-ID")
+    page = context.new_page()
+    page.base = live_app.config["LIVE_URL"]
+    try:
+        log_in(page, "sekretariat")
+        assert not page.locator("nav.mainnav").is_visible()
+        page.click(".nav-toggle")
+        assert page.locator("nav.mainnav a", has_text="Dasbor").is_visible()
+        page.goto(page.base + "/dasbor/")
+        cards_top = page.evaluate("() => document.querySelector('section.cards')"
+                                  ".getBoundingClientRect().top")
+        assert cards_top < 812
+        assert page.locator("details.filter-fold").evaluate("d => !d.open")
+        assert not page.locator("#f-strategi").is_visible()
+        page.goto(page.base + "/verifikasi/?triwulan=3")
+        row = page.locator("table.stack tbody tr").first
+        for label in ("Status", "Ketepatan", "Tindakan"):
+            cell = row.locator(f"td[data-label='{label}']")
+            box = cell.bounding_box()
+            assert cell.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 375, label
+        scroll, inner = page.evaluate(MEASURE)
+        assert scroll <= inner
+    finally:
+        context.close()
+
+
+def test_phone_menu_is_open_without_script(browser, live_app):
+    context = browser.new_context(viewport={"width": 375, "height": 812},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.base = live_app.config["LIVE_URL"]
+    try:
+        page.goto(page.base + "/login")
+        page.fill("#username", "pimpinan")
+        page.fill("#password", "demo-tagar-2026")
+        page.click("button[type=submit]")
+        page.wait_for_url(page.base + "/")
+        assert page.locator("nav.mainnav a", has_text="Dasbor").is_visible()
+        assert not page.locator(".nav-toggle").is_visible()
+    finally:
+        context.close()
 
 
 RIGHT_EDGE = "s => { const e = document.querySelector(s); return e.getBoundingClientRect().right; }"

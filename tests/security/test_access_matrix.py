@@ -96,6 +96,10 @@ ACCESS = {
     ("setup.rollover", "GET"): Access(ADMIN),
     ("setup.rollover", "POST"): Access(ADMIN),
     ("setup.idle_users", "GET"): Access(ADMIN, "hari=30"),
+    # Issue 27: the boundary import (admin and secretariat).
+    ("maps.upload", "GET"): Access(ADMIN | SECRETARIAT),
+    ("maps.upload", "POST"): Access(ADMIN | SECRETARIAT),
+    ("maps.commit", "POST"): Access(ADMIN | SECRETARIAT),
     ("setup.deactivate_user", "POST"): Access(ADMIN),
     ("setup.deactivate_user", "GET"): Access(ADMIN),
     ("budget.index", "GET"): Access(READ_A, BUDGET_Q),
@@ -203,7 +207,8 @@ ACCESS = {
     ("mail_prefs.preferences", "POST"): Access(LOGGED_IN, data={"kinds": "verified"}),
     ("recovery.request_reset", "GET"): Access(PUBLIC),
     ("recovery.request_reset", "POST"): Access(PUBLIC, data={"identifier": "tidak-ada"}),
-    ("recovery.reset", "GET"): Access(PUBLIC, "t=tidak-ada"),  # unknown link: 400, reason
+    ("recovery.reset", "GET"): Access(PUBLIC),  # the page taking the code (issue 24)
+    ("recovery.reset_code", "POST"): Access(PUBLIC, data={"code": "tidak-ada"}),  # 400, reason
     ("recovery.reset", "POST"): Access(PUBLIC),
     ("audit.index", "GET"): Access(ADMIN),
     ("history.realization", "GET"): Access(READ_A),
@@ -265,10 +270,26 @@ ACCESS = {
     ("api_reports.get_build", "GET"): Access(READ_A),
     ("api_reports.get_file", "GET"): Access(READ_A),
     ("api_coverage.get_coverage", "GET"): Access(LOGGED_IN, f"year={YEAR}"),  # issue 16
+    ("api_areas.boundaries", "GET"): Access(LOGGED_IN, "level=desa"),  # issue 27
     # issue 14: evidence of a tag's figure (quarter 1: OPD A's realization).
     ("api_evidence.list_evidence", "GET"): Access(READ_A),
     ("api_evidence.upload_evidence", "POST"): Access(WRITE_A),
     ("api_evidence_files.get_evidence_file", "GET"): Access(READ_A),
+    # Issue 29: the public portal (switched on in the world), no login; its admin page.
+    ("public.home", "GET"): Access(PUBLIC),
+    ("public.year", "GET"): Access(PUBLIC, "triwulan=2"),
+    ("public.about", "GET"): Access(PUBLIC),
+    ("public.data_index", "GET"): Access(PUBLIC),
+    ("public.data_year", "GET"): Access(PUBLIC),
+    ("public.data_file", "GET"): Access(PUBLIC),
+    ("public.data_version_file", "GET"): Access(PUBLIC),
+    ("public.api_openapi", "GET"): Access(PUBLIC),
+    ("public.api_years", "GET"): Access(PUBLIC),
+    ("public.api_year", "GET"): Access(PUBLIC, "triwulan=1"),
+    ("public.api_table", "GET"): Access(PUBLIC, args={"name": "public_table"}),
+    ("admin.public_portal", "GET"): Access(ADMIN),
+    ("admin.public_portal", "POST"): Access(ADMIN, data={"license_id": "CC-BY-4.0"}),
+    ("admin.public_apbd_total", "POST"): Access(ADMIN),
 }
 
 # Path argument -> the world's key: OPD A's object (or, for admin routes, an object to edit).
@@ -283,6 +304,7 @@ ARG_DEFAULTS = {
     "setup_kind": "setup_kind",
     "intervention_id": "intervention", "theme_id": "theme",  # issue 17
     "request_id": "evidence_request",  # issue 14
+    "tahun": "public_year", "name": "public_file", "version": "public_version",  # issue 29
 }
 
 # Arguments that name an object owned by an OPD (loaded through `load_for`): the officer of
@@ -393,8 +415,18 @@ def build_world(make):
         "setup_kind": "opd",
         "intervention": intervention.id, "theme": theme.id,  # issue 17
         "evidence_request": _evidence_request(a, users).id,  # issue 14
+        **_public_portal(fy),  # issue 29
     }
     return users, ids
+
+
+def _public_portal(fy):
+    """Issue 29: the portal open, and one published version of the year's open data."""
+    from app.public import portal, publish
+
+    portal.switch(True)
+    return {"public_year": fy.year, "public_file": "opd.csv", "public_table": "opd",
+            "public_version": publish.current(fy).version}
 
 
 def _evidence_request(a, users):

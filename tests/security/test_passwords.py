@@ -85,3 +85,44 @@ def test_cli_refuses_a_common_password(app):
     result = app.test_cli_runner().invoke(
         args=["create-user", "kasubbag", "--role", "viewer", "--password", "indonesia123"])
     assert result.exit_code != 0 and "terlalu umum" in result.output
+
+
+PLACE = passwords.place_words("Pemerintah Kabupaten Lembah Harapan", "Kabupaten Lembah Harapan",
+                              "Harapan Jaya")
+
+
+@pytest.mark.parametrize("password", [
+    "lembahharapan", "LembahHarapan2026!", "lembah-harapan-01", "L3mb4hH4r4p4n",
+    "kabupatenlembahharapan", "harapanjaya2026", "Tagar2026!!xyz", "t4g4r-2026",
+    "Lembah Harapan Jaya",
+])
+def test_the_pemdas_names_and_the_apps_name_are_refused(password):
+    with pytest.raises(ServiceError, match="nama pemda"):
+        passwords.check(password, "operator.dinsos", PLACE)
+
+
+def test_other_place_names_and_passphrases_that_mention_a_name_pass():
+    for password in ("kopi-pagi-di-bappeda", "Sungai Musi 1987", DEMO_PASSWORD,
+                     "harapan-kopi-pagi-2026"):
+        passwords.check(password, "operator.dinsos", PLACE)
+
+
+def test_the_service_reads_the_names_from_the_settings(app):
+    from app.reference.service import settings
+
+    row = settings()
+    row.region_name, row.city = "Kota Teluk Biru", "Teluk Biru"
+    db.session.flush()
+    with pytest.raises(ServiceError, match="nama pemda"):
+        create_user("staf.baru", "telukbiru-2026", "viewer")
+
+
+def test_the_current_password_is_refused_as_the_new_one(client, make, login):
+    u = login(make.user("viewer"))
+    resp = client.post("/akun/kata-sandi", data={
+        "current": make.PASSWORD, "password": make.PASSWORD, "confirm": make.PASSWORD})
+    assert resp.status_code == 200
+    assert "berbeda dari kata sandi saat ini" in resp.get_data(as_text=True)
+    before = u.password_hash
+    db.session.expire_all()
+    assert db.session.get(User, u.id).password_hash == before

@@ -14,12 +14,12 @@ The rules of each kind live in setup_rows.py; the plan's shapes in setup_plan.py
 """
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from app.budget.services.sipd_import import Issue, normalize  # one row-error shape for every import
 from app.core import xlsx_writer
 from app.core.errors import ServiceError
 from app.core.sheet_reader import HEADER_WINDOW, SheetError, SheetLimits, read_rows
+from app.core.xlsx_cells import template_header
 from app.setup.services.setup_plan import Kind, RowPlan, SetupPlan, SetupResult
 from app.setup.services.setup_rows import KINDS
 
@@ -159,12 +159,7 @@ def build_template(kind_name: str) -> bytes:
     hints = [c.hint for c in kind.columns]
     hints[0] = "Petunjuk: isi mulai baris 3; baris ini diabaikan. " + hints[0]
     xlsx_writer.append_row(ws, hints)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DCE8F5")
-    for cell in ws[2]:
-        cell.font = Font(italic=True, color="5B6775")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    template_header(ws)
     for i, col in enumerate(kind.columns):
         ws.column_dimensions[chr(ord("A") + i)].width = max(14, min(45, (col.limit or 20) // 3))
     ws.freeze_panes = "A3"
