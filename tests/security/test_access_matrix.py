@@ -231,11 +231,21 @@ ACCESS = {
     ("federation.report", "GET"): Access(frozenset(), f"tahun={YEAR}&format=xlsx"),
     ("federation.report_pdf", "GET"): Access(frozenset()),
     ("api_federation.receive_report", "PUT"): Access(frozenset()),
+    ("federation.upload_report", "POST"): Access(frozenset()),  # issue 30: province mode only
+    ("federation.refused", "GET"): Access(frozenset()),
+    # Issue 26: the screening page, secretariat only.
+    ("screening.index", "GET"): Access(SECRETARIAT, f"tahun={YEAR}"),
+    ("screening.reject", "GET"): Access(SECRETARIAT),
+    ("screening.reject", "POST"): Access(SECRETARIAT, data={"reason": "Bukan kemiskinan"}),
+    ("screening.send", "POST"): Access(SECRETARIAT),
+    ("screening.province_reference", "POST"): Access(SECRETARIAT),
     ("api_federation.bundle_schema", "GET"): Access(PUBLIC),
     # Only a kabupaten's push token (tgk_...) may send; a user token is refused (403).
     ("api_federation.receive_bundle", "POST"): Access(frozenset(), data={"bundle": {}}),
     # The API: token roles; anonymous means no token.
     ("api_docs.docs", "GET"): Access(PUBLIC),
+    ("api_suggestions.suggest_tags", "POST"): Access(LOGGED_IN,
+                                                     data={"items": [{"name": "Jamban"}]}),
     ("api-docs.openapi_json", "GET"): Access(PUBLIC),
     ("api_reference.opds", "GET"): Access(LOGGED_IN),
     ("api_reference.strategies", "GET"): Access(LOGGED_IN),
