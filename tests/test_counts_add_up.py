@@ -79,9 +79,12 @@ def test_targets_are_summed_per_unit_never_across_units(client, make, login, wor
 
 
 def test_headline_says_all_data_and_shows_the_verified_share(client, make, login, world):
-    login(make.user("viewer"))
+    login(make.user("opd", opd_obj=world["opds"][0]))
     home = client.get("/").get_data(as_text=True)
     assert "Serapan · semua data" in home and "hanya terverifikasi:" in home
+    login(make.user("viewer"))  # the leader's screen (issue 23, browser half) says it too
+    home = client.get("/").get_data(as_text=True)
+    assert "semua laporan" in home and "Sudah diverifikasi" in home
     dash = client.get("/dasbor/?tahun=2026").get_data(as_text=True)
     assert "semua data (termasuk belum diverifikasi)" in dash
     dash = client.get("/dasbor/?tahun=2026&terverifikasi=1").get_data(as_text=True)
