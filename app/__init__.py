@@ -27,6 +27,9 @@ def create_app(config_object=Config, **overrides) -> Flask:
 
     input_guards.init_app(app)  # before the blueprints: it bounds the `int` route converter
     register_blueprints(app)
+    from .verval.guard import init_app as init_desa_guard
+
+    init_desa_guard(app)  # issue 28: after the API token hook; a desa operator sees verval only
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)

@@ -39,6 +39,7 @@ ROUTE_MODULES = (
     "screening.views",  # issue 26
     "setup.guard",
     "setup.views",
+    "verval.views",  # issue 28
 )
 
 
@@ -100,6 +101,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(maps_bp, url_prefix="/admin/peta")  # issue 27: boundary import
     init_maps(app)  # issue 27: the maps' template globals
 
+    from .verval import bp as verval_bp
+
+    app.register_blueprint(verval_bp, url_prefix="/verval")  # issue 28: verval by the desa
+
 
 def register_cli(app: Flask) -> None:
     """Each feature with commands exposes register_cli(app) in its own cli module."""
@@ -131,3 +136,7 @@ def register_cli(app: Flask) -> None:
     from .maps.cli import register_cli as maps_cli
 
     maps_cli(app)  # issue 27: `flask areas import-boundaries`
+
+    from .verval.cli import register_cli as verval_cli
+
+    verval_cli(app)  # issue 28: `flask verval print-list`

@@ -24,6 +24,7 @@ NAV = [
     ("dashboard.index", "Dasbor", ("opd", "secretariat", "viewer", "admin")),
     ("lokus.index", "Lokus Desa", ("secretariat", "viewer")),
     ("coverage.index", "Cakupan RT", ("opd", "secretariat", "viewer")),  # issue 16
+    ("verval.home", "Verval Desa", ("secretariat", "desa")),  # issue 28
     ("convergence.interventions_list", "Sumber Lain", ("secretariat", "viewer")),
     ("convergence.themes_index", "Tema", ("secretariat", "viewer", "admin")),
     ("reports.index", "Laporan", ("opd", "secretariat", "viewer")),

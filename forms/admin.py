@@ -33,6 +33,8 @@ class UserForm(FlaskForm):
     email = StringField("Surel", validators=[Optional(), _max(120), EMAIL])
     role = SelectField("Peran", choices=choices(ROLE_LABELS.items()))
     opd_id = SelectField("OPD", coerce=int, choices=[])
+    village_id = SelectField("Desa (operator desa)", coerce=int, choices=[], default=0,
+                             validate_choice=False)  # issue 28; checked by the view
     active = BooleanField("Aktif", default=True)
     password = PasswordField("Kata sandi", validators=[
         Optional(), Length(min=10, message="Minimal 10 karakter.")])

@@ -67,6 +67,14 @@ from .screening import (  # issue 26
 from .setup_upload import SETUP_KINDS, SetupUpload
 from .throttle import THROTTLE_KIND_LABELS, THROTTLE_KINDS, LoginThrottle
 from .user import ROLE_LABELS, ROLES, ApiToken, User
+from .verval import (  # issue 28
+    EXIT_STATUSES,
+    VERVAL_STATUS_LABELS,
+    VERVAL_STATUSES,
+    VervalCampaign,
+    VervalRecord,
+    VervalVillage,
+)
 
 __all__ = [
     "DECISIONS", "DECISION_LABELS", "ProvinceReference", "ProvinceReferenceRow",
@@ -92,4 +100,6 @@ __all__ = [
     "PemdaSettings", "Percent", "Quarter", "Realization", "RealizationVillage", "ReviewComment",
     "Strategy", "SubActivity", "Submission", "SubmissionEvent", "Tag", "TagKind", "TagVillage",
     "User", "Village", "VillageDesilCount", "VillageYear", "db", "utcnow",
+    "EXIT_STATUSES", "VERVAL_STATUSES", "VERVAL_STATUS_LABELS", "VervalCampaign", "VervalRecord",
+    "VervalVillage",
 ]

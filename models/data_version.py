@@ -30,6 +30,7 @@ WATCHED_TABLES = frozenset({
     "beneficiary_list", "beneficiary_household",
     "public_apbd_total",  # issue 29: the share of the APBD on the public portal
     "area_boundary",  # issue 27: the maps
+    "verval_village",  # issue 28: an approved desa changes coverage (records alone do not)
 })
 _FLAG = "tagar_data_changed"
 

@@ -82,6 +82,11 @@ class Household(db.Model):
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     desil: Mapped[int]
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("household_snapshot.id"))
+    # Issue 28: an approved verval found it no longer extreme-poor (or moved, dead, a duplicate)
+    # in this snapshot: coverage stops counting it there. A newer extract is a new truth, so the
+    # mark holds only while the household's snapshot is the one verified.
+    verval_exit_snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household_snapshot.id", ondelete="SET NULL"))
 
     village = relationship("Village")
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import db, utcnow
 
 NOTIFICATION_KINDS = ("returned", "verified", "reopened", "comment", "deadline_7d", "overdue",
-                      "submitted")
+                      "verval", "submitted")
 NOTIFICATION_KIND_LABELS = {
     "returned": "Dikembalikan",
     "verified": "Terverifikasi",
@@ -17,6 +17,7 @@ NOTIFICATION_KIND_LABELS = {
     "comment": "Catatan",
     "deadline_7d": "Batas 7 hari lagi",
     "overdue": "Terlambat",
+    "verval": "Verval desa",  # issue 28
     "submitted": "Laporan masuk",  # to the secretariat: an OPD submitted or resubmitted
 }
 _KIND_SQL = ", ".join(f"'{k}'" for k in NOTIFICATION_KINDS)

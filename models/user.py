@@ -8,13 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import db, utcnow
 from .reference import Opd
 
-ROLES = ("opd", "secretariat", "viewer", "admin", "provinsi")
+ROLES = ("opd", "secretariat", "viewer", "admin", "provinsi", "desa")
 ROLE_LABELS = {
     "opd": "Operator OPD",
     "secretariat": "Sekretariat TKPKD",
     "viewer": "Pimpinan (lihat saja)",
     "admin": "Administrator",
     "provinsi": "Sekretariat provinsi",  # province mode (issue 18)
+    "desa": "Operator desa",  # issue 28: verval of its own desa's households, nothing else
 }
 _ROLE_SQL = ", ".join(f"'{r}'" for r in ROLES)
 
@@ -30,6 +31,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(12))
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
+    # Issue 28: the one desa a `desa` operator records verval for (only that role has one).
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped by logout, a password change and deactivation: a session (or remember-me cookie)
     # carries the value it was opened with and stops working once they differ.
@@ -41,11 +44,13 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     opd: Mapped[Opd | None] = relationship()
+    village = relationship("Village")
 
     __table_args__ = (
         CheckConstraint(f"role IN ({_ROLE_SQL})", name="role_valid"),
         # An OPD officer without an OPD could see nothing, or worse, everything.
         CheckConstraint("role <> 'opd' OR opd_id IS NOT NULL", name="opd_role_has_opd"),
+        CheckConstraint("role <> 'desa' OR village_id IS NOT NULL", name="desa_role_has_village"),
     )
 
     @property

@@ -46,8 +46,11 @@ def opd(**kw) -> Opd:
 def user(role="opd", opd_obj=None, username=None, password=PASSWORD, **kw):
     if role == "opd" and opd_obj is None:
         opd_obj = opd()
+    if role == "desa" and kw.get("village") is None:
+        kw["village"] = village()
     return create_user(username or f"{role}{n()}", password, role, opd=opd_obj,
-                       full_name=kw.get("full_name", f"Pengguna {role}"))
+                       full_name=kw.get("full_name", f"Pengguna {role}"),
+                       village_id=kw["village"].id if kw.get("village") is not None else None)
 
 
 def fiscal_year(year=None) -> FiscalYear:

@@ -1,27 +1,33 @@
 """The permission matrix: every endpoint of the API x every role (an OPD officer of the data's own
-OPD, one of another OPD, secretariat, viewer, admin) -> the expected status; and no endpoint
-answers without a token."""
+OPD, one of another OPD, secretariat, viewer, admin, and a desa operator, issue 28) -> the expected
+status; and no endpoint answers without a token."""
 import pytest
 
 from app.accounts.api_tokens import create_token
 
-ROLES = ("own", "other", "secretariat", "viewer", "admin")
+ROLES = ("own", "other", "secretariat", "viewer", "admin", "desa")
+# Issue 28: a desa operator's token reaches the verval endpoints only (403 everywhere else).
+DESA = {"desa": 403}
 
 
 def read(ok=200):
-    return {"own": ok, "other": 403, "secretariat": ok, "viewer": ok, "admin": ok}
+    return {"own": ok, "other": 403, "secretariat": ok, "viewer": ok, "admin": ok, **DESA}
 
 
 def write(ok):
-    return {"own": ok, "other": 403, "secretariat": ok, "viewer": 403, "admin": 403}
+    return {"own": ok, "other": 403, "secretariat": ok, "viewer": 403, "admin": 403, **DESA}
 
 
 def secretariat_only(ok=200):
-    return {"own": 403, "other": 403, "secretariat": ok, "viewer": 403, "admin": 403}
+    return {"own": 403, "other": 403, "secretariat": ok, "viewer": 403, "admin": 403, **DESA}
 
 
 def everyone(ok=200):
-    return dict.fromkeys(ROLES, ok)
+    return {**dict.fromkeys(ROLES, ok), **DESA}
+
+
+def verval(desa=200, secretariat=200):
+    return {**dict.fromkeys(ROLES, 403), "desa": desa, "secretariat": secretariat}
 
 
 SA = {"code": "1.06.05.2.02.0777", "name": "Baru", "program_name": "P", "activity_name": "K",
@@ -78,7 +84,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/evidence/{evidence}/file", None, read()),
     # issue 17: the lokus desa convergence with every source (secretariat, viewer, admin)
     ("GET", "/api/v1/lokus/convergence?year=2026", None,
-     {"own": 403, "other": 403, "secretariat": 200, "viewer": 200, "admin": 200}),
+     {"own": 403, "other": 403, "secretariat": 200, "viewer": 200, "admin": 200, **DESA}),
     # issue 16: household coverage, counts only, for every role
     ("GET", "/api/v1/coverage?year=2026", None, everyone()),
     # issue 18: the province's inbox takes a kabupaten's push token (tgk_), never a user's
@@ -87,6 +93,11 @@ ENDPOINTS = [
     # issue 26: screening suggestions write nothing; every role may ask
     ("POST", "/api/v1/suggestions/tags", {"items": [{"name": "Penyediaan Jamban Sehat"}]},
      everyone()),
+    # issue 28: verval by the desa operator (its own desa), read by the secretariat too
+    ("GET", "/api/v1/verval/campaigns", None, verval()),
+    ("GET", "/api/v1/verval/campaigns/{campaign}/progress", None, verval()),
+    ("POST", "/api/v1/verval/campaigns/{campaign}/records",
+     {"nik": "3299000000000001", "status": "masih"}, verval(secretariat=403)),
 ]
 # Documented, and public on purpose (no token): the bundle's JSON Schema (issue 18).
 PUBLIC = {("GET", "/api/v1/schemas/bundle.json")}
@@ -105,7 +116,8 @@ def world(make):
     users = {"own": make.user("opd", opd_obj=opd), "other": make.user("opd"),
              "secretariat": make.user("secretariat"), "viewer": make.user("viewer"),
              "admin": make.user("admin")}
-    ids = {
+    ids = {"campaign": _verval(make, users)}  # issue 28
+    ids |= {
         "opd": opd.id, "sa": sa.id, "sa_version": sa.version, "tag": tag.id,
         "tag_version": tag.version, "sa_free": sa_free.id, "sa_free_version": sa_free.version,
         "tag_free": tag_free.id, "tag_free_version": tag_free.version,
@@ -116,6 +128,19 @@ def world(make):
         "evidence": _evidence(opd, tag),  # issue 14
     }
     return users, ids
+
+
+def _verval(make, users) -> int:
+    """Issue 28: a campaign over the verval world's desa A, whose operator is "desa"."""
+    from datetime import date
+
+    from app.verval import campaigns
+
+    from . import verval_world
+
+    vw = verval_world.build(make)
+    users["desa"] = vw["users"]["a"]
+    return campaigns.open_campaign("Verval API", date(2099, 1, 1), None, users["secretariat"]).id
 
 
 def _evidence(opd, tag) -> int:
@@ -201,7 +226,8 @@ def test_matrix_covers_every_documented_operation(client):
                     .replace("/bundles/{report}/", "/bundles/{bundle_id}/")
                     .replace("/evidence/{evidence}", "/evidence/{evidence_id}")
                     .replace("/realizations/1", "/realizations/{quarter}")
-                    .replace("/realizations/3", "/realizations/{quarter}"))
+                    .replace("/realizations/3", "/realizations/{quarter}")
+                    .replace("/campaigns/{campaign}/", "/campaigns/{campaign_id}/"))
         covered.add((method, template))
     assert documented - PUBLIC <= covered, documented - PUBLIC - covered
     for method, path in PUBLIC:

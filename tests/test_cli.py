@@ -69,7 +69,14 @@ def test_seed_demo_builds_a_realistic_kabupaten(app):
     assert db.session.scalar(select(func.count(Realization.id))
                              .where(Realization.anomalies != "")) >= 3
     roles = set(db.session.scalars(select(User.role)))
-    assert roles == {"opd", "secretariat", "viewer", "admin"}
+    assert roles == {"opd", "secretariat", "viewer", "admin", "desa"}
+    # Issue 28: an open campaign over two desa, each with its operator, partly recorded.
+    from models import VervalRecord, VervalVillage
+
+    desa = db.session.execute(select(VervalVillage.state, func.count(VervalRecord.status),
+                                     func.count(VervalRecord.id))
+                              .join(VervalRecord).group_by(VervalVillage.id)).all()
+    assert len(desa) == 2 and all(s == "open" and 0 < done < n for s, done, n in desa)
     assert "demo-tagar-2026" in result.output and "sekretariat" in result.output
     # Tagged amounts never exceed the allocation of their sub-activity.
     over = db.session.execute(

@@ -104,7 +104,7 @@ def test_coverage_xlsx_has_the_page_figures(client, login, world, make):
                          "Tren", "Tren per desa"]
     checks = {"Per kecamatan": ("kecamatan", "tnnnnnn"), "Per desa": ("desa", "tttnnnnn"),
               "Bantuan sejenis": ("ganda", "ttnn"), "Belanja per RT": ("biaya", "tnnmm"),
-              "Tren": ("tren", "ttn")}
+              "Tren": ("tren", "ttnn")}  # issue 28: + "Setelah verval"
     for sheet, (section, kinds) in checks.items():
         shown = html_table(page, section)
         rows = got[sheet]
@@ -123,7 +123,7 @@ def test_coverage_xlsx_has_the_page_figures(client, login, world, make):
     assert got["Bantuan sejenis"] == [[1, "uang", 1, 2]]
     spend = {r[0]: r for r in got["Belanja per RT"]}
     assert spend[next(k for k in spend if k.startswith("1."))][1:4] == [2, 3, 4500000.5]
-    assert [r[1:] for r in got["Tren"]] == [["DTSEN", 5], ["DTSEN", 4]]
+    assert [r[1:] for r in got["Tren"]] == [["DTSEN", 5, 5], ["DTSEN", 4, 4]]
     v1, v2, _ = world["villages"]
     assert [r[1:] for r in got["Tren per desa"]] == [[3, 3], [2, 1]]
     assert got["Tren per desa"][0][0] == v1.name
@@ -144,7 +144,7 @@ def test_coverage_xlsx_follows_the_kecamatan_filter(client, login, world):
     got = sheets(resp.data)
     assert [r[0] for r in got["Per desa"]] == [v.code for v in world["villages"][:2]]
     assert [as_page(r, "tttnnnnn") for r in got["Per desa"]] == html_table(page, "desa")
-    assert [r[1:] for r in got["Tren"]] == [["DTSEN", 5, 5]]  # kabupaten, chosen kecamatan
+    assert [r[1:] for r in got["Tren"]] == [["DTSEN", 5, 5, 5]]  # kab., after verval, kec.
     assert filters(resp.data, "Per desa")["Kecamatan"] == dist.name
     # The kabupaten-wide tables say so, as the page shows them unfiltered.
     assert filters(resp.data, "Per kecamatan")["Cakupan"] == "Kabupaten"

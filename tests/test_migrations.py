@@ -49,6 +49,14 @@ def test_upgrade_gives_the_models_schema(tmp_path):
 DEMO_NOW = "2026-11-23T03:00:00"
 # Columns of revision 0001 that the models no longer have, and what old rows held there.
 OLD_COLUMNS = {("user", "failed_logins"): 0, ("user", "locked_until"): None}
+# Values revision 0001's checks refuse, as the copy writes them there (issue 28: the demo's desa
+# operators; no figure depends on a user's role).
+OLD_VALUES = {("user", "role"): {"desa": "viewer"}}
+
+
+def _old_value(table: str, column: str, value):
+    mapping = OLD_VALUES.get((table, column))
+    return mapping.get(value, value) if mapping else value
 
 
 @contextmanager
@@ -89,7 +97,7 @@ def _copy_demo(source, target):
             lite = Table(table.name, MetaData(), *[
                 Column(c, table.c[c].type if c in table.c else reflected[c]) for c in cols])
             rows = [{**{c: OLD_COLUMNS.get((table.name, c)) for c in cols if c not in table.c},
-                     **row._mapping}
+                     **{c: _old_value(table.name, c, v) for c, v in row._mapping.items()}}
                     for row in src.execute(select(*[table.c[c] for c in cols if c in table.c]))]
             if rows:
                 dst.execute(lite.insert(), rows)

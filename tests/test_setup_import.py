@@ -297,7 +297,7 @@ def test_commit_reads_the_stored_file_again(client, admin, make):
 def test_templates_download_and_import_back(client, admin, make, tmp_path, app):
     make.opd(code="1.06.0.00.0.00.08.0000", name="Dinas Sosial V")
     for slug, header in (("opd", OPD_HEADER), ("wilayah", AREA_HEADER),
-                         ("pengguna", USER_HEADER + ["NIP"])):
+                         ("pengguna", USER_HEADER + ["NIP", "Kode Desa"])):
         resp = client.get(f"/admin/penyiapan/templat/{slug}")
         assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
         wb = load_workbook(io.BytesIO(resp.data))

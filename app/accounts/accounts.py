@@ -55,6 +55,7 @@ def create_user(
     opd: Opd | None = None,
     email: str = "",
     actor=None,
+    village_id: int | None = None,
 ) -> User:
     username = (username or "").strip().lower()
     if not username:
@@ -65,6 +66,10 @@ def create_user(
         raise ServiceError("Pengguna dengan peran OPD harus terhubung ke satu OPD.", field="opd_id")
     if role != "opd":
         opd = None  # other roles see every OPD; an OPD link would only confuse
+    if role == "desa" and village_id is None:  # issue 28: an operator of one desa
+        raise ServiceError("Operator desa harus terhubung ke satu desa.", field="village_id")
+    if role != "desa":
+        village_id = None
     ensure_opd_active(opd.id if opd else None)  # issue 15: an inactive OPD takes no new users
     validate_password(password, username)
     exists = db.session.scalar(select(func.count()).where(User.username == username))
@@ -76,6 +81,7 @@ def create_user(
         email=email,
         role=role,
         opd=opd,
+        village_id=village_id,
         password_hash=hash_password(password),
     )
     db.session.add(user)

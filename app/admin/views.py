@@ -26,6 +26,7 @@ from models import (
     SubActivity,
     Submission,
     User,
+    Village,
     db,
 )
 
@@ -43,10 +44,17 @@ def _opd_choices():
         (o.id, f"{o.code} {o.name}" + ("" if o.is_active else " (nonaktif)")) for o in opds])
 
 
+def _village_choices():
+    rows = db.session.execute(select(Village.id, Village.code, Village.name)
+                              .order_by(Village.code)).all()
+    return choices([(0, "— tidak ada —")] + [(i, f"{c} {n}") for i, c, n in rows])
+
+
 @bp.route("/pengguna")
 @admin_only
 def users():
-    rows = db.session.scalars(select(User).options(selectinload(User.opd))
+    rows = db.session.scalars(select(User)
+                              .options(selectinload(User.opd), selectinload(User.village))
                               .order_by(User.role, User.username)).all()
     return render_template("admin/users.html", users=rows, blocked=throttle.blocked_accounts())
 
@@ -58,10 +66,14 @@ def user_edit(user_id=None):
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     form.opd_id.choices = _opd_choices()
+    form.village_id.choices = _village_choices()
     if request.method == "GET" and user:
         form.opd_id.data = user.opd_id or 0
+        form.village_id.data = user.village_id or 0
     if form.validate_on_submit():
         opd = db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None
+        village_id = form.village_id.data if (
+            form.village_id.data and db.session.get(Village, form.village_id.data)) else None
         try:
             if user is None:
                 if not form.password.data:
@@ -69,7 +81,8 @@ def user_edit(user_id=None):
                                        field="password")
                 user = create_user(form.username.data, form.password.data, form.role.data,
                                    full_name=form.full_name.data, opd=opd,
-                                   email=form.email.data or "", actor=current_user)
+                                   email=form.email.data or "", actor=current_user,
+                                   village_id=village_id)
             else:
                 if form.role.data == "opd" and opd is None:
                     raise ServiceError("Pengguna dengan peran OPD harus terhubung ke satu OPD.",
@@ -80,6 +93,9 @@ def user_edit(user_id=None):
                                                    or not form.active.data):
                     raise ServiceError("Anda tidak dapat mencabut peran admin akun sendiri.",
                                        field="role")
+                if form.role.data == "desa" and village_id is None:
+                    raise ServiceError("Operator desa harus terhubung ke satu desa.",
+                                       field="village_id")
                 if user.active and not form.active.data and not confirmations.confirmed():
                     return render_template(  # nothing saved; everything typed shown again
                         "admin/user_form.html", form=form, user=user,
@@ -89,6 +105,7 @@ def user_edit(user_id=None):
                 user.email = form.email.data or ""
                 user.role = form.role.data
                 user.opd_id = opd.id if (opd and form.role.data == "opd") else None
+                user.village_id = village_id if form.role.data == "desa" else None
                 if form.active.data:
                     user.active = True
                 else:

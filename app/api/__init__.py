@@ -101,8 +101,9 @@ def init_api(app: Flask) -> None:
         api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
         csrf.exempt(blp)
     from . import areas as areas_api  # issue 27: boundaries as GeoJSON
+    from . import verval as verval_api  # issue 28: verval by the desa
 
-    for blp in areas_api.blueprints():
+    for blp in [*areas_api.blueprints(), *verval_api.blueprints()]:
         api.register_blueprint(blp, url_prefix=API_PREFIX + blp.url_prefix)
         csrf.exempt(blp)
     app.register_blueprint(docs.bp, url_prefix=API_PREFIX)

@@ -54,6 +54,8 @@ class CoverageTrendSchema(Schema):
     taken_on = fields.Date()
     source = fields.String()
     desil1 = fields.Integer()
+    after_verval = fields.Integer(metadata={
+        "description": "Desil 1 dikurangi yang dikeluarkan verval desa yang disetujui"})
 
 
 class CoverageSchema(Schema):
@@ -98,6 +100,7 @@ def get_coverage(args):
         overlaps=[vars(o) for o in f["overlaps"]],
         spend=[{"strategy": s.strategy, "tags": s.tags, "households": s.households,
                 "realized": s.realized, "per_household": s.per_household} for s in f["spend"]],
-        trend=[{"taken_on": p.taken_on, "source": p.source, "desil1": p.desil1}
+        trend=[{"taken_on": p.taken_on, "source": p.source, "desil1": p.desil1,
+                "after_verval": p.after_verval}
                for p in f["trend"]])
     return out

@@ -60,9 +60,9 @@ def coverage_tables(fy, quarter: int, district_name: str | None, f: dict) -> lis
     tables.append(Table(
         title="Tren rumah tangga desil 1 per data BNBA", sheet="Tren", filters=filters,
         columns=[Column("Tanggal data", width=18), Column("Sumber", width=14),
-                 Column("Kabupaten", "count"),
+                 Column("Kabupaten", "count"), Column("Setelah verval", "count"),
                  *([Column("Kecamatan terpilih", "count")] if by_district else [])],
-        rows=[[p.taken_on.isoformat(), p.source, p.desil1,
+        rows=[[p.taken_on.isoformat(), p.source, p.desil1, p.after_verval,
                *([by_district[i].desil1] if by_district else [])]
               for i, p in enumerate(f["trend"])]))
     if f.get("village_trend"):

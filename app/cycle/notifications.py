@@ -48,6 +48,17 @@ def notify_opd(opd_id: int, kind: str, text: str, *, submission: Submission | No
     return len(users)
 
 
+def notify_users(user_ids: list[int], kind: str, text: str) -> int:
+    """Issue 28: one notification per listed user (a desa operator has no OPD), by mail too
+    where the user wants it; the number created."""
+    _forget_unread(user_ids)
+    for user_id in user_ids:
+        db.session.add(Notification(user_id=user_id, kind=kind, text=text[:1000],
+                                    created_at=now()))
+    _by_mail([(uid, kind, text) for uid in user_ids])
+    return len(user_ids)
+
+
 def _secretariat() -> list[int]:
     return list(db.session.scalars(select(User.id).where(
         User.role == "secretariat", User.active)))

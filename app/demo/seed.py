@@ -152,6 +152,10 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
     from .boundaries import seed as seed_boundaries  # issue 27: fictional desa boundaries
 
     seed_boundaries(db.session.scalars(select(District).order_by(District.code)).all())
+
+    from .verval import seed as seed_verval  # issue 28: an open campaign, two desa operators
+
+    n_verval = seed_verval(users["sekretariat"], DEMO_PASSWORD, random.Random(28))
     return {
         "OPD": len(opds), "kecamatan": len(catalog.DISTRICTS), "desa": n_villages,
         "lokus": len(priority), "sub kegiatan": n_sub, "tagging": len(tags),
@@ -159,6 +163,7 @@ def seed_demo(year: int | None = None) -> dict[str, int]:
         "pengguna": len(users),
         "rumah tangga BNBA": n_households,
         "sub kegiatan belum ditandai (penyaringan)": n_screening,
+        "verval dicatat": n_verval,
     }
 
 

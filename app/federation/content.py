@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.core.errors import ServiceError
 from app.reference.service import settings
 from models import FederationExport, FiscalYear, Opd, db
-from reports.queries import coverage, matrix, themes, verified
+from reports.queries import coverage, matrix, themes, verified, verval
 from reports.queries.rollup import RollupFilter, RollupRow, rollup, total
 
 from . import bundle
@@ -108,9 +108,11 @@ def _coverage(fy_id: int, quarter: int) -> list[dict]:
     snapshot = coverage.current_snapshot()
     if snapshot is None:
         return []
+    approved = verval.approved_counts(snapshot.id)  # issue 28: counts per desa and status
     return [{"village_code": r.code, "village": r.name, "district": r.district,
              "households": r.households, "by_strategies": list(r.by_count),
-             "snapshot_date": snapshot.taken_on.isoformat()}
+             "snapshot_date": snapshot.taken_on.isoformat(),
+             **({"verval": approved[r.key]} if r.key in approved else {})}
             for r in coverage.by_village(snapshot.id, fy_id, quarter)]
 
 

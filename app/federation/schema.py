@@ -50,13 +50,19 @@ MATRIX = _object({
 # Issue 16: desil-1 households of the kabupaten's current BNBA snapshot per desa, and how many
 # of them the period's beneficiary lists reached by 0, 1, 2 and 3 (or more) strategies. Counts
 # only: no NIK, no name, no household hash ever leaves the kabupaten.
-COVERAGE = _object({
+COVERAGE_FIELDS = {
     "village_code": _text(30, 1), "village": _text(120), "district": _text(120),
     "households": INT,
     "by_strategies": {"type": "array", "minItems": 4, "maxItems": 4, "items": INT},
     "snapshot_date": {"type": "string", "maxLength": 10,
                       "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
-})
+}
+# Issue 28 (optional, so earlier bundles stay valid): the desa's approved verval on that
+# snapshot, households per status (counts only).
+VERVAL_COUNTS = _object({s: INT for s in (
+    "masih", "tidak_miskin", "pindah", "meninggal", "tidak_ditemukan", "ganda")})
+COVERAGE = _object({**COVERAGE_FIELDS, "verval": VERVAL_COUNTS},
+                   required=list(COVERAGE_FIELDS))
 
 
 def _rows(n: int, item: dict) -> dict:

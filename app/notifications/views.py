@@ -38,9 +38,11 @@ def open_(notification_id: int):
 
 def target(n: Notification) -> str:
     """The page where the user acts on it: the report's review page for a report that came in
-    (secretariat), else the quarter's realization sheet."""
+    (secretariat), the verval page for a verval notice, else the quarter's realization sheet."""
     if n.kind == "submitted" and n.submission_id is not None:
         return url_for("review.detail", submission_id=n.submission_id)
+    if n.kind == "verval":  # issue 28: the desa's (or the reviewer's) verval page
+        return url_for("verval.home")
     if n.quarter_id is not None and n.quarter is not None:
         return url_for("realization.index", triwulan=n.quarter.number,
                        tahun=n.quarter.fiscal_year.year)

@@ -16,7 +16,7 @@ down_revision = "0019"
 branch_labels = None
 depends_on = None
 
-OLD = "'returned', 'verified', 'reopened', 'comment', 'deadline_7d', 'overdue'"
+OLD = "'returned', 'verified', 'reopened', 'comment', 'deadline_7d', 'overdue', 'verval'"
 NEW = OLD + ", 'submitted'"
 
 

@@ -28,9 +28,13 @@ def figures(content: ReportContent):
     note = (f"Data {snap.source} per {snap.taken_on.strftime('%d-%m-%Y')}; rumah tangga "
             f"dijangkau = tercantum dalam daftar penerima tagging s.d. {content.period}, "
             "dicocokkan dengan hash berkunci (tanpa NIK).")
-    if len(trend) > 1:
-        from app.core.money import format_number as n
+    from app.core.money import format_number as n
 
+    exits = trend[-1].exits if trend and trend[-1].snapshot_id == snap.id else 0
+    if exits:  # issue 28
+        note += (f" Verval desa yang disetujui mengeluarkan {n(exits)} rumah tangga (tidak lagi "
+                 "miskin ekstrem, pindah, meninggal, atau ganda) dari hitungan ini.")
+    if len(trend) > 1:
         note += (f" Rumah tangga desil 1: {n(trend[0].desil1)} pada "
                  f"{trend[0].taken_on.strftime('%d-%m-%Y')}, {n(trend[-1].desil1)} pada "
                  f"{trend[-1].taken_on.strftime('%d-%m-%Y')}.")

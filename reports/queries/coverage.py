@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 
 from models import (
     BeneficiaryHousehold,
@@ -67,12 +67,21 @@ def _reached(fy_id: int, quarter: int):
             .distinct().cte("reached"))
 
 
+def _counted(snapshot_id: int):
+    """Desil-1 households of the snapshot that an approved verval (issue 28) has not taken out
+    of it (no longer extreme-poor, moved, dead, a duplicate): the denominators and the
+    unreached list count these."""
+    return and_(Household.snapshot_id == snapshot_id, Household.desil == 1,
+                or_(Household.verval_exit_snapshot_id.is_(None),
+                    Household.verval_exit_snapshot_id != snapshot_id))
+
+
 def _per_household(snapshot_id: int, fy_id: int, quarter: int):
     reached = _reached(fy_id, quarter)
     return (select(Household.id.label("hid"), Household.village_id.label("village_id"),
                    func.count(distinct(reached.c.strategy)).label("n"))
             .outerjoin(reached, reached.c.household_id == Household.id)
-            .where(Household.snapshot_id == snapshot_id, Household.desil == 1)
+            .where(_counted(snapshot_id))
             .group_by(Household.id, Household.village_id).subquery("per_household"))
 
 
@@ -133,8 +142,7 @@ def unreached_all(snapshot_id: int, fy_id: int, quarter: int, district_id: int |
 
 def _unreached_query(snapshot_id: int, fy_id: int, quarter: int, district_id: int | None):
     reached = _reached(fy_id, quarter)
-    where = [Household.snapshot_id == snapshot_id, Household.desil == 1,
-             ~exists().where(reached.c.household_id == Household.id)]
+    where = [_counted(snapshot_id), ~exists().where(reached.c.household_id == Household.id)]
     if district_id is not None:
         where.append(Village.district_id == district_id)
     return (select(Household.hash, Village.name, District.name)
@@ -232,10 +240,19 @@ class TrendPoint:
     taken_on: date
     source: str
     desil1: int
+    exits: int = 0  # issue 28: taken out of this snapshot by an approved verval
+
+    @property
+    def after_verval(self) -> int:
+        return self.desil1 - self.exits
 
 
 def trend(district_id: int | None = None) -> list[TrendPoint]:
-    """Desil-1 households per snapshot (kabupaten, or one kecamatan), oldest first."""
+    """Desil-1 households per snapshot (kabupaten, or one kecamatan), oldest first, with those
+    an approved verval took out of each."""
+    from reports.queries.verval import approved_exits
+
+    exits = approved_exits(district_id)
     counted = SnapshotVillageCount.households
     if district_id is not None:
         counted = case((Village.district_id == district_id, counted), else_=0)
@@ -247,7 +264,8 @@ def trend(district_id: int | None = None) -> list[TrendPoint]:
             .outerjoin(Village, Village.id == SnapshotVillageCount.village_id)
             .group_by(HouseholdSnapshot.id, HouseholdSnapshot.taken_on, HouseholdSnapshot.source)
             .order_by(HouseholdSnapshot.taken_on, HouseholdSnapshot.id))
-    return [TrendPoint(i, t, s, int(n)) for i, t, s, n in db.session.execute(stmt)]
+    return [TrendPoint(i, t, s, int(n), exits.get(i, 0))
+            for i, t, s, n in db.session.execute(stmt)]
 
 
 def village_trend(snapshot_ids: list[int]) -> dict[int, dict[int, int]]:

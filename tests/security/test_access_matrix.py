@@ -16,6 +16,7 @@ guarantees that no route, UI or API, is left unclassified or unguarded.
 """
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -27,13 +28,17 @@ from .. import factories
 
 YEAR, LOCKED_YEAR = 2026, 2028
 LOGGED_IN = frozenset({"own", "foreign", "secretariat", "viewer", "admin"})
-PUBLIC = LOGGED_IN | {"anonymous"}
+# Issue 28: a desa operator reaches its own account and notifications, and verval; every other
+# page that only asks for a login (LOGGED_IN) must refuse it.
+ACCOUNT = LOGGED_IN | {"desa"}
+PUBLIC = ACCOUNT | {"anonymous"}
+VERVAL = frozenset({"desa", "secretariat"})
 READ_A = frozenset({"own", "secretariat", "viewer", "admin"})  # OPD A's data, read
 WRITE_A = frozenset({"own", "secretariat"})  # OPD A's data, written
 ADMIN = frozenset({"admin"})
 SECRETARIAT = frozenset({"secretariat"})
 READERS = frozenset({"secretariat", "viewer", "admin"})
-ROLES = ("anonymous", "own", "foreign", "secretariat", "viewer", "admin")
+ROLES = ("anonymous", "own", "foreign", "secretariat", "viewer", "admin", "desa")
 LIST_A = f"year={YEAR}&opd_id={{opd}}"
 
 
@@ -59,14 +64,14 @@ ACCESS = {
     ("health.readyz", "GET"): Access(PUBLIC),
     ("auth.login", "GET"): Access(PUBLIC),
     ("auth.login", "POST"): Access(PUBLIC),
-    ("auth.logout", "POST"): Access(LOGGED_IN, success_to_login=True),
-    ("auth.change_password", "GET"): Access(LOGGED_IN),
-    ("auth.change_password", "POST"): Access(LOGGED_IN),
-    ("auth.tokens", "GET"): Access(LOGGED_IN),
-    ("auth.tokens", "POST"): Access(LOGGED_IN),
+    ("auth.logout", "POST"): Access(ACCOUNT, success_to_login=True),
+    ("auth.change_password", "GET"): Access(ACCOUNT),
+    ("auth.change_password", "POST"): Access(ACCOUNT),
+    ("auth.tokens", "GET"): Access(ACCOUNT),
+    ("auth.tokens", "POST"): Access(ACCOUNT),
     ("auth.revoke", "POST"): Access(frozenset({"own"})),  # the own officer's token
     ("auth.revoke", "GET"): Access(frozenset({"own"})),  # its confirmation page (issue 23)
-    ("main.home", "GET"): Access(LOGGED_IN),
+    ("main.home", "GET"): Access(ACCOUNT),
     ("main.opd_detail", "GET"): Access(READ_A),
     ("dashboard.index", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
     ("dashboard.anomalies", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
@@ -131,7 +136,7 @@ ACCESS = {
     ("review.compliance", "GET"): Access(READERS, f"tahun={YEAR}"),
     ("review.bulk_verify", "POST"): Access(SECRETARIAT, data={"ids": "{sub}"}),
     ("help.index", "GET"): Access(LOGGED_IN),
-    ("notifications.index", "GET"): Access(LOGGED_IN),
+    ("notifications.index", "GET"): Access(ACCOUNT),
     # Per object: only its user opens it; anyone else gets a 404.
     ("notifications.open_", "GET"): Access(frozenset({"own"})),
     ("realization.upload_evidence", "POST"): Access(WRITE_A, args={"tag_id": "tag",
@@ -203,8 +208,8 @@ ACCESS = {
     # Issue 15 (part B): mail outbox, mail preferences, password reset, audit and history.
     ("mail.index", "GET"): Access(ADMIN),
     ("mail.retry", "POST"): Access(ADMIN),
-    ("mail_prefs.preferences", "GET"): Access(LOGGED_IN),
-    ("mail_prefs.preferences", "POST"): Access(LOGGED_IN, data={"kinds": "verified"}),
+    ("mail_prefs.preferences", "GET"): Access(ACCOUNT),
+    ("mail_prefs.preferences", "POST"): Access(ACCOUNT, data={"kinds": "verified"}),
     ("recovery.request_reset", "GET"): Access(PUBLIC),
     ("recovery.request_reset", "POST"): Access(PUBLIC, data={"identifier": "tidak-ada"}),
     ("recovery.reset", "GET"): Access(PUBLIC),  # the page taking the code (issue 24)
@@ -300,6 +305,23 @@ ACCESS = {
     ("admin.public_portal", "GET"): Access(ADMIN),
     ("admin.public_portal", "POST"): Access(ADMIN, data={"license_id": "CC-BY-4.0"}),
     ("admin.public_apbd_total", "POST"): Access(ADMIN),
+    # Issue 28: verval. The desa's own sheet for its operator and the reviewer; the campaigns
+    # for the secretariat.
+    ("verval.home", "GET"): Access(VERVAL),
+    ("verval.sheet", "GET"): Access(VERVAL),
+    ("verval.record", "POST"): Access(frozenset({"desa"}), data={
+        "nik": "3299000000000001", "status": "masih"}),
+    ("verval.submit", "POST"): Access(frozenset({"desa"})),
+    ("verval.approve", "POST"): Access(SECRETARIAT),
+    ("verval.return_", "POST"): Access(SECRETARIAT, data={"note": "Periksa lagi"}),
+    ("verval.campaign_list", "GET"): Access(SECRETARIAT),
+    ("verval.campaign_list", "POST"): Access(SECRETARIAT, data={
+        "name": "Verval matriks", "deadline": "2099-01-01", "scope": "all"}),
+    ("verval.campaign", "GET"): Access(SECRETARIAT),
+    ("api_verval.list_campaigns", "GET"): Access(VERVAL),
+    ("api_verval.get_progress", "GET"): Access(VERVAL),
+    ("api_verval.post_record", "POST"): Access(frozenset({"desa"}), data={
+        "nik": "3299000000000001", "status": "masih"}),
 }
 
 # Path argument -> the world's key: OPD A's object (or, for admin routes, an object to edit).
@@ -315,6 +337,7 @@ ARG_DEFAULTS = {
     "intervention_id": "intervention", "theme_id": "theme",  # issue 17
     "request_id": "evidence_request",  # issue 14
     "tahun": "public_year", "name": "public_file", "version": "public_version",  # issue 29
+    "cv_id": "verval_cv", "campaign_id": "verval_campaign",  # issue 28
 }
 
 # Arguments that name an object owned by an OPD (loaded through `load_for`): the officer of
@@ -358,6 +381,7 @@ def build_world(make):
              "foreign": make.user("opd", opd_obj=w["b"]["opd"]),
              "secretariat": make.user("secretariat"), "viewer": make.user("viewer"),
              "admin": make.user("admin")}
+    verval_ids = _verval(make, users)
     own_token, _ = create_token(users["own"], "milik sendiri")
     locked = make.submission(a["opd"], make.quarter(fy_locked, 1), "verified")
     draft = make.submission(a["opd"], make.quarter(fy, 3), "draft")
@@ -426,6 +450,7 @@ def build_world(make):
         "intervention": intervention.id, "theme": theme.id,  # issue 17
         "evidence_request": _evidence_request(a, users).id,  # issue 14
         **_public_portal(fy),  # issue 29
+        **verval_ids,  # issue 28
     }
     return users, ids
 
@@ -437,6 +462,21 @@ def _public_portal(fy):
     portal.switch(True)
     return {"public_year": fy.year, "public_file": "opd.csv", "public_table": "opd",
             "public_version": publish.current(fy).version}
+
+def _verval(make, users) -> dict:
+    """Issue 28: a campaign over desa A (of the verval world) and its operator as "desa"."""
+    from app.verval import campaigns
+    from models import VervalVillage
+
+    from .. import verval_world
+
+    vw = verval_world.build(make)
+    users["desa"] = vw["users"]["a"]
+    campaign = campaigns.open_campaign("Verval matriks", date(2099, 1, 1), None,
+                                       users["secretariat"])
+    cv = db.session.scalar(select(VervalVillage).where(
+        VervalVillage.campaign_id == campaign.id, VervalVillage.village_id == vw["va"].id))
+    return {"verval_cv": cv.id, "verval_campaign": campaign.id}
 
 
 def _evidence_request(a, users):

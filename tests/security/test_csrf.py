@@ -24,7 +24,7 @@ from .test_access_matrix import (
     build_world,
 )
 
-PREFERRED = ("secretariat", "own", "admin", "viewer", "foreign", "anonymous")
+PREFERRED = ("secretariat", "own", "admin", "viewer", "foreign", "anonymous", "desa")
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ AREA_KINDS = {"kecamatan": "kecamatan", "kec": "kecamatan", "desa": "desa",
 ROLE_NAMES = {"opd": "opd", "operator": "opd", "operator opd": "opd",
               "secretariat": "secretariat", "sekretariat": "secretariat",
               "sekretariat tkpkd": "secretariat", "viewer": "viewer", "pimpinan": "viewer",
-              "admin": "admin", "administrator": "admin"}
-ROLE_HELP = "opd, sekretariat, pimpinan atau admin"
+              "admin": "admin", "administrator": "admin",
+              "desa": "desa", "operator desa": "desa"}  # issue 28
+ROLE_HELP = "opd, sekretariat, pimpinan, admin atau desa"
 # A temporary password: no look-alike characters, read aloud or copied by hand without doubt.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -203,11 +204,12 @@ class _Only:
 # --- users -----------------------------------------------------------------------------------
 
 USER_FIELDS = {"full_name": "nama", "role": "peran", "opd_id": "OPD", "email": "surel",
-               "nip": "NIP"}
+               "nip": "NIP", "village_id": "desa"}
 
 
 def plan_users(plan, rows) -> None:
     opds = {o.code: o for o in db.session.scalars(select(Opd))}
+    villages = dict(db.session.execute(select(Village.code, Village.id)).all())
     users = {u.username: u for u in db.session.scalars(select(User))}
     for row in rows:
         v = row.values
@@ -233,6 +235,7 @@ def plan_users(plan, rows) -> None:
         elif code:
             plan.warnings.append(_issue(row, "Kode OPD", "Diabaikan: hanya peran opd yang "
                                                          "terhubung ke satu OPD."))
+        village_id = _village_of(plan, row, role, existing, villages)
         if v.get("email") and not EMAIL.match(v["email"]):
             plan.error(row, "Surel", "Alamat surel tidak valid.")
         if v.get("nip") and not NIP.match(v["nip"]):
@@ -249,10 +252,29 @@ def plan_users(plan, rows) -> None:
             continue
         v["full_name"] = v.pop("name")
         v["role"], v["opd_id"] = role, opd.id if opd else None
+        v["village_id"] = village_id
         if existing is not None:
             _changes(row, existing, USER_FIELDS)
         else:
             row.action = "create"
+
+
+def _village_of(plan, row, role, existing, villages) -> int | None:
+    """Issue 28: a desa operator's desa, by Kemendagri code (other roles have none)."""
+    code = row.values.pop("village_code", "")
+    if "village_code" not in plan.present and existing is not None and existing.village_id:
+        return existing.village_id if role == "desa" else None
+    if role != "desa":
+        if code:
+            plan.warnings.append(_issue(row, "Kode Desa", "Diabaikan: hanya peran desa yang "
+                                                          "terhubung ke satu desa."))
+        return None
+    if not code:
+        plan.error(row, "Kode Desa", "Wajib diisi untuk peran desa.")
+    elif code not in villages:
+        plan.error(row, "Kode Desa", f"Desa dengan kode {code[:20]} tidak ditemukan; impor "
+                                     "berkas wilayah lebih dahulu.")
+    return villages.get(code)
 
 
 def _issue(row, column, message):
@@ -297,7 +319,8 @@ def user_sheets(wb) -> None:
     roles = wb.create_sheet("Peran")
     xlsx_writer.append_row(roles, ["Peran", "Keterangan"])
     for code, label in (("opd", ROLE_LABELS["opd"]), ("sekretariat", ROLE_LABELS["secretariat"]),
-                        ("pimpinan", ROLE_LABELS["viewer"]), ("admin", ROLE_LABELS["admin"])):
+                        ("pimpinan", ROLE_LABELS["viewer"]), ("admin", ROLE_LABELS["admin"]),
+                        ("desa", ROLE_LABELS["desa"])):
         xlsx_writer.append_row(roles, [code, label])
 
 
@@ -330,7 +353,7 @@ KINDS = {
                "Huruf kecil, angka, titik, garis bawah, tanda hubung", required=True, limit=60),
         Column("name", "Nama Lengkap", ("nama", "full_name"), "Nama lengkap", required=True,
                limit=120),
-        Column("role", "Peran", ("role",), "opd, sekretariat, pimpinan atau admin",
+        Column("role", "Peran", ("role",), "opd, sekretariat, pimpinan, admin atau desa",
                required=True, limit=30),
         Column("opd_code", "Kode OPD", ("opd", "kode_skpd"),
                "Wajib untuk peran opd; lihat lembar Kode OPD", limit=40),
@@ -338,5 +361,7 @@ KINDS = {
                limit=120),
         Column("nip", "NIP", ("nip_pegawai",), "18 angka, ditulis sebagai teks; boleh kosong",
                limit=30),
+        Column("village_code", "Kode Desa", ("desa", "kode_desa_operator"),
+               "Wajib untuk peran desa (operator verval satu desa): kode Kemendagri", limit=20),
     ), "username", plan_users, apply_users, user_sheets, key_lower=True),
 }
