@@ -1,5 +1,6 @@
 """In-app notifications: what a user must know about their reports (returned, verified,
-reopened, commented, a deadline in a week, overdue), kept per user and marked read when seen."""
+reopened, commented, a deadline in a week, overdue; for the secretariat: a report submitted or
+resubmitted), kept per user and marked read when seen."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import db, utcnow
 
 NOTIFICATION_KINDS = ("returned", "verified", "reopened", "comment", "deadline_7d", "overdue",
-                      "verval")
+                      "verval", "submitted")
 NOTIFICATION_KIND_LABELS = {
     "returned": "Dikembalikan",
     "verified": "Terverifikasi",
@@ -17,6 +18,7 @@ NOTIFICATION_KIND_LABELS = {
     "deadline_7d": "Batas 7 hari lagi",
     "overdue": "Terlambat",
     "verval": "Verval desa",  # issue 28
+    "submitted": "Laporan masuk",  # to the secretariat: an OPD submitted or resubmitted
 }
 _KIND_SQL = ", ".join(f"'{k}'" for k in NOTIFICATION_KINDS)
 

@@ -42,7 +42,8 @@ class PemdaSettings(db.Model):
     signatories: Mapped[str] = mapped_column(
         String(5), default="head", server_default="head")  # head | chair | both
     report_addressees: Mapped[str] = mapped_column(
-        String(60), default="menko_pm,mendagri", server_default="menko_pm,mendagri")
+        String(60), default="menko_pm,menko_pmk,mendagri",
+        server_default="menko_pm,menko_pmk,mendagri")  # Menko PMK ticked too (issue 23)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -122,7 +122,8 @@ def test_admin_edits_opd_and_refuses_duplicate_code(client, make, login):
     a, b = make.opd(), make.opd()
     resp = client.post(f"/admin/opd/{a.id}", data={"code": b.code, "name": a.name})
     assert "Sudah dipakai OPD lain" in resp.get_data(as_text=True)
-    resp = client.post(f"/admin/opd/{a.id}", data={"code": a.code, "name": "Dinas Baru"})
+    resp = client.post(f"/admin/opd/{a.id}", data={"code": a.code, "name": "Dinas Baru",
+                                                   "is_active": "y"})
     assert resp.status_code == 302
     assert a.name == "Dinas Baru"
 

@@ -78,7 +78,7 @@ def test_deactivate_ends_sessions_and_is_audited(app, client, make, login, peopl
     assert other.get("/").status_code == 200
     admin = login(make.user("admin"))
     resp = client.post(f"/admin/penyiapan/pengguna-tidak-aktif/{target.id}/nonaktifkan",
-                       data={"hari": "30"})
+                       data={"hari": "30", "confirm": "1"})
     assert resp.status_code == 302 and resp.headers["Location"].endswith("hari=30")
     db.session.refresh(target)
     assert not target.active
@@ -89,10 +89,10 @@ def test_deactivate_ends_sessions_and_is_audited(app, client, make, login, peopl
     assert entry.user_id == admin.id and entry.new_values == {"active": False}
     # Twice: a message, not an error; one's own account: refused.
     again = client.post(f"/admin/penyiapan/pengguna-tidak-aktif/{target.id}/nonaktifkan",
-                        follow_redirects=True)
+                        data={"confirm": "1"}, follow_redirects=True)
     assert "sudah nonaktif" in again.get_data(as_text=True)
     own = client.post(f"/admin/penyiapan/pengguna-tidak-aktif/{admin.id}/nonaktifkan",
-                      follow_redirects=True)
+                      data={"confirm": "1"}, follow_redirects=True)
     assert "akun sendiri" in own.get_data(as_text=True)
     db.session.refresh(admin)
     assert admin.active

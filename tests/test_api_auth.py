@@ -24,7 +24,7 @@ def test_token_created_in_ui_is_shown_once_and_stored_hashed(client, make, login
     assert secret not in client.get("/akun/token").get_data(as_text=True)
     # It works on the API, and stops working once revoked.
     assert client.get("/api/v1/reference/opds", headers=_bearer(secret)).status_code == 200
-    client.post(f"/akun/token/{token.id}/cabut")
+    client.post(f"/akun/token/{token.id}/cabut", data={"confirm": "1"})
     resp = client.get("/api/v1/reference/opds", headers=_bearer(secret))
     assert resp.status_code == 401
     assert resp.json["message"] == "Token API tidak valid atau sudah dicabut."

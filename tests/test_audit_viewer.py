@@ -87,3 +87,32 @@ def test_login_history_records_successes_and_failures(app, client, make, login):
     assert "Riwayat masuk" in page and "203.0.113.7" in page
     assert "Kata sandi salah" in page and "Berhasil" in page
     assert db.session.query(AuditLog).filter_by(action="login", entity_id=user.id).count() == 1
+
+
+def test_the_log_reads_in_indonesian_with_changes_and_wib_times(client, make, login):
+    """Issue 23: action and object names in words, changes as "Label: lama → baru", times in
+    WIB, on the page and in its XLSX alike."""
+    opd = make.opd()
+    user = make.user("opd", opd_obj=opd)
+    e = audit.record("update", "realization", 20, opd_id=opd.id, user=user,
+                     old={"amount": "1000000.00", "status": "draft", "is_late": False},
+                     new={"amount": "1500000.00", "status": "submitted", "is_late": True},
+                     parent=("tag", 5))
+    e.at = datetime(2034, 12, 6, 20, 30)  # 7 Desember 03.30 WIB
+    audit.record("lookup", "household", 3, user=user, new={"x": 1}).at = datetime(2034, 12, 6)
+    db.session.flush()
+    login(make.user("admin"))
+    page = client.get(f"/admin/audit/?pengguna={user.id}").get_data(as_text=True)
+    assert "diubah" in page and "realisasi #20" in page and "tagging #5" in page
+    assert "Nilai: Rp 1.000.000 → Rp 1.500.000" in page and "Status: draf → diajukan" in page
+    assert "Terlambat: tidak → ya" in page and "pencarian data" in page
+    assert "7 Des 2034 03.30 WIB" in page
+    assert "{&#34;" not in page and '{"' not in page  # no raw JSON
+    assert ">lookup<" not in page and ">update<" not in page  # filter options in words too
+    resp = client.get(f"/admin/audit/?pengguna={user.id}&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(resp.data)).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Waktu (WIB)")
+    assert "Perubahan" in header
+    row = next(r for r in rows if r and r[3] == "diubah")
+    assert row[0] == "07-12-2034 03.30 WIB" and row[4] == "realisasi #20 (tagging #5)"
+    assert "Nilai: Rp 1.000.000 → Rp 1.500.000" in row[5]

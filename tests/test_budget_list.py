@@ -65,7 +65,9 @@ def test_list_columns_and_totals(client, make, login):
     assert "Jumlah (3 sub kegiatan)" in foot
     assert "Rp 550.000.000" in foot and "Rp 105.000.000" in foot and "19,1 %" in foot
     # distinct lokus desa over the OPD, then (issue 15) the murni and perubahan totals
-    assert foot.split()[-5:] == ["2", "Rp", "600.000.000", "Rp", "550.000.000"]
+    # (issue 23: labelled as a count of distinct desa, not the sum of the rows)
+    assert foot.split()[-7:] == ["2", "desa", "berbeda", "Rp", "600.000.000", "Rp",
+                                 "550.000.000"]
     assert "Milik OPD lain" not in page
 
 

@@ -3,7 +3,10 @@ form opens read-only with the reason; a conflict panel names what the user chose
 import re
 from pathlib import Path
 
-from models import db
+from sqlalchemy import select
+
+from app.accounts.api_tokens import create_token
+from models import FiscalYear, Opd, db
 
 
 def _forms(page: str) -> list[str]:
@@ -107,3 +110,122 @@ def test_closed_quarter_sheet_opens_read_only_with_the_reason(client, make, logi
     assert "sudah ditutup" in page
     amount = re.search(rf'<input[^>]*name="r-{tag.id}-amount"[^>]*>', page).group(0)
     assert "readonly" in amount
+
+
+# --- Issue 23: consequential actions ask first, also without JavaScript ----------------------
+# GET shows the consequence (how many objects), POST with confirm=1 does it, a POST without it
+# is refused (400, nothing done). Edit forms re-show what was typed beside the confirming button.
+
+def test_closing_a_quarter_shows_the_consequence_and_needs_confirmation(client, make, login):
+    fy = make.fiscal_year(2026)
+    q = make.quarter(fy, 2)
+    opds = [make.opd() for _ in range(3)]
+    make.submission(opds[0], q, "verified")
+    login(make.user("admin"))
+    years = client.get("/admin/tahun").get_data(as_text=True)
+    assert f'href="/admin/triwulan/{q.id}?action=toggle"' in years  # a link: works without JS
+    page = client.get(f"/admin/triwulan/{q.id}?action=toggle")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Konfirmasi: tutup Triwulan II 2026" in text
+    n = sum(1 for o in db.session.scalars(select(Opd).where(Opd.is_active)))
+    assert f"{n} OPD aktif tidak dapat lagi mengisi" in text
+    assert f"{n - 1} dari {n} OPD belum mengajukan" in text
+    refused = client.post(f"/admin/triwulan/{q.id}", data={"action": "toggle"})
+    assert refused.status_code == 400 and "memerlukan konfirmasi" in refused.get_data(True)
+    db.session.refresh(q)
+    assert q.is_open
+    done = client.post(f"/admin/triwulan/{q.id}", data={"action": "toggle", "confirm": "1"})
+    assert done.status_code == 302
+    db.session.refresh(q)
+    assert not q.is_open
+
+
+def test_making_a_year_current_needs_confirmation(client, make, login):
+    old, new = make.fiscal_year(2026), make.fiscal_year(2027)
+    old.is_current = True
+    login(make.user("admin"))
+    text = client.get(f"/admin/tahun/{new.id}/aktif").get_data(as_text=True)
+    assert "menggantikan 2026" in text and "Ya, jadikan 2027 tahun berjalan" in text
+    assert client.post(f"/admin/tahun/{new.id}/aktif").status_code == 400
+    db.session.refresh(new)
+    assert not new.is_current
+    client.post(f"/admin/tahun/{new.id}/aktif", data={"confirm": "1"})
+    db.session.refresh(new)
+    db.session.refresh(old)
+    assert new.is_current and not old.is_current
+
+
+def test_revoking_a_token_needs_confirmation(client, make, login):
+    user = make.user("viewer")
+    token, _ = create_token(user, "skrip laporan")
+    login(user)
+    page = client.get("/akun/token").get_data(as_text=True)
+    assert f'href="/akun/token/{token.id}/cabut"' in page
+    text = client.get(f"/akun/token/{token.id}/cabut").get_data(as_text=True)
+    assert "1 token, tidak dapat dipakai lagi" in text and "skrip laporan" in text
+    assert client.post(f"/akun/token/{token.id}/cabut").status_code == 400
+    db.session.refresh(token)
+    assert token.revoked_at is None
+    client.post(f"/akun/token/{token.id}/cabut", data={"confirm": "1"})
+    db.session.refresh(token)
+    assert token.revoked_at is not None
+
+
+def test_deactivating_a_user_keeps_what_was_typed_and_needs_confirmation(client, make, login):
+    target = make.user("viewer")
+    login(make.user("admin"))
+    form = {"username": target.username, "full_name": "Nama Baru Diketik", "email": "",
+            "role": "viewer", "opd_id": "0", "password": ""}  # "active" unticked
+    page = client.post(f"/admin/pengguna/{target.id}", data=form)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Konfirmasi: nonaktifkan" in text
+    assert 'value="Nama Baru Diketik"' in text and "Token API aktif milik akun ini: 0" in text
+    db.session.refresh(target)
+    assert target.active and target.full_name != "Nama Baru Diketik"
+    client.post(f"/admin/pengguna/{target.id}", data={**form, "confirm": "1"})
+    db.session.refresh(target)
+    assert not target.active and target.full_name == "Nama Baru Diketik"
+
+
+def test_deactivating_an_opd_needs_confirmation(client, make, login):
+    opd = make.opd()
+    make.user("opd", opd_obj=opd)
+    login(make.user("admin"))
+    form = {"code": opd.code, "name": opd.name, "short_name": opd.short_name or "",
+            "head_name": "", "head_nip": "", "kind": opd.kind}
+    page = client.post(f"/admin/opd/{opd.id}", data=form)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Pengguna aktif OPD ini: 1" in text
+    db.session.refresh(opd)
+    assert opd.is_active
+    client.post(f"/admin/opd/{opd.id}", data={**form, "confirm": "1"})
+    db.session.refresh(opd)
+    assert not opd.is_active
+
+
+def test_idle_user_deactivation_has_a_confirmation_page(client, make, login):
+    target = make.user("viewer")
+    login(make.user("admin"))
+    url = f"/admin/penyiapan/pengguna-tidak-aktif/{target.id}/nonaktifkan"
+    text = client.get(url + "?hari=90").get_data(as_text=True)
+    assert "tidak dapat masuk lagi" in text and "(1 akun)" in text
+    assert client.post(url, data={"hari": "90"}).status_code == 400
+    db.session.refresh(target)
+    assert target.active
+    client.post(url, data={"hari": "90", "confirm": "1"})
+    db.session.refresh(target)
+    assert not target.active
+
+
+def test_rollover_run_without_confirmation_is_refused(client, make, login):
+    fy = make.fiscal_year(2026)
+    make.tag(make.sub_activity(make.opd(), fy))
+    login(make.user("admin"))
+    data = {"from_year": "2026", "to_year": "2027", "action": "run"}
+    page = client.post("/admin/penyiapan/tutup-tahun", data=data)
+    assert page.status_code == 400 and "Pratinjau" in page.get_data(as_text=True)
+    assert db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2027)) is None
+    page = client.post("/admin/penyiapan/tutup-tahun", data={**data, "action": "preview"})
+    assert 'name="confirm" value="1"' in page.get_data(as_text=True)
+    client.post("/admin/penyiapan/tutup-tahun", data={**data, "confirm": "1"})
+    assert db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2027)) is not None

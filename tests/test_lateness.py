@@ -74,12 +74,12 @@ def test_late_count_on_homes_counts_opds_without_a_row(client, make, login, cloc
     assert compliance.late_count(q3) == before + 2
     login(make.user("secretariat"))
     home = client.get("/").get_data(as_text=True)
-    card = re.search(r'Terlambat</span><strong>(\d+)</strong>', home).group(1)
+    card = re.search(r'Di antaranya terlambat: <strong>(\d+)</strong>', home).group(1)
     assert int(card) == before + 2
     assert "Terlambat 46 hari" in home  # the status table names the days
     login(make.user("viewer"))
     home = client.get("/").get_data(as_text=True)
-    assert int(re.search(r'OPD terlambat</span><strong>(\d+)</strong>', home).group(1)) \
+    assert int(re.search(r'Di antaranya terlambat: <strong>(\d+)</strong>', home).group(1)) \
         == before + 2
 
 

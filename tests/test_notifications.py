@@ -152,6 +152,7 @@ def test_home_page_load_creates_the_deadline_notice(client, make, login, clock):
     clock(BEFORE)
     login(officer)
     home = client.get("/").get_data(as_text=True)
-    # TW III due in 5 days; TW II never sent, overdue (TW I is past the 90-day window).
-    assert _kinds(officer) == ["deadline_7d", "overdue"]
-    assert "tinggal 5 hari lagi" in home and re.search(r'class="notif-count">2<', home)
+    # TW III due in 5 days; TW I and II never sent: overdue, each of them (issue 23: every
+    # overdue quarter of the current year, however old).
+    assert _kinds(officer) == ["deadline_7d", "overdue", "overdue"]
+    assert "tinggal 5 hari lagi" in home and re.search(r'class="notif-count">3<', home)

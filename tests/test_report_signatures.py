@@ -56,9 +56,10 @@ def test_ketua_tkpkd_signs_with_name_and_nip_when_set(kab):
 
 
 def test_addressees_are_chosen_per_report(kab):
-    letter = _pages()[0]  # nothing chosen, nothing set: Menko PM and Mendagri
+    letter = _pages()[0]  # nothing chosen, nothing set: Menko PM, Menko PMK (issue 23), Mendagri
     assert "1. Menteri Koordinator Bidang Pemberdayaan Masyarakat;" in letter
-    assert "2. Menteri Dalam Negeri di Jakarta" in letter
+    assert "2. Menteri Koordinator Bidang Pembangunan Manusia dan Kebudayaan;" in letter
+    assert "3. Menteri Dalam Negeri di Jakarta" in letter
     letter = _pages(addressees=("menko_pmk", "gubernur"))[0]
     assert "1. Menteri Koordinator Bidang Pembangunan Manusia dan Kebudayaan;" in letter
     assert "2. Gubernur Sejahtera Uji" in letter

@@ -238,7 +238,8 @@ def test_admin_page_previews_then_runs(client, make, login, kabupaten):
     assert preview.status_code == 200 and "akan disalin" in text
     assert "Dilewati: OPD nonaktif" in text and "Jalankan: salin 3 sub kegiatan" in text
     assert db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2027)) is None
-    done = client.post("/admin/penyiapan/tutup-tahun", data={**form, "action": "run"})
+    done = client.post("/admin/penyiapan/tutup-tahun",
+                       data={**form, "action": "run", "confirm": "1"})
     assert done.status_code == 200 and "3 sub kegiatan" in done.get_data(as_text=True)
     new = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2027))
     assert len(sa_in(kabupaten["dinsos"], new)) == 2

@@ -47,9 +47,19 @@ def test_total_to_date(world):
 def test_flow_is_difference_from_previous_quarter(world):
     t = total(RollupFilter(world["fy"].id, quarter=2, flow=True))
     assert t.realized == D("550.00") and t.reached == 5
-    # A missing row means nothing to date: t3 had 300 at TW II and no row at TW III.
+    # A quarter without a row carries the tag's earlier figure forward: no false drop.
     t3 = total(RollupFilter(world["fy"].id, quarter=3, flow=True))
-    assert t3.realized == D("-950.00")
+    assert t3.realized == D("0.00")
+
+
+def test_a_quarter_without_figures_carries_the_latest_earlier_one_forward(world):
+    fy = world["fy"].id
+    assert total(RollupFilter(fy, quarter=3)).realized == D("950.00")
+    # t2 has a row only at TW II: at TW I it has nothing to date.
+    assert total(RollupFilter(fy, quarter=1)).realized == D("400.00")
+    by_n = {r.key: r for r in trend(RollupFilter(fy))}
+    assert by_n[3].realized == by_n[2].realized == D("950.00")
+    assert (by_n[1].carried, by_n[2].carried, by_n[3].carried) == (0, 0, 2)
 
 
 def test_by_strategy_and_opd(world):
@@ -92,7 +102,9 @@ def test_filters(world):
 
 def test_trend_and_incentive_index(world):
     rows = trend(RollupFilter(world["fy"].id))
-    assert [r.realized for r in rows] == [D("400.00"), D("950.00"), D("0.00"), D("0.00")]
+    # TW III and IV have no figures: TW II's are carried forward, and the rows say so.
+    assert [r.realized for r in rows] == [D("400.00"), D("950.00"), D("950.00"), D("950.00")]
+    assert [r.carried for r in rows] == [0, 0, 2, 2]
     assert rows[0].label == "Triwulan I" and rows[1].key == 2
     idx = incentive_index(RollupFilter(world["fy"].id, quarter=2))
     assert [(k["code"], k["absorption"]) for k in idx["kinds"]] == [

@@ -81,13 +81,13 @@ def build(make, spec):
 
 
 def to_date(t, q, verified, verified_only):
-    """(sen, progress*100, reached) to date at q; nothing before quarter 1. Verified only: the
-    figures of the OPD's last verified quarter up to q (carried forward), none if none is."""
+    """(sen, progress*100, reached) to date at q; nothing before quarter 1. A quarter without a
+    figure carries the tag's latest earlier one forward. Verified only: at most the OPD's last
+    verified quarter up to q (carried forward), none if none is."""
     if verified_only:
         q = max((n for n in range(1, q + 1) if (t["opd_id"], n) in verified), default=0)
-    if q < 1 or t["real"][q] is None:
-        return (0, 0, 0)
-    return t["real"][q]
+    k = max((n for n in range(1, q + 1) if t["real"][n] is not None), default=0)
+    return t["real"][k] if k else (0, 0, 0)
 
 
 def largest_remainder(x: int, unit: int, weights: dict, basis: Decimal) -> dict:
@@ -232,7 +232,7 @@ def test_rollup_equals_independent_computation(make, spec, q, flow, verified_onl
 def test_physical_progress_is_weighted_by_tagged_amount(make, spec, q):
     def check():
         fy, tags, _, _ = build(make, spec)
-        num = sum(Decimal(t["amount"]) * (t["real"][q] or (0, 0, 0))[1] for t in tags)
+        num = sum(Decimal(t["amount"]) * to_date(t, q, set(), False)[1] for t in tags)
         den = sum(t["amount"] for t in tags)
         got = total(RollupFilter(fy.id, quarter=q)).physical
         if not den:

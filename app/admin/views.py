@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts import throttle
@@ -17,8 +17,20 @@ from app.reference.service import create_fiscal_year
 from app.reference.service import settings as pemda_settings
 from forms.admin import FiscalYearForm, OpdForm, SettingsForm, UserForm
 from forms.choices import choices
-from models import FiscalYear, LoginThrottle, Opd, Quarter, User, Village, db
+from models import (
+    ApiToken,
+    FiscalYear,
+    LoginThrottle,
+    Opd,
+    Quarter,
+    SubActivity,
+    Submission,
+    User,
+    Village,
+    db,
+)
 
+from .. import confirmations
 from ..security import role_required
 from . import bp
 
@@ -84,6 +96,10 @@ def user_edit(user_id=None):
                 if form.role.data == "desa" and village_id is None:
                     raise ServiceError("Operator desa harus terhubung ke satu desa.",
                                        field="village_id")
+                if user.active and not form.active.data and not confirmations.confirmed():
+                    return render_template(  # nothing saved; everything typed shown again
+                        "admin/user_form.html", form=form, user=user,
+                        confirm_needed=_user_consequences(user)), 400
                 before = audit.snapshot(user)
                 user.full_name = form.full_name.data
                 user.email = form.email.data or ""
@@ -105,6 +121,17 @@ def user_edit(user_id=None):
             flash("Data pengguna disimpan.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _user_consequences(user: User) -> list[str]:
+    tokens = db.session.scalar(select(func.count(ApiToken.id)).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    return [f"Akun {user.username} ({user.full_name}) tidak dapat masuk lagi sampai diaktifkan "
+            "kembali.",
+            "Semua sesi akun ini berakhir (1 akun).",
+            f"Token API aktif milik akun ini: {tokens}; token tidak dapat dipakai selama akun "
+            "nonaktif.",
+            "Data yang pernah diisi akun ini tetap tersimpan."]
 
 
 @bp.route("/pengguna/<int:user_id>/buka-kunci", methods=["POST"])
@@ -159,6 +186,10 @@ def opd_edit(opd_id=None):
         if clash is not None:
             field = form.code if clash.code == form.code.data else form.name
             field.errors.append("Sudah dipakai OPD lain.")
+        elif opd is not None and opd.is_active and not form.is_active.data \
+                and not confirmations.confirmed():
+            return render_template("admin/opd_form.html", form=form, opd=opd,
+                                   confirm_needed=_opd_consequences(opd)), 400
         else:
             before = audit.snapshot(opd) if opd else None
             if opd is None:
@@ -173,6 +204,18 @@ def opd_edit(opd_id=None):
             flash("Data OPD disimpan.", "success")
             return redirect(url_for("admin.opds"))
     return render_template("admin/opd_form.html", form=form, opd=opd)
+
+
+def _opd_consequences(opd: Opd) -> list[str]:
+    users = db.session.scalar(select(func.count(User.id)).where(
+        User.opd_id == opd.id, User.active))
+    subs = db.session.scalar(select(func.count(SubActivity.id)).where(
+        SubActivity.opd_id == opd.id))
+    return [f"{opd.name} tidak lagi dihitung pada status laporan, kepatuhan dan pengingat batas "
+            "waktu, dan tidak disalin saat tutup tahun.",
+            f"Pengguna aktif OPD ini: {users}; akun mereka tetap aktif (nonaktifkan terpisah "
+            "bila perlu) dan tidak ada pengguna baru yang dapat dihubungkan.",
+            f"Sub kegiatan OPD ini ({subs}, semua tahun) dan realisasinya tetap tersimpan."]
 
 
 @bp.route("/tahun", methods=["GET", "POST"])
@@ -193,10 +236,21 @@ def years():
     return render_template("admin/years.html", years=rows, form=form)
 
 
-@bp.route("/tahun/<int:fy_id>/aktif", methods=["POST"])
+@bp.route("/tahun/<int:fy_id>/aktif", methods=["GET", "POST"])
 @admin_only
 def year_current(fy_id):
     fy = db.get_or_404(FiscalYear, fy_id)
+    if not confirmations.confirmed():
+        old = db.session.scalar(select(FiscalYear.year).where(FiscalYear.is_current))
+        users = db.session.scalar(select(func.count(User.id)).where(User.active))
+        return confirmations.ask(
+            f"jadikan {fy.year} tahun berjalan",
+            [f"Tahun anggaran {fy.year} menjadi tahun berjalan"
+             + (f", menggantikan {old}." if old else "."),
+             f"Beranda, dasbor, pengingat batas waktu dan laporan semua pengguna aktif "
+             f"({users}) memakai tahun {fy.year} sebagai bawaan.",
+             "Data tahun lain tidak berubah."],
+            f"Ya, jadikan {fy.year} tahun berjalan", url_for("admin.years"))
     for other in db.session.scalars(select(FiscalYear).where(FiscalYear.is_current)):
         other.is_current = False
     fy.is_current = True
@@ -206,12 +260,39 @@ def year_current(fy_id):
     return redirect(url_for("admin.years"))
 
 
-@bp.route("/triwulan/<int:quarter_id>", methods=["POST"])
+def _quarter_consequences(quarter: Quarter) -> list[str]:
+    opds = db.session.scalar(select(func.count(Opd.id)).where(Opd.is_active))
+    sent = db.session.scalar(
+        select(func.count(Submission.id)).join(Opd, Opd.id == Submission.opd_id)
+        .where(Submission.quarter_id == quarter.id, Opd.is_active,
+               Submission.status.in_(("submitted", "verified"))))
+    name = f"{quarter.label} {quarter.fiscal_year.year}"
+    if quarter.is_open:
+        return [f"{name} ditutup untuk pengisian: {opds} OPD aktif tidak dapat lagi mengisi "
+                "atau mengubah realisasi triwulan ini (Sekretariat masih dapat).",
+                f"{opds - sent} dari {opds} OPD belum mengajukan atau belum diverifikasi "
+                "laporannya untuk triwulan ini.",
+                "Dapat dibuka kembali dari halaman ini."]
+    return [f"{name} dibuka kembali untuk pengisian: {opds} OPD aktif dapat mengisi dan "
+            "mengubah realisasi yang belum diajukan.",
+            "Laporan yang sudah diajukan atau diverifikasi tetap terkunci."]
+
+
+@bp.route("/triwulan/<int:quarter_id>", methods=["GET", "POST"])
 @admin_only
 def quarter_update(quarter_id):
     quarter = db.get_or_404(Quarter, quarter_id)
     before = audit.snapshot(quarter)
-    action = request.form.get("action")
+    action = request.values.get("action")
+    if request.method == "GET" and action != "toggle":
+        return redirect(url_for("admin.years"))
+    if action == "toggle" and not confirmations.confirmed():
+        verb = "tutup" if quarter.is_open else "buka"
+        return confirmations.ask(
+            f"{verb} {quarter.label} {quarter.fiscal_year.year}",
+            _quarter_consequences(quarter),
+            f"Ya, {verb} {quarter.label}", url_for("admin.years"),
+            hidden={"action": "toggle"})
     if action == "toggle":
         quarter.is_open = not quarter.is_open
     elif action == "deadline":

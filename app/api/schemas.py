@@ -210,12 +210,19 @@ class RealizationArgs(PageArgs):
 
 
 class SubmissionSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True)
     opd_id = fields.Integer()
     year = fields.Integer(attribute="quarter.fiscal_year.year")
     quarter = fields.Integer(attribute="quarter.number")
-    status = fields.String()
-    is_late = fields.Boolean()
+    status = fields.String(metadata={
+        "description": "draft, submitted, returned, verified; `not_started`: "
+                       "tidak ada laporan sama sekali (hanya triwulan yang lewat tenggat)"})
+    is_late = fields.Boolean(metadata={
+        "description": "Terlambat menurut aturan papan kepatuhan: diajukan pertama kali "
+                       "setelah tenggat, atau belum diajukan dan tenggat sudah lewat"})
+    days_overdue = fields.Integer(allow_none=True, metadata={
+        "description": "Hari lewat tenggat (saat pengajuan pertama, atau s.d. hari ini bila "
+                       "belum diajukan); null bila tepat waktu atau belum jatuh tempo"})
     submitted_at = UtcDateTime(allow_none=True)
     first_submitted_at = UtcDateTime(allow_none=True)
     verified_at = UtcDateTime(allow_none=True)
@@ -248,7 +255,7 @@ class SubmissionArgs(PageArgs):
     year = fields.Integer()
     quarter = fields.Integer(validate=between(1, 4))
     opd_id = fields.Integer()
-    status = fields.String(validate=one_of(STATUSES))
+    status = fields.String(validate=one_of((*STATUSES, "not_started")))
 
 
 GROUPINGS = ("strategy", "tag_kind", "opd", "funding_source", "sub_activity", "tag", "district",

@@ -1,6 +1,7 @@
 """The administrator's audit-log viewer: filters (user, OPD, object type, action, dates),
-pages of 50, and the same filtered list as XLSX (at most EXPORT_ROWS rows, newest first)."""
-import json
+pages of 50, and the same filtered list as XLSX (at most EXPORT_ROWS rows, newest first), both
+in words (app/audit/words.py): actions and objects in Indonesian, changes as
+"Label: lama → baru", times in WIB."""
 from datetime import date
 
 from flask import render_template, request
@@ -10,7 +11,7 @@ from app.core.table_xlsx import Column, Table
 
 from ..exports import wants_xlsx, xlsx_response
 from ..security import role_required
-from . import bp, queries
+from . import bp, queries, words
 
 PER_PAGE = 50
 EXPORT_ROWS = 5000  # the styled sheet costs ~1-4 s per 1,000 rows (docs in the report)
@@ -32,12 +33,6 @@ def _filter() -> queries.AuditFilter:
         start=_date("dari"), end=_date("sampai"))
 
 
-def _values(values) -> str:
-    if not values:
-        return ""
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)[:2000]
-
-
 @bp.route("/")
 @role_required("admin")
 def index():
@@ -50,7 +45,7 @@ def index():
     return render_template("audit/index.html", rows=rows, total=total, page=number,
                            pages=max(1, -(-total // PER_PAGE)), flt=flt, opts=opts,
                            args={k: v for k, v in request.args.items() if k != "page"},
-                           values=_values)
+                           words=words)
 
 
 def _table(flt: queries.AuditFilter, opts) -> Table:
@@ -61,16 +56,16 @@ def _table(flt: queries.AuditFilter, opts) -> Table:
         title="Log audit", sheet="Log audit",
         filters=[("Pengguna", users.get(flt.user_id, "semua")),
                  ("Perangkat daerah", opds.get(flt.opd_id, "semua")),
-                 ("Jenis objek", flt.entity or "semua"), ("Tindakan", flt.action or "semua"),
+                 ("Jenis objek", words.entity_label(flt.entity) if flt.entity else "semua"),
+                 ("Tindakan", words.action_label(flt.action) if flt.action else "semua"),
                  ("Dari", flt.start.isoformat() if flt.start else "-"),
                  ("Sampai", flt.end.isoformat() if flt.end else "-"),
                  ("Baris", f"{len(rows)} (paling banyak {EXPORT_ROWS}, terbaru dahulu)")],
-        columns=[Column("Waktu (UTC)", width=20), Column("Pengguna", width=18),
-                 Column("OPD", width=20), Column("Tindakan", width=14),
-                 Column("Objek", width=16), Column("ID", "count"), Column("Induk", width=16),
-                 Column("Nilai lama", width=50), Column("Nilai baru", width=50),
+        columns=[Column("Waktu (WIB)", width=20), Column("Pengguna", width=18),
+                 Column("OPD", width=20), Column("Tindakan", width=18),
+                 Column("Objek", width=30), Column("Perubahan", width=70),
                  Column("Catatan", width=40), Column("Alamat", width=16)],
-        rows=[[e.at.strftime("%Y-%m-%d %H:%M:%S"), username or "-", opd or "", e.action,
-               e.entity, e.entity_id, f"{e.parent_entity} {e.parent_id}" if e.parent_entity
-               else "", _values(e.old_values), _values(e.new_values), e.note, e.ip]
+        rows=[[words.when(e.at), username or "-", opd or "", words.action_label(e.action),
+               words.object_text(e.entity, e.entity_id, e.parent_entity, e.parent_id),
+               "\n".join(words.changes(e.old_values, e.new_values))[:4000], e.note, e.ip]
               for e, username, _name, opd in rows])

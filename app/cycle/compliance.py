@@ -195,8 +195,32 @@ def returned_notices(opd_id: int, fy: FiscalYear) -> list[dict]:
     return notices
 
 
-def new_submissions(fy: FiscalYear, limit: int = 10):
-    """Reports waiting for the secretariat, the most recent first."""
+def year_submissions(opd_id: int, fy: FiscalYear) -> dict[int, Submission]:
+    """{quarter id: the OPD's submission} for the year, one statement."""
+    return {s.quarter_id: s for s in db.session.scalars(select(Submission).where(
+        Submission.opd_id == opd_id,
+        Submission.quarter_id.in_([q.id for q in fy.quarters])))}
+
+
+def overdue_quarters(opd_id: int, fy: FiscalYear, on: date | None = None,
+                     subs: dict | None = None) -> list[dict]:
+    """Every quarter of the year the OPD has not submitted although its deadline has passed,
+    with the days overdue (the one rule, `days_overdue`), oldest first. `subs`: the year's
+    submissions (`year_submissions`) when the caller has them."""
+    on = on or _today()
+    subs = year_submissions(opd_id, fy) if subs is None else subs
+    out = []
+    for q in fy.quarters:
+        sub = subs.get(q.id)
+        days = days_overdue(q, sub, on)
+        if days is not None and not _was_submitted(sub):
+            out.append({"quarter": q, "submission": sub, "days": days})
+    return out
+
+
+def new_submissions(fy: FiscalYear, limit: int | None = 10):
+    """Reports waiting for the secretariat, the most recent first (limit None: all of them,
+    so a count shown beside the list is the list's length)."""
     return db.session.execute(
         select(Submission, Opd, Quarter)
         .join(Opd, Opd.id == Submission.opd_id)

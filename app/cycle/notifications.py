@@ -1,7 +1,8 @@
 """In-app notifications: what an OPD officer must know without looking for it.
 
 The workflow creates one for every officer of the OPD when the secretariat returns, verifies or
-reopens a report, or comments on its tags. Deadline reminders (seven days before, and once
+reopens a report, or comments on its tags; and one for every secretariat user when an OPD
+submits or resubmits (`on_submitted`). Deadline reminders (seven days before, and once
 overdue) are created by `remind_deadlines`, which is idempotent -- a notice exists at most once
 per user and quarter (its dedup_key) -- so the CLI (`flask notify deadlines`, e.g. daily from
 cron) and the OPD home can both call it. The home calls it through `remind_once_a_day`: its five
@@ -14,7 +15,7 @@ page with the navigation does not pay a statement of its own for it.
 from datetime import timedelta
 
 from flask import g, has_request_context
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import cache
@@ -22,7 +23,9 @@ from app.core.clock import now, today
 from app.cycle.compliance import DUE_SOON_DAYS, days_left, days_overdue
 from models import FiscalYear, Notification, Opd, Quarter, Submission, User, db
 
-OVERDUE_WINDOW_DAYS = 90  # an overdue notice is raised only for a fairly recent deadline
+# An overdue notice is raised for every overdue quarter of the current fiscal year, and for
+# other years' quarters only with a fairly recent deadline (an old install does not flood).
+OVERDUE_WINDOW_DAYS = 90
 
 
 def _officers(opd_id: int) -> list[int]:
@@ -56,6 +59,28 @@ def notify_users(user_ids: list[int], kind: str, text: str) -> int:
     return len(user_ids)
 
 
+def _secretariat() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(
+        User.role == "secretariat", User.active)))
+
+
+def on_submitted(sub: Submission, resubmitted: bool) -> int:
+    """Tell every active secretariat user (in the app, and by e-mail per their choice) that an
+    OPD submitted or resubmitted a report: they must act on it. The number notified."""
+    label = f"{sub.quarter.label} {sub.quarter.fiscal_year.year}"
+    opd = db.session.get(Opd, sub.opd_id)
+    verb = "mengajukan ulang" if resubmitted else "mengajukan"
+    text = f"{opd.name} {verb} laporan {label}; menunggu verifikasi."
+    users = _secretariat()
+    _forget_unread(users)
+    for user_id in users:
+        db.session.add(Notification(
+            user_id=user_id, kind="submitted", text=text[:1000], opd_id=sub.opd_id,
+            submission_id=sub.id, quarter_id=sub.quarter_id, created_at=now()))
+    _by_mail([(uid, "submitted", text) for uid in users])
+    return len(users)
+
+
 def on_transition(sub: Submission, action: str, note: str = "", tag_comments: int = 0) -> None:
     """Called by the workflow after a secretariat decision."""
     label = f"{sub.quarter.label} {sub.quarter.fiscal_year.year}"
@@ -86,7 +111,8 @@ def remind_deadlines(opd_id: int | None = None) -> int:
     on = today()
     quarters = db.session.scalars(
         select(Quarter).join(FiscalYear, FiscalYear.id == Quarter.fiscal_year_id).where(
-            Quarter.deadline >= on - timedelta(days=OVERDUE_WINDOW_DAYS),
+            or_(FiscalYear.is_current,
+                Quarter.deadline >= on - timedelta(days=OVERDUE_WINDOW_DAYS)),
             Quarter.deadline <= on + timedelta(days=DUE_SOON_DAYS))).all()
     if not quarters:
         return 0

@@ -169,11 +169,14 @@ def submit(sub: Submission, user, *, version: int | None = None) -> SubmissionEv
     t = now()
     sub.submitted_at = t
     extra = {"submitted_at": t.isoformat()}
-    if sub.first_submitted_at is None:
+    resubmitted = sub.first_submitted_at is not None
+    if not resubmitted:
         sub.first_submitted_at = t
         sub.is_late = is_late_at(sub.quarter, t)
         extra["is_late"] = sub.is_late
-    return _move(sub, "submit", user, extra=extra)
+    event = _move(sub, "submit", user, extra=extra)
+    notifications.on_submitted(sub, resubmitted)
+    return event
 
 
 def verify(sub: Submission, user, *, note: str = "", version: int | None = None):

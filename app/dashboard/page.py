@@ -104,7 +104,7 @@ def figures(q: DashboardQuery, short: dict) -> dict:
         "all": trend[3].realized if 4 in ended else None,
     }
     ctx = {
-        "total": total,
+        "total": total, "targets": rollup.targets_by_unit(f),
         "by_strategy": by_strategy, "by_opd": by_opd, "index": index, "trend": trend,
         "semesters": semesters, "statuses": opd_statuses(q.fy, f.quarter),
         "by_kind": [(k["row"], q.url(jenis=k["code"])) for k in index["kinds"]],
@@ -112,7 +112,10 @@ def figures(q: DashboardQuery, short: dict) -> dict:
                     for r in rollup.rollup(f, "funding_source")],
         "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
-        "anomalies": overview.anomaly_count(f.fiscal_year_id, opd_id=own_opd(f.opd_id)),
+        # The quarter's anomalies, as the home counts them and as the linked list shows them.
+        "anomalies": overview.anomaly_count(
+            f.fiscal_year_id, opd_id=own_opd(f.opd_id),
+            quarter_id=next((qq.id for qq in q.fy.quarters if qq.number == f.quarter), -1)),
         "carried": _carried(f),
         "sources": _sources(f, total),
         "budget_stages": budget_stages.dashboard_summary(q.fy, f.quarter, today()),
@@ -155,13 +158,22 @@ def _sources_total(rows: list):
 
 
 def _carried(f) -> dict:
-    """Verified only: the OPDs whose figures are carried forward from their last verified
-    quarter (the report's rule and signs, reports/queries/verified.py): {"marks": {opd id: sign},
-    "legends": [...]}; empty when all figures are the quarter's own."""
-    if not f.verified_only:
-        return {"marks": {}, "legends": []}
-    carried = verified.carried_forward(f.fiscal_year_id, f.quarter, f.opd_id)
-    return {"marks": verified.marks(carried), "legends": verified.legends(carried, f.quarter)}
+    """The OPDs whose figures at the quarter are carried forward (the one rule and its signs,
+    reports/queries/verified.py), with or without the verified filter: {"marks": {opd id:
+    sign}, "legends": [...], "note": the sentence above them}; empty when none is."""
+    carried = verified.carried_forward(f.fiscal_year_id, f.quarter, f.opd_id,
+                                       verified_only=f.verified_only)
+    if not carried:
+        return {"marks": {}, "legends": [], "note": ""}
+    roman = verified.ROMAN[f.quarter]
+    note = (f"{len(carried)} perangkat daerah belum diverifikasi untuk Triwulan {roman}; "
+            "angkanya adalah angka s.d. triwulan terakhir yang telah diverifikasi."
+            if f.verified_only else
+            f"{len(carried)} perangkat daerah belum mengisi angka Triwulan {roman} untuk "
+            "sebagian atau semua tagging; angkanya adalah angka s.d. triwulan terakhir yang "
+            "diisi (dibawa).")
+    return {"marks": verified.marks(carried),
+            "legends": verified.legends(carried, f.quarter, f.verified_only), "note": note}
 
 
 def anomaly_list(fy_id: int, quarter: int | None, opd_id: int | None, limit: int = 1000):

@@ -8,10 +8,10 @@ from reports.content.kemenko import ROMAN
 
 from .filters import DashboardQuery
 
+# No Sasaran/Tercapai: a grouping mixes units (KK, jiwa, unit, desa), never added up.
 ROLLUP_COLUMNS = [Column("Tagging", "count"), Column("Anggaran ditandai", "money"),
                   Column("Realisasi", "money"), Column("Serapan (%)", "pct"),
-                  Column("Fisik (%)", "pct"), Column("Sasaran", "count"),
-                  Column("Tercapai", "count")]
+                  Column("Fisik (%)", "pct")]
 
 
 def describe(q: DashboardQuery, opts: dict) -> list[tuple[str, str]]:
@@ -39,7 +39,7 @@ def describe(q: DashboardQuery, opts: dict) -> list[tuple[str, str]]:
 
 
 def _rollup_values(r) -> list:
-    return [r.tags, r.tagged, r.realized, r.absorption, r.physical, r.target, r.reached]
+    return [r.tags, r.tagged, r.realized, r.absorption, r.physical]
 
 
 def rollup_table(title: str, head: str, rows, total, filters, *, code=True,
@@ -118,11 +118,14 @@ def dashboard(ctx: dict) -> list[Table]:
 
 def _trend(ctx: dict, filters) -> Table:
     s = ctx["semesters"]
-    rows = [[r.label, r.tagged, r.realized, r.absorption, r.physical, r.reached]
-            for r in ctx["trend"]]
+    rows = [[f"{r.label} * ({r.carried} OPD dibawa)" if r.carried else r.label, r.tagged,
+             r.realized, r.absorption, r.physical, r.reached] for r in ctx["trend"]]
     rows += [["Realisasi semester I (s.d. TW II)", None, s["s1"], None, None, None],
              ["Realisasi semester II (TW III dan IV)", None, s["s2"], None, None, None],
              ["Total realisasi (s.d. TW IV)", None, s["all"], None, None, None]]
+    if any(r.carried for r in ctx["trend"]):
+        filters = filters + [("Keterangan", "* triwulan tanpa angka memakai angka kumulatif "
+                                            "triwulan sebelumnya (dibawa)")]
     return Table(title="Tren per triwulan", sheet="Tren", filters=filters, rows=rows,
                  columns=[Column("Periode", width=36), Column("Anggaran ditandai", "money"),
                           Column("Realisasi kumulatif", "money"), Column("Serapan (%)", "pct"),

@@ -9,7 +9,8 @@ from models import NOTIFICATION_KIND_LABELS, MailPreference, User, db
 from .outbox import queue
 
 # "comment" travels with "returned" (the same event), so it is not mailed on its own.
-MAILED_KINDS = ("returned", "verified", "reopened", "deadline_7d", "overdue", "verval")
+MAILED_KINDS = ("returned", "verified", "reopened", "deadline_7d", "overdue", "verval",
+                "submitted")
 
 
 def parse(kinds: str) -> set[str]:

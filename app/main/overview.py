@@ -1,4 +1,5 @@
 """The small aggregates behind each role's home page, all computed in SQL."""
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import func, literal_column, select
@@ -72,37 +73,55 @@ def submission_statuses(quarter: Quarter):
 
 
 def headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None = None) -> dict:
-    """Tagged amount, realized to date at `quarter`, absorption, sub-activities and tags (one
-    statement: the realized sum is a scalar subquery beside the tag counts)."""
-    realized = ZERO
-    if quarter is not None:
-        realized = (
-            select(func.coalesce(func.sum(Realization.amount), ZERO))
-            .join(Tag, Tag.id == Realization.tag_id)
-            .join(SubActivity, SubActivity.id == Tag.sub_activity_id)
-            .where(Realization.quarter_id == quarter.id)
-        )
-        if opd_id:
-            realized = realized.where(SubActivity.opd_id == opd_id)
-        realized = realized.scalar_subquery()
-    base = (
-        select(func.count(func.distinct(SubActivity.id)), func.count(Tag.id),
-               func.coalesce(func.sum(Tag.amount), ZERO), realized)
-        .select_from(SubActivity).join(Tag, Tag.sub_activity_id == SubActivity.id)
-        .where(SubActivity.fiscal_year_id == fy.id)
-    )
-    if opd_id:
-        base = base.where(SubActivity.opd_id == opd_id)
-    n_sub, n_tags, tagged, realized = db.session.execute(base).one()
-    tagged = Decimal(tagged)
-    realized = Decimal(realized)
+    """Tagged amount, realized to date at `quarter` from the one rollup (all data, and verified
+    only beside it, so each figure says which it is), absorption, sub-activities and tags, and
+    the targets per unit (never added across units). Cached by data version: four rollup
+    statements on the first load, one (the version) after."""
+    from app.core.cache import cached
+    from models.data_version import current_version
+
+    parts = {"fy": fy.id, "quarter": quarter.number if quarter else None, "opd": opd_id,
+             "version": current_version()}
+    return cached("headline", parts, lambda: _headline(fy, quarter, opd_id))
+
+
+def _headline(fy: FiscalYear, quarter: Quarter | None, opd_id: int | None) -> dict:
+    from reports.queries import rollup
+
+    n_sub = db.session.scalar(
+        select(func.count(func.distinct(SubActivity.id))).select_from(SubActivity)
+        .join(Tag, Tag.sub_activity_id == SubActivity.id)
+        .where(SubActivity.fiscal_year_id == fy.id,
+               *([SubActivity.opd_id == opd_id] if opd_id else [])))
+    f = rollup.RollupFilter(fiscal_year_id=fy.id, quarter=quarter.number if quarter else 4,
+                            opd_id=opd_id or None)
+    total = rollup.total(f)
+    verified_total = rollup.total(replace(f, verified_only=True))
+    realized = total.realized if quarter is not None else ZERO
     return {
         "sub_activities": n_sub,
-        "tags": n_tags,
-        "tagged": tagged,
+        "tags": total.tags,
+        "tagged": total.tagged,
         "realized": realized,
-        "absorption": (realized / tagged * 100) if tagged else None,
+        "absorption": total.absorption if quarter is not None else None,
+        "verified_realized": verified_total.realized if quarter is not None else ZERO,
+        "verified_absorption": verified_total.absorption if quarter is not None else None,
+        "targets": rollup.targets_by_unit(f),
     }
+
+
+def opd_partition(quarter: Quarter) -> dict:
+    """The active OPDs split by their report for the quarter, into parts that add up to the
+    number of OPDs: verified, waiting for verification, returned, not sent (a draft or not
+    started). `late` is not a part: it counts, among them, the reports sent after the deadline
+    or not sent once it passed (app.cycle.compliance), and says so."""
+    counts = status_counts(quarter)
+    parts = [("verified", "Terverifikasi", counts.get("verified", 0)),
+             ("submitted", "Menunggu verifikasi", counts.get("submitted", 0)),
+             ("returned", "Dikembalikan", counts.get("returned", 0)),
+             ("not_sent", "Belum mengirim (draf atau belum mulai)",
+              counts.get("draft", 0) + counts.get("none", 0))]
+    return {"parts": parts, "total": sum(n for _, _, n in parts), "late": counts["late"]}
 
 
 def status_counts(quarter: Quarter) -> dict[str, int]:

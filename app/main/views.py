@@ -29,27 +29,27 @@ def home():
     ctx["latest_notifications"] = notifications.latest(current_user.id)
     if role == "opd":
         rows = overview.opd_sub_activities(current_user.opd_id, fy.id)
-        submission = None
-        if quarter is not None:
-            submission = db.session.scalar(select(Submission).where(
-                Submission.opd_id == current_user.opd_id, Submission.quarter_id == quarter.id))
+        subs = compliance.year_submissions(current_user.opd_id, fy)  # one statement for both
+        submission = subs.get(quarter.id) if quarter is not None else None
         totals = overview.opd_budget_totals(current_user.opd_id, fy.id)
         return render_template(
             "main/home_opd.html", rows=rows, totals=totals, submission=submission,
             opd=db.session.get(Opd, current_user.opd_id),
             notices=compliance.returned_notices(current_user.opd_id, fy),
+            overdue_quarters=compliance.overdue_quarters(current_user.opd_id, fy, subs=subs),
             headline=overview.headline(fy, quarter, current_user.opd_id), **ctx)
     if role == "secretariat":
         return render_template(
             "main/home_secretariat.html",
             statuses=overview.submission_statuses(quarter) if quarter else [],
-            counts=overview.status_counts(quarter) if quarter else {},
+            partition=overview.opd_partition(quarter) if quarter else None,
             anomalies=overview.anomaly_count(fy.id, quarter_id=quarter.id) if quarter else 0,
-            new_submissions=compliance.new_submissions(fy),
+            new_submissions=compliance.new_submissions(fy, limit=None),
             headline=overview.headline(fy, quarter), leader=leader.summary(fy, quarter), **ctx)
     return render_template("main/home_viewer.html", headline=overview.headline(fy, quarter),
                            leader=leader.summary(fy, quarter),
-                           counts=overview.status_counts(quarter) if quarter else {}, **ctx)
+                           partition=overview.opd_partition(quarter) if quarter else None,
+                           **ctx)
 
 
 @bp.route("/opd/<int:opd_id>")

@@ -37,7 +37,10 @@ def open_(notification_id: int):
 
 
 def target(n: Notification) -> str:
-    """The page where the officer acts on it: the quarter's realization sheet."""
+    """The page where the user acts on it: the report's review page for a report that came in
+    (secretariat), the verval page for a verval notice, else the quarter's realization sheet."""
+    if n.kind == "submitted" and n.submission_id is not None:
+        return url_for("review.detail", submission_id=n.submission_id)
     if n.kind == "verval":  # issue 28: the desa's (or the reviewer's) verval page
         return url_for("verval.home")
     if n.quarter_id is not None and n.quarter is not None:

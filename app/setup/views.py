@@ -15,6 +15,7 @@ from app.setup.services.setup_import import apply_plan, build_plan, build_templa
 from forms.setup import RolloverForm, SetupConfirmForm, SetupUploadForm
 from models import SETUP_KINDS, FiscalYear, User, db
 
+from .. import confirmations
 from ..refusals import race_as_stale, refused
 from ..security import role_required
 from . import bp, uploads
@@ -104,14 +105,19 @@ def rollover():
         fy = current_fiscal_year()
         if fy is not None:
             form.from_year.data, form.to_year.data = fy.year, fy.year + 1
-    plan = None
+    plan, status = None, 200
     if form.validate_on_submit():
+        run = request.form.get("action") == "run"
+        if run and request.form.get("confirm") != "1":
+            # Issue 23: the run is confirmed from the preview, which states what is copied.
+            flash("Belum dijalankan: periksa pratinjau di bawah, lalu tekan Jalankan.", "danger")
+            run, status = False, 400
         try:
             with race_as_stale():  # two admins rolling the same year over at once
                 with db.session.begin_nested():
                     plan = plan_rollover(form.from_year.data, form.to_year.data,
                                          copy_allocation=form.copy_allocation.data)
-                    if request.form.get("action") == "run":
+                    if run:
                         plan = apply_rollover(plan, actor=current_user)
                 if plan.done:
                     db.session.commit()
@@ -125,7 +131,7 @@ def rollover():
             if plan.done:
                 flash(plan.summary(), "success")
     years = db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())).all()
-    return render_template("setup/rollover.html", form=form, plan=plan, years=years)
+    return render_template("setup/rollover.html", form=form, plan=plan, years=years), status
 
 
 @bp.route("/pengguna-tidak-aktif")
@@ -138,13 +144,18 @@ def idle_users():
                            days=days, now=now(), confirm=SetupConfirmForm())
 
 
-@bp.route("/pengguna-tidak-aktif/<int:user_id>/nonaktifkan", methods=["POST"])
+@bp.route("/pengguna-tidak-aktif/<int:user_id>/nonaktifkan", methods=["GET", "POST"])
 @admin_only
 def deactivate_user(user_id: int):
     user = db.get_or_404(User, user_id)
-    days, _ = account_hygiene.parse_days(request.form.get("hari"))
-    if not SetupConfirmForm().validate_on_submit():
-        abort(400)
+    days, _ = account_hygiene.parse_days(request.values.get("hari"))
+    if not confirmations.confirmed():  # issue 23: a confirmation page, also without JavaScript
+        return confirmations.ask(
+            f"nonaktifkan {user.username}",
+            [f"Akun {user.username} ({user.full_name}) tidak dapat masuk lagi sampai "
+             "diaktifkan kembali; semua sesinya berakhir (1 akun).",
+             "Data yang pernah diisi akun ini tetap tersimpan."],
+            "Ya, nonaktifkan", url_for("setup.idle_users", hari=days), hidden={"hari": days})
     try:
         account_hygiene.deactivate_idle(user, actor=current_user)
     except ServiceError as exc:

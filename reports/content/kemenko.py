@@ -38,7 +38,8 @@ ADDRESSEES = {
     "mendagri": "Menteri Dalam Negeri",
     "gubernur": "Gubernur",
 }
-DEFAULT_ADDRESSEES = ("menko_pm", "mendagri")
+# Menko PMK stays ticked by default (issue 23): the centre still receives the report there.
+DEFAULT_ADDRESSEES = ("menko_pm", "menko_pmk", "mendagri")
 
 
 def parse_addressees(codes) -> tuple[str, ...]:
@@ -85,6 +86,8 @@ class ReportContent:
     matrix: list[MatrixRow] = field(default_factory=list)
     matrix_total: tuple = ()
     lokus: list[LokusRow] = field(default_factory=list)
+    # Targets and reached per unit (rollup.targets_by_unit): never added across units.
+    targets: list = field(default_factory=list)
     # Verified only: {opd id: its last verified quarter (None: none)} for the OPDs whose figures
     # are carried forward because `quarter` is not verified (reports/queries/verified.py).
     carried: dict = field(default_factory=dict)
@@ -114,7 +117,23 @@ class ReportContent:
     @property
     def legends(self) -> list[str]:
         """`† angka s.d. TW II — TW III belum diverifikasi`, one line per sign."""
-        return verified.legends(self.carried, self.quarter)
+        return verified.legends(self.carried, self.quarter,
+                                not self.options.include_unverified)
+
+    @property
+    def matrix_notes(self) -> list[str]:
+        """The matrix's own footnotes: the dash of a quarter with no new figure."""
+        from reports.content.kemenko import CARRIED_CELL, CARRIED_LEGEND
+
+        carried = any(v == CARRIED_CELL for r in self.matrix for v in r.values)
+        return [CARRIED_LEGEND] if carried else []
+
+    @property
+    def lokus_total(self) -> tuple[int, Decimal, Decimal]:
+        """The lokus annex's total row: KK desil 1, tagged and realized placed in the desa."""
+        return (sum(r.households or 0 for r in self.lokus),
+                sum((r.tagged for r in self.lokus), Decimal("0.00")),
+                sum((r.realized for r in self.lokus), Decimal("0.00")))
 
     @property
     def carried_note(self) -> str:
@@ -122,9 +141,13 @@ class ReportContent:
         if not self.carried:
             return ""
         n = len(self.carried)
-        return (f"{n} perangkat daerah belum diverifikasi untuk Triwulan {ROMAN[self.quarter]}; "
-                "angkanya adalah angka s.d. triwulan terakhir yang telah diverifikasi "
-                "(ditandai pada lampiran).")
+        if self.options.include_unverified:
+            return (f"Sebanyak {n} perangkat daerah belum mengisi angka Triwulan "
+                    f"{ROMAN[self.quarter]} untuk sebagian atau semua tagging; angkanya adalah "
+                    "angka s.d. triwulan terakhir yang diisi (dibawa, ditandai pada lampiran).")
+        return (f"Sebanyak {n} perangkat daerah belum diverifikasi untuk Triwulan "
+                f"{ROMAN[self.quarter]}; angkanya adalah angka s.d. triwulan terakhir yang "
+                "telah diverifikasi (ditandai pada lampiran).")
 
     @property
     def variant(self) -> str:
@@ -219,6 +242,7 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
 
     cols = []
     q = content.quarter
+    carried = _carried_tags(content, f)
     if content.semester:
         sem1, sem1_total = realized(replace(f, quarter=2))
         cols.append((Column("Realisasi Semester I (Rp)", "money", 14), sem1, sem1_total))
@@ -231,6 +255,9 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
     else:
         for n in range(1, q + 1):
             flow, flow_total = realized(replace(f, quarter=n, flow=True))
+            # A tag whose figure at n is carried forward shows a dash with the legend's sign,
+            # not 0 ("spent nothing"); the column total still adds the flows.
+            flow.update({tag_id: CARRIED_CELL for tag_id in carried.get(n, ())})
             cols.append((Column(f"Realisasi TW {ROMAN[n]} (Rp)", "money", 14), flow,
                          flow_total))
         label = f"Total Realisasi s.d. TW {ROMAN[q]} (Rp)"
@@ -241,6 +268,17 @@ def _realization_columns(content: ReportContent, f, by_tag: dict):
     cols.append((Column("Fisik (%)", "pct", 8), {k: r.physical for k, r in by_tag.items()},
                  content.total.physical))
     return cols
+
+
+CARRIED_CELL = "– *"
+CARRIED_LEGEND = ("– * tidak ada angka baru pada triwulan ini: angka kumulatif s.d. triwulan "
+                  "sebelumnya dibawa (lihat kolom Total Realisasi)")
+
+
+def _carried_tags(content: ReportContent, f) -> dict[int, set[int]]:
+    """{quarter n: tag ids whose figure at n is carried from an earlier quarter}."""
+    return {n: verified.carried_tags(f.fiscal_year_id, n, f.verified_only, f.opd_id)
+            for n in range(2, content.quarter + 1)}
 
 
 def build_content(options: ReportOptions) -> ReportContent:
@@ -270,15 +308,19 @@ def build_content(options: ReportOptions) -> ReportContent:
         from reports.queries.lateness import late_reports
 
         content.late = late_reports(fy.id, quarter, content.letter_date, options.opd_id)
-    if content.with_realization and not options.include_unverified:
-        content.carried = verified.carried_forward(fy.id, quarter, options.opd_id)
+    if content.with_realization:
+        content.carried = verified.carried_forward(
+            fy.id, quarter, options.opd_id, verified_only=not options.include_unverified)
     content.columns = PLAN_COLUMNS + tuple(c for c, _, _ in extra)
     content.matrix = matrix_rows(fy.id, options.opd_id, by_tag, [v for _, v, _ in extra],
                                  marks=content.marks)
     # Totals row: only the number columns, from rollup.total so it equals the summaries.
     total = [None] * len(PLAN_COLUMNS)
     total[10] = content.total.tagged
-    total[14] = (content.total.target, "")
+    content.targets = rollup.targets_by_unit(f)
+    # "Jumlah Sasaran" has a total only when every tag counts in the same unit.
+    total[14] = (content.targets[0][1], content.targets[0][0]) \
+        if len(content.targets) == 1 else None
     content.matrix_total = tuple(total + [t for _, _, t in extra])
     by_village = {r.key: r for r in rollup.rollup(f, "village") if r.key is not None}
     content.lokus = lokus_rows(fy.id, options.opd_id, by_village)

@@ -99,10 +99,11 @@ def letter_body(content) -> list[str]:
             f"capaian fisik {format_percent(total.physical, 2)}." +
             (f" {content.carried_note}" if content.carried_note else ""))
     else:
+        targets = ", ".join(f"{format_number(t)} {u}".strip() for u, t, _ in content.targets)
         body.append(
             f"Anggaran yang ditandai sebesar {format_rupiah(total.tagged)} pada "
-            f"{format_number(total.tags)} penandaan dengan jumlah sasaran "
-            f"{format_number(total.target)}.")
+            f"{format_number(total.tags)} penandaan" +
+            (f" dengan sasaran {targets} (per satuan)." if targets else "."))
     body.append("Demikian kami sampaikan, atas perhatian dan kerja sama Bapak/Ibu kami ucapkan "
                 "terima kasih.")
     return body

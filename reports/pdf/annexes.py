@@ -11,6 +11,7 @@ from reports.content import coverage_annex, other_sources_annex
 from reports.content.kemenko import ReportContent
 from reports.pdf import styles as st
 from reports.pdf.tables import fitted_table
+from reports.queries.convergence import total_row
 
 
 def other_sources_flowables(content: ReportContent, width: float) -> list:
@@ -19,10 +20,13 @@ def other_sources_flowables(content: ReportContent, width: float) -> list:
     rows = [[str(i), r.label, format_number(r.interventions), format_number(r.villages),
              format_rupiah(r.planned), format_rupiah(r.realized), format_number(r.households)]
             for i, r in enumerate(content.other_sources, 1)]
+    t = total_row(content.other_sources)  # issue 23: every annex table has its total
+    rows.append(["", t.label, format_number(t.interventions), "", format_rupiah(t.planned),
+                 format_rupiah(t.realized), format_number(t.households)])
     right = {i: "RIGHT" for i in range(2, 7)}
     return [Spacer(1, 5 * mm), Paragraph(escape(other_sources_annex.TITLE), st.HEADING),
             Paragraph(escape(other_sources_annex.NOTE), st.NOTE), Spacer(1, 1.5 * mm),
-            fitted_table(other_sources_annex.HEAD, rows, width, {1: 1}, pad=2,
+            fitted_table(other_sources_annex.HEAD, rows, width, {1: 1}, pad=2, total=True,
                          align={0: "CENTER", **right}, h_align="LEFT")]
 
 

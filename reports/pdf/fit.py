@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - pyphen is in requirements.txt; without
 
 _DICTIONARY = pyphen.Pyphen(lang="id_ID") if pyphen else None
 MIN_HYPHENATED = 5  # shorter words are never cut
+FULL = 0.5  # a line this full takes no hyphenated head: the next word starts a new line
 _SPACES = re.compile(r"[ \t\r\n]+")  # not U+00A0: a no-break space joins ("Dinkes\u00a0†")
 _SLASH = re.compile(r"(?<=[/-])(?=.)")  # a break after a slash or hyphen inside a word
 _EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
@@ -81,8 +82,9 @@ def word_width(text: str, font: str, size: float, hyphenate: bool = True) -> flo
 
 def wrap(text: str, font: str, size: float, width: float, hyphenate: bool = True
          ) -> list[str]:
-    """`text` broken into lines of at most `width` points: at spaces, else after a slash or
-    (when `hyphenate`) at a hyphenation point, the longest head that fits; a part that fits
+    """`text` broken into lines of at most `width` points: at spaces; a word that does not fit
+    on a line of its own after a slash or (when `hyphenate`) at a hyphenation point, the
+    longest head that fits; a part that fits
     nowhere stays whole (and overflows: the layout makes columns at least `word_width` wide)."""
     lines: list[str] = []
     line = ""
@@ -97,6 +99,13 @@ def wrap(text: str, font: str, size: float, width: float, hyphenate: bool = True
             candidate = f"{line} {whole}" if line else whole
             if fits(candidate):
                 line, parts = candidate, []
+                break
+            if line and fits(whole) and stringWidth(line, font, size) >= FULL * width:
+                # Issue 23: a word that fits on a line of its own goes there whole when the
+                # line is already well filled; a word is cut only to fill a line that would
+                # otherwise stay mostly empty, or where it cannot fit at all.
+                lines.append(line)
+                line, parts = whole, []
                 break
             for k in range(len(parts) - 1, 0, -1):
                 head = "".join(p for p, _ in parts[:k]) + ("-" if parts[k - 1][1] else "")

@@ -31,7 +31,15 @@ from .bounded import LazyStory, footer_canvas
 from .fonts import BOLD, REGULAR
 from .letter import cover_letter, signature_block
 from .matrix import iter_matrix_tables
-from .tables import index_table, iter_lokus_tables, late_table, summary_table, trend_table
+from .tables import (
+    TREND_NOTE,
+    index_table,
+    iter_lokus_tables,
+    late_table,
+    summary_table,
+    targets_table,
+    trend_table,
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,10 @@ def iter_story(content: ReportContent, paper: st.Paper, chunk: int | None = None
     out += [_section("B. Ringkasan per Kelompok Penandaan"),
             summary_table(content.by_tag_kind, content.total, real, width, code=False),
             Spacer(1, 3 * mm)]
+    if content.targets:
+        out += [Paragraph("Sasaran dan capaian per satuan (satuan berbeda tidak dijumlahkan)",
+                          st.NOTE), Spacer(1, 1 * mm),
+                targets_table(content.targets, real, width * 0.5), Spacer(1, 3 * mm)]
     if real and content.index:
         out += [Paragraph("Indeks serapan tertimbang (PMK 97/2023: langsung 50 %, tidak "
                           "langsung 30 %, penunjang 20 %)", st.NOTE), Spacer(1, 1 * mm),
@@ -174,14 +186,17 @@ def iter_story(content: ReportContent, paper: st.Paper, chunk: int | None = None
     if real and content.trend:
         out += [Spacer(1, 5 * mm), _section("D. Realisasi per Triwulan"),
                 trend_table(content.trend, width * 0.85)]
+        if any(r.carried for r in content.trend):
+            out += [Spacer(1, 1 * mm), Paragraph(TREND_NOTE, st.NOTE)]
     yield from out
     yield PageBreak()
     yield _section("E. Matriks Rencana Aksi" + (" dan Realisasi" if real else ""))
     yield from iter_matrix_tables(content, width, chunk)
     yield from _legends(content)
+    yield from (Paragraph(escape(line), st.NOTE) for line in content.matrix_notes)
     yield PageBreak()
     yield _section("F. Lokus Desa Prioritas: Intervensi dan Konvergensi")
-    yield from iter_lokus_tables(content.lokus, real, width, chunk)
+    yield from iter_lokus_tables(content.lokus, real, width, chunk, total=content.lokus_total)
     out = [Spacer(1, 2 * mm),
             Paragraph("* Bagian anggaran dan realisasi tag yang dibagi per desa; konvergensi = "
                       "jumlah strategi (dari 3) yang menjangkau desa. \"Belum ada\" = lokus tanpa "
@@ -204,7 +219,7 @@ def _late(content: ReportContent, width: float) -> list:
                                        "tepat waktu."), st.NOTE)]
     opds = len({r.opd_id for r in content.late})
     return out + [Paragraph(escape(
-        f"{len(content.late)} laporan triwulan dari {opds} perangkat daerah terlambat "
+        f"Sebanyak {len(content.late)} laporan triwulan dari {opds} perangkat daerah terlambat "
         f"disampaikan s.d. {content.period} (hari keterlambatan dihitung dari batas "
         "penyampaian sampai penyampaian pertama, atau sampai tanggal surat bila belum "
         "disampaikan)."), st.NOTE), Spacer(1, 1.5 * mm), late_table(content.late, width)]

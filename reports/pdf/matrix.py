@@ -34,6 +34,8 @@ def number_text(column, value, bold=False) -> str | None:
         return None
     if value is None:
         return "" if bold else "-"
+    if isinstance(value, str):
+        return value
     if column.kind == "count":
         return format_number(value)
     if column.kind == "money":
@@ -57,11 +59,13 @@ def _measure(content) -> tuple[list[float], list[float], list[float]]:
     cols = content.columns
     figure = [0.0] * len(cols)
     lengths: list[list[float]] = [[] for _ in cols]
-    # A figure's header keeps its words whole (no "Re-ali-sasi" over a narrow "0"); text
-    # columns' headers may be hyphenated like their cells.
-    text = [word_width(c.label, st.CONDENSED_BOLD, st.MX_H.fontSize) if c.kind == "text" else
+    # A figure's header keeps its words whole (no "Re-ali-sasi" over a narrow "0"), and so
+    # does the strategy column's, which holds only a digit (no "Stra-tegi", issue 23); text
+    # columns' headers may be cut like their cells where a word cannot fit (fit.wrap).
+    text = [word_width(c.label, st.CONDENSED_BOLD, st.MX_H.fontSize)
+            if c.kind == "text" and i != 1 else
             max(line_width(w, st.CONDENSED_BOLD, st.MX_H.fontSize) for w in c.label.split())
-            for c in cols]
+            for i, c in enumerate(cols)]
     for row in content.matrix:
         for i, (c, v) in enumerate(zip(cols, row.values, strict=True)):
             if c.kind != "text":

@@ -105,9 +105,11 @@ def fitted_part(head, rows, widths, wrap: dict[int, float], *, align: dict[int, 
     return t
 
 
+# No "Sasaran" column: targets are counted in different units (KK, jiwa, unit, desa) and are
+# never added across them; they are summed per unit in their own table (targets_table).
 SUMMARY_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai", "Realisasi",
-                "Serapan", "Fisik", "Sasaran", "Capaian"]
-PLAN_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai", "Sasaran"]
+                "Serapan", "Fisik"]
+PLAN_HEAD = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
 
 
 def summary_table(rows, total, with_realization: bool, width: float, code: bool = True,
@@ -135,11 +137,18 @@ def summary_table(rows, total, with_realization: bool, width: float, code: bool 
 def _summary_cells(no, r, with_realization, label):
     cells = [no, r.code or "-", label, format_number(r.tags), money(r.tagged)]
     if with_realization:
-        cells += [money(r.realized), pct(r.absorption), pct(r.physical),
-                  format_number(r.target), format_number(r.reached)]
-    else:
-        cells.append(format_number(r.target))
+        cells += [money(r.realized), pct(r.absorption), pct(r.physical)]
     return cells
+
+
+def targets_table(targets, with_realization: bool, width: float) -> Table:
+    """Targets and beneficiaries reached, summed per unit (rollup.targets_by_unit)."""
+    head = ["Satuan", "Sasaran"] + (["Capaian"] if with_realization else [])
+    data = [[unit or "tanpa satuan", format_number(t)] + ([format_number(c)]
+                                                          if with_realization else [])
+            for unit, t, c in targets]
+    return fitted_table(head, data, width, {0: 1}, align={1: "RIGHT", 2: "RIGHT"},
+                        h_align="LEFT")
 
 
 def index_table(index: dict, width: float) -> Table:
@@ -153,6 +162,10 @@ def index_table(index: dict, width: float) -> Table:
                         total=True, h_align="LEFT")
 
 
+TREND_NOTE = ("* Triwulan tanpa angka memakai angka kumulatif triwulan sebelumnya (dibawa); "
+              "jumlah perangkat daerah yang angkanya dibawa tertulis pada baris.")
+
+
 def trend_table(trend, width: float) -> Table:
     """Realization per quarter: each quarter's own flow and the figure to date."""
     head = ["Triwulan", "Anggaran Ditandai", "Realisasi Triwulan", "Realisasi s.d. Triwulan",
@@ -160,7 +173,8 @@ def trend_table(trend, width: float) -> Table:
     data = []
     previous = Decimal("0.00")
     for r in trend:
-        data.append([r.label, money(r.tagged), money(r.realized - previous), money(r.realized),
+        label = f"{r.label} * ({r.carried} OPD dibawa)" if r.carried else r.label
+        data.append([label, money(r.tagged), money(r.realized - previous), money(r.realized),
                      pct(r.absorption), pct(r.physical), format_number(r.reached)])
         previous = r.realized
     return fitted_table(head, data, width, {0: 1}, align={i: "RIGHT" for i in range(1, 7)},
@@ -171,16 +185,18 @@ LOKUS_HEAD = ["No", "Kecamatan", "Desa", "KK Desil 1", "Jumlah Intervensi", "Str
               "Konvergensi", "Perangkat Daerah", "Anggaran Ditandai*", "Realisasi*"]
 
 
-def lokus_table(rows, with_realization: bool, width: float) -> Table:
+def lokus_table(rows, with_realization: bool, width: float, total=None) -> Table:
     """The lokus annex (one table; iter_lokus_tables in parts)."""
-    return next(iter_lokus_tables(rows, with_realization, width))
+    return next(iter_lokus_tables(rows, with_realization, width, total=total))
 
 
-def iter_lokus_tables(rows, with_realization: bool, width: float, chunk: int | None = None):
+def iter_lokus_tables(rows, with_realization: bool, width: float, chunk: int | None = None,
+                      total=None):
     """The lokus annex. Only the names (kecamatan, desa, OPDs) can wrap and are Paragraphs;
     numbers and codes are plain strings on one line, their columns as wide as the widest. With
     `chunk`, tables of that many desa after the first are made as the layout reaches them
-    (bounded.Continued), the pages the same as one long table's."""
+    (bounded.Continued), the pages the same as one long table's. `total`: (KK desil 1, tagged,
+    realized) summed over the rows, the last row (issue 23)."""
     head = LOKUS_HEAD if with_realization else LOKUS_HEAD[:-1]
     data = []
     for i, r in enumerate(rows, 1):
@@ -190,17 +206,25 @@ def iter_lokus_tables(rows, with_realization: bool, width: float, chunk: int | N
         if with_realization:
             cells.append(money(r.realized))
         data.append(cells)
+    if total is not None:
+        households, tagged, realized = total
+        cells = ["", "Jumlah", f"{len(rows)} desa", format_number(households), "", "", "", "",
+                 money(tagged)]
+        data.append(cells + ([money(realized)] if with_realization else []))
     align = {0: "CENTER", 3: "RIGHT", 4: "RIGHT", 5: "CENTER", 6: "CENTER", 8: "RIGHT"}
     if with_realization:
         align[9] = "RIGHT"
     wrap, names = {1: 28, 2: 30, 7: 58}, frozenset({1, 2, 7})
-    widths = fitted_widths(head, data, width, wrap, pad=2, names=names)
+    has_total = total is not None
+    widths = fitted_widths(head, data, width, wrap, pad=2, names=names, total=has_total)
     size = chunk or len(data) or 1
     parts = [data[i:i + size] for i in range(0, len(data), size)] or [[]]
-    yield fitted_part(head, parts[0], widths, wrap, align=align, pad=2, names=names)
-    for part in parts[1:]:
-        yield Continued(lambda header, skip, p=part: fitted_part(
-            head, p[skip:], widths, wrap, align=align, pad=2, names=names, header=header))
+    yield fitted_part(head, parts[0], widths, wrap, align=align, pad=2, names=names,
+                      total=has_total and len(parts) == 1)
+    for n, part in enumerate(parts[1:], 2):
+        yield Continued(lambda header, skip, p=part, last=n == len(parts): fitted_part(
+            head, p[skip:], widths, wrap, align=align, pad=2, names=names, header=header,
+            total=has_total and last))
 
 
 LATE_HEAD = ["No", "Kode", "Perangkat Daerah", "Triwulan", "Status Laporan",
@@ -212,8 +236,10 @@ def late_table(rows, width: float) -> Table:
     (reports/queries/lateness.py)."""
     data = [[str(i), r.opd_code, r.opd_name, f"TW {ROMAN[r.quarter]}", r.status,
              format_number(r.days)] for i, r in enumerate(rows, 1)]
+    data.append(["", "", f"Jumlah: {len(rows)} laporan terlambat", "", "", ""])
     return fitted_table(LATE_HEAD, data, width, {2: 1}, pad=2, names=frozenset({2}),
-                        align={0: "CENTER", 3: "CENTER", 5: "RIGHT"}, h_align="LEFT")
+                        align={0: "CENTER", 3: "CENTER", 5: "RIGHT"}, h_align="LEFT",
+                        total=True)
 
 
 def key_value_table(pairs, width=120 * mm) -> Table:

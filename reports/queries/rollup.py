@@ -4,7 +4,8 @@ Every call is a single SQL statement with GROUP BY. Money is summed in whole sen
 SQLite, which keeps NUMERIC as floating point, adds up exactly like PostgreSQL; divisions
 (absorption, physical progress) are done in Decimal on the grouped figures and rounded there.
 
-Realization is stored to date (cumulative) per tag and quarter; a missing row means 0 to date.
+Realization is stored to date (cumulative) per tag and quarter; a quarter without a row carries
+the tag's latest earlier figure forward, marked (none up to it: 0; reports/queries/verified.py).
 The flow of quarter q is the figure to date at q minus the figure to date at q-1, so the flows
 of quarters 1..q add up to the figure to date at q. In flow mode `physical` is likewise the
 progress gained in the quarter (percentage points, weighted by tagged amount).
@@ -16,9 +17,21 @@ rows still add up to the total. Verified only: reports/queries/verified.py.
 
 The building blocks (filter, row, SQL pieces, tag base) are in reports/queries/rollup_base.py.
 """
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, null, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from models import FundingSource, Opd, Quarter, Realization, Strategy, SubActivity, Tag, TagKind
@@ -154,44 +167,59 @@ def total(f: RollupFilter) -> RollupRow:
     return _row(None, "", "Jumlah", *r)
 
 
+def targets_by_unit(f: RollupFilter) -> list[tuple[str, int, int]]:
+    """[(unit, target, reached to date at f.quarter)] of the filtered tags, one row per target
+    unit ("" when none is given; units as typed): beneficiaries are added up per unit (KK,
+    jiwa, unit, desa), never across units. One statement."""
+    cur, _ = _check(f)
+
+    def build():
+        b = _base(f, (cur,))
+        unit = Tag.target_unit
+        return (select(unit, func.sum(b.c.t), func.sum(b.c[f"c{cur}"]))
+                .select_from(b).join(Tag, Tag.id == b.c.tag_id)
+                .group_by(unit).order_by(unit))
+    return [(u, int(t or 0), int(c or 0))
+            for u, t, c in _execute(("targets", cur), f, build).all()]
+
+
 def trend(f: RollupFilter) -> list[RollupRow]:
-    """To-date figures at the end of each quarter 1..4 (f.quarter and f.flow are ignored)."""
+    """To-date figures at the end of each quarter 1..4 (f.quarter and f.flow are ignored);
+    `carried` counts the OPDs whose figure at the quarter is carried forward."""
     rows = _execute(("trend",), f, lambda: _trend_statement(f)).all()
     head = next(r for r in rows if r[0] is None)
     by_n = {r[0]: r for r in rows if r[0] is not None}
     tags, a, t = head[1], head[2], head[3]
     out = []
     for n in (1, 2, 3, 4):
-        # A quarter without realization rows sums to 0 over the tags, as a missing row means.
-        r, pw, c = by_n[n][4:] if n in by_n else (0, 0, 0)
+        # A quarter no tag has a figure for, up to it, sums to 0.
+        r, pw, c, carried = by_n[n][4:] if n in by_n else (0, 0, 0, 0)
         if not tags:
             r = pw = c = None
-        out.append(_row(n, str(n), f"Triwulan {ROMAN[n]}", tags, a, r, pw, t, c))
+        out.append(replace(_row(n, str(n), f"Triwulan {ROMAN[n]}", tags, a, r, pw, t, c),
+                           carried=int(carried or 0)))
     return out
 
 
 def _trend_statement(f: RollupFilter):
-    """The tag totals (quarter NULL) and, in one GROUP BY quarter over the realization rows of
-    the filtered tags, each quarter's sums: one pass instead of one join per quarter."""
+    """The tag totals (quarter NULL) and, in one GROUP BY quarter over each tag's latest
+    figure up to the quarter (verified.latest_figure_per_quarter), each quarter's sums and the
+    number of OPDs carried forward: one pass instead of one join per quarter."""
     b = _base(f, ())
     q, r = aliased(Quarter, name="q"), aliased(Realization, name="r")
     head = select(cast(null(), Integer), func.count(b.c.tag_id), func.sum(b.c.a),
-                  func.sum(b.c.t), cast(null(), BigInteger), null(), cast(null(), BigInteger))
-    sums = (cast(null(), BigInteger), cast(null(), BigInteger), cast(null(), BigInteger),
-            func.sum(_sen(r.amount)), func.sum(r.physical_progress * b.c.a),
-            func.sum(r.reached_count))
-    if f.verified_only:  # quarter n shows the OPD's last verified quarter m <= n
-        lv = verified.last_verified_per_quarter()
-        per_quarter = (
-            select(lv.c.n, *sums).select_from(b).join(lv, lv.c.opd_id == b.c.opd_id)
-            .join(q, and_(q.fiscal_year_id == _p("fy"), q.number == lv.c.m))
-            .join(r, and_(r.tag_id == b.c.tag_id, r.quarter_id == q.id))
-            .group_by(lv.c.n))
-    else:
-        per_quarter = (
-            select(q.number, *sums).select_from(b).join(r, r.tag_id == b.c.tag_id)
-            .join(q, and_(q.id == r.quarter_id, q.fiscal_year_id == _p("fy")))
-            .group_by(q.number))
+                  func.sum(b.c.t), cast(null(), BigInteger), null(), cast(null(), BigInteger),
+                  cast(null(), BigInteger))
+    lf = verified.latest_figure_per_quarter(f.verified_only)
+    per_quarter = (
+        select(lf.c.n, cast(null(), BigInteger), cast(null(), BigInteger),
+               cast(null(), BigInteger), func.sum(_sen(r.amount)),
+               func.sum(r.physical_progress * b.c.a), func.sum(r.reached_count),
+               func.count(distinct(case((lf.c.k < lf.c.n, b.c.opd_id)))))
+        .select_from(b).join(lf, lf.c.tag_id == b.c.tag_id)
+        .join(q, and_(q.fiscal_year_id == _p("fy"), q.number == lf.c.k))
+        .join(r, and_(r.tag_id == b.c.tag_id, r.quarter_id == q.id))
+        .group_by(lf.c.n))
     return union_all(head, per_quarter)
 
 
@@ -216,4 +244,4 @@ def incentive_index(f: RollupFilter) -> dict:
 
 
 __all__ = ["GROUPINGS", "NO_LOKUS", "RollupFilter", "RollupRow", "incentive_index", "rollup",
-           "total", "trend"]
+           "targets_by_unit", "total", "trend"]

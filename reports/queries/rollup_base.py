@@ -65,6 +65,9 @@ class RollupRow:
     physical: Decimal | None
     target: int
     reached: int
+    # Trend rows: how many OPDs' figures at this quarter are carried forward from an earlier
+    # quarter (reports/queries/verified.py); 0 elsewhere.
+    carried: int = 0
 
 
 # --- portable SQL pieces -------------------------------------------------------------------
@@ -150,20 +153,18 @@ def _execute(key: tuple, f: RollupFilter, build):
 # --- the tag base: one row per tag of the filter, with its figures to date ------------------
 
 def _quarter_joins(stmt, n: int, verified_only: bool):
-    """Outer-join quarter `n`'s realization; return the statement and (sen, progress, reached).
-    Verified only: the realization of the OPD's last verified quarter up to `n` (the rule and
-    why: reports/queries/verified.py)."""
+    """Outer-join each tag's figure to date at quarter `n`; return the statement and (sen,
+    progress, reached). The figure is the row of the tag's latest quarter <= n that has one
+    (carried forward); verified only, of the OPD's last verified quarter up to `n` at most
+    (the rule and why: reports/queries/verified.py)."""
     if n < 1:
         return stmt, (ZERO_COL, ZERO_COL, ZERO_COL)
     q = aliased(Quarter, name=f"q{n}")
     r = aliased(Realization, name=f"r{n}")
-    number = n
-    if verified_only:
-        lv = verified.last_verified(n)
-        stmt = stmt.outerjoin(lv, lv.c.opd_id == SubActivity.opd_id)
-        number = lv.c.m
+    lf = verified.latest_figure(n, verified_only, f"lf{n}")
+    stmt = stmt.outerjoin(lf, lf.c.tag_id == Tag.id)
     stmt = stmt.outerjoin(q, and_(q.fiscal_year_id == SubActivity.fiscal_year_id,
-                                  q.number == number))
+                                  q.number == lf.c.k))
     stmt = stmt.outerjoin(r, and_(r.tag_id == Tag.id, r.quarter_id == q.id))
     return stmt, (_sen(func.coalesce(r.amount, 0)), func.coalesce(r.physical_progress, 0),
                   func.coalesce(r.reached_count, 0))

@@ -3,11 +3,13 @@
 from app.core.table_xlsx import Column, Table, add_sheet
 from reports.content import coverage_annex, other_sources_annex
 from reports.content.kemenko import ReportContent
+from reports.queries.convergence import total_row
 
 
 def other_sources_sheet(wb, content: ReportContent) -> None:
     if not content.other_sources:
         return
+    t = total_row(content.other_sources)  # issue 23: every annex table has its total
     add_sheet(wb, Table(
         title=other_sources_annex.TITLE, sheet="Sumber Lain",
         filters=[("Periode", f"s.d. {content.period}")],
@@ -16,7 +18,8 @@ def other_sources_sheet(wb, content: ReportContent) -> None:
                  Column("Rencana", "money"), Column("Realisasi", "money"),
                  Column("Rumah Tangga", "count")],
         rows=[[i, r.label, r.interventions, r.villages, r.planned, r.realized, r.households]
-              for i, r in enumerate(content.other_sources, 1)]))
+              for i, r in enumerate(content.other_sources, 1)],
+        total=["", t.label, t.interventions, None, t.planned, t.realized, t.households]))
 
 
 def coverage_sheet(wb, content: ReportContent) -> None:

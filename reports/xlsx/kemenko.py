@@ -46,27 +46,38 @@ def _title(ws, content: ReportContent, heading: str) -> int:
     return 5
 
 
-def _summary(ws, row: int, title: str, rows, total, real: bool, marks=None) -> int:
+def _summary(ws, row: int, title: str, rows, total, real: bool, marks=None,
+             code_words: bool = False) -> int:
+    """A summary table; `code_words`: the Kode column says the kelompok in words ("Tidak
+    langsung"), not its code ("tidak_langsung")."""
     xlsx_writer.put(ws, row, 1, title).font = BOLD
     row += 1
     labels = ["No", "Kode", "Uraian", "Jumlah Tag", "Anggaran Ditandai"]
     kinds = ["count", "text", "text", "count", "money"]
-    if real:
-        labels += ["Realisasi", "Serapan (%)", "Fisik (%)", "Sasaran", "Capaian"]
-        kinds += ["money", "pct", "pct", "count", "count"]
-    else:
-        labels.append("Sasaran")
-        kinds.append("count")
+    if real:  # no "Sasaran": targets are summed per unit only (_targets)
+        labels += ["Realisasi", "Serapan (%)", "Fisik (%)"]
+        kinds += ["money", "pct", "pct"]
     header(ws, row, labels)
     for i, r in enumerate([*rows, total], 1):
         is_total = r is total
         label = f"{r.label} {marks[r.key]}" if marks and r.key in marks and not is_total \
             else r.label
-        values = [None if is_total else i, r.code, label, r.tags, r.tagged]
-        values += ([r.realized, r.absorption, r.physical, r.target, r.reached] if real
-                   else [r.target])
+        code = (r.label if code_words and not is_total else r.code)
+        values = [None if is_total else i, code, label, r.tags, r.tagged]
+        values += [r.realized, r.absorption, r.physical] if real else []
         put_row(ws, row + i, values, kinds, bold=is_total)
     return row + len(rows) + 3
+
+
+def _targets(ws, row: int, content: ReportContent) -> int:
+    """Targets and reached per unit (never added across units)."""
+    xlsx_writer.put(ws, row, 1, "Sasaran dan capaian per satuan").font = BOLD
+    real = content.with_realization
+    header(ws, row + 1, ["Satuan", "Sasaran"] + (["Capaian"] if real else []))
+    for i, (unit, t, c) in enumerate(content.targets, row + 2):
+        put_row(ws, i, (unit or "tanpa satuan", t, *((c,) if real else ())),
+                ("text", "count", "count")[:3 if real else 2])
+    return row + len(content.targets) + 4
 
 
 def _legends(ws, row: int, content: ReportContent) -> int:
@@ -126,7 +137,9 @@ def _summary_sheet(wb, content: ReportContent):
     row = _summary(ws, row, "A. Ringkasan per Strategi", content.by_strategy, content.total,
                    real)
     row = _summary(ws, row, "B. Ringkasan per Kelompok Penandaan", content.by_tag_kind,
-                   content.total, real)
+                   content.total, real, code_words=True)
+    if content.targets:
+        row = _targets(ws, row, content)
     if real and content.index:
         ws.cell(row=row, column=1, value="Indeks serapan tertimbang (PMK 97/2023)").font = BOLD
         header(ws, row + 1, ["Kelompok", "Bobot (%)", "Anggaran Ditandai", "Realisasi",
@@ -150,10 +163,16 @@ def _summary_sheet(wb, content: ReportContent):
                              "Realisasi s.d. Triwulan", "Serapan (%)", "Fisik (%)", "Capaian"])
         previous = Decimal("0.00")
         for i, r in enumerate(content.trend, row + 2):
-            put_row(ws, i, (r.label, r.tagged, r.realized - previous, r.realized, r.absorption,
+            label = f"{r.label} * ({r.carried} OPD dibawa)" if r.carried else r.label
+            put_row(ws, i, (label, r.tagged, r.realized - previous, r.realized, r.absorption,
                             r.physical, r.reached),
                     ("text", "money", "money", "money", "pct", "pct", "count"))
             previous = r.realized
+        if any(r.carried for r in content.trend):
+            ws.cell(row=row + 2 + len(content.trend), column=1,
+                    value="* Triwulan tanpa angka memakai angka kumulatif triwulan sebelumnya "
+                          "(dibawa); jumlah perangkat daerah yang angkanya dibawa tertulis "
+                          "pada baris.")
     for col, width in enumerate([22, 26, 48, 18, 20, 20, 12, 12, 12, 12], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A5"
@@ -174,7 +193,7 @@ def _matrix_sheet(wb, content: ReportContent):
     row = top + 2
     for r in content.matrix:
         for col, (c, v) in enumerate(zip(cols, r.values, strict=True), 1):
-            put(ws, row, col, v, c.kind)
+            put(ws, row, col, v, "text" if isinstance(v, str) else c.kind)
         row += 1
     put(ws, row, 2, "JUMLAH", bold=True)
     for col, (c, v) in enumerate(zip(cols, content.matrix_total, strict=True), 1):
@@ -184,7 +203,7 @@ def _matrix_sheet(wb, content: ReportContent):
         width = 14 if c.fixed else min(40, 6 + c.width * 1.6)
         ws.column_dimensions[get_column_letter(col)].width = 6 if col == 1 else width
     ws.freeze_panes = ws.cell(row=top + 2, column=5)  # header rows and No..Kode stay in view
-    for line in content.legends:
+    for line in [*content.legends, *content.matrix_notes]:
         row += 2
         xlsx_writer.put(ws, row, 1, line)
     money_formats(ws)
@@ -206,6 +225,12 @@ def _lokus_sheet(wb, content: ReportContent):
         values = [i, r.district, r.village, r.code, r.households, r.interventions,
                   r.strategies, r.convergence, r.opds, r.tagged, r.realized]
         put_row(ws, top + i, values[:len(kinds)], kinds)
+    # The total row (issue 23): KK desil 1 and the amounts placed in the desa add up; the
+    # interventions and strategies are per desa and are not added.
+    households, tagged, realized = content.lokus_total
+    total = [None, f"Jumlah ({len(content.lokus)} desa)", None, None, households, None, None,
+             None, None, tagged, realized]
+    put_row(ws, top + len(content.lokus) + 1, total[:len(kinds)], kinds, bold=True)
     for col, width in enumerate([6, 22, 22, 16, 12, 12, 10, 12, 40, 20, 20], 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
@@ -224,7 +249,8 @@ def _late_sheet(wb, content: ReportContent):
                  Column("Perangkat Daerah", width=44), Column("Triwulan", width=10),
                  Column("Status Laporan", width=20), Column("Terlambat (hari)", "count")],
         rows=[[i, r.opd_code, r.opd_name, f"TW {ROMAN[r.quarter]}", r.status, r.days]
-              for i, r in enumerate(content.late, 1)]))
+              for i, r in enumerate(content.late, 1)],
+        total=["", "", f"Jumlah: {len(content.late)} laporan terlambat", "", "", None]))
     ws.page_setup.paperSize = PAPER_CODES.get(content.pemda.paper_size, 9)
 
 

@@ -70,6 +70,7 @@ ACCESS = {
     ("auth.tokens", "GET"): Access(ACCOUNT),
     ("auth.tokens", "POST"): Access(ACCOUNT),
     ("auth.revoke", "POST"): Access(frozenset({"own"})),  # the own officer's token
+    ("auth.revoke", "GET"): Access(frozenset({"own"})),  # its confirmation page (issue 23)
     ("main.home", "GET"): Access(ACCOUNT),
     ("main.opd_detail", "GET"): Access(READ_A),
     ("dashboard.index", "GET"): Access(LOGGED_IN, f"tahun={YEAR}"),
@@ -86,7 +87,9 @@ ACCESS = {
     ("admin.years", "GET"): Access(ADMIN),
     ("admin.years", "POST"): Access(ADMIN),
     ("admin.year_current", "POST"): Access(ADMIN),
+    ("admin.year_current", "GET"): Access(ADMIN),  # the confirmation pages (issue 23)
     ("admin.quarter_update", "POST"): Access(ADMIN),
+    ("admin.quarter_update", "GET"): Access(ADMIN),
     ("admin.settings", "GET"): Access(ADMIN),
     ("admin.settings", "POST"): Access(ADMIN),
     # Set-up from files, year rollover, account hygiene (issue 15): admin only.
@@ -103,6 +106,7 @@ ACCESS = {
     ("maps.upload", "POST"): Access(ADMIN | SECRETARIAT),
     ("maps.commit", "POST"): Access(ADMIN | SECRETARIAT),
     ("setup.deactivate_user", "POST"): Access(ADMIN),
+    ("setup.deactivate_user", "GET"): Access(ADMIN),
     ("budget.index", "GET"): Access(READ_A, BUDGET_Q),
     ("budget.sa_new", "GET"): Access(WRITE_A, BUDGET_Q),
     ("budget.sa_new", "POST"): Access(WRITE_A, BUDGET_Q),

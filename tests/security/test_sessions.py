@@ -105,7 +105,8 @@ def test_admin_password_reset_and_deactivation_end_sessions(device, make):
     assert victim.get("/").status_code == 302
     _login(victim, u, "sandi-reset-admin")
     stolen = _session_cookie(victim)
-    client.post(f"/admin/pengguna/{u.id}", data={k: v for k, v in form.items() if k != "active"})
+    client.post(f"/admin/pengguna/{u.id}",
+                data={k: v for k, v in form.items() if k != "active"} | {"confirm": "1"})
     assert db.session.get(User, u.id).active is False
     client.post(f"/admin/pengguna/{u.id}", data=form)  # active again
     assert db.session.get(User, u.id).active is True
