@@ -150,9 +150,9 @@ class _Session:
             conn.request("POST", path, urllib.parse.urlencode(data, doseq=True), headers)
             resp = conn.getresponse()
             body = resp.read().decode("utf-8", "replace")
-            cookie = resp.getheader("Set-Cookie")
-            if cookie and path == "/login":
-                self.cookie = cookie.split(";", 1)[0]
+            cookies = resp.headers.get_all("Set-Cookie") or []
+            if cookies and path == "/login":  # the session, and the device cookie (issue 24)
+                self.cookie = "; ".join(c.split(";", 1)[0] for c in cookies)
             return resp.status, body
         finally:
             conn.close()
