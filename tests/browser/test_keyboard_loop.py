@@ -51,8 +51,8 @@ def test_officer_fills_explains_and_submits_with_the_keyboard_only(page, live_ap
     page.wait_for_url("**/realisasi/**")
     if page.locator("form[action$='/salin']").count():  # fill the empty rows first
         tab_to(page, "form[action$='/salin'] button")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():  # wait for the answer, not the page already shown
+            page.keyboard.press("Enter")
 
     group = page.locator("details.sa-group").first
     tag_id = int(group.locator("article.tag-card").first.get_attribute("id")[4:])
@@ -69,13 +69,13 @@ def test_officer_fills_explains_and_submits_with_the_keyboard_only(page, live_ap
     tab_to(page, f"#r-{tag_id}-explanation")
     page.keyboard.type("Termin II dan III dibayar bersama; pagu perubahan belum dicatat.")
     tab_to(page, f"#r-{tag_id}-amount", backwards=True)
-    page.keyboard.press("Enter")  # Enter in a field saves the whole sheet
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Enter in a field saves the whole sheet
     assert "Realisasi disimpan" in page.locator(".flash").first.inner_text()
 
     tab_to(page, "form[action$='/ajukan'] button")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert any("Ajukan laporan" in m for m in asked)
     assert "diajukan ke Sekretariat TKPKD" in page.locator(".flash").first.inner_text()
     with live_app.app_context():
