@@ -40,15 +40,24 @@ MIX = {"list": 30, "dashboard": 20, "save": 25, "home": 15, "pdf": 10}
 # report refuses saves (409, counted as "save locked", not an error) until a reviewer returns it.
 DEADLINE_MIX = {"list": 25, "dashboard": 20, "save": 27, "home": 15, "pdf": 10, "submit": 3}
 REVIEW_MIX = {"queue": 40, "detail": 40, "return": 10, "dashboard": 10}
+# A named profile serves as docs/DEPLOY.md deploys on a machine of 2 CPUs: gunicorn 2 x CPU
+# workers of 4 threads, the dashboard cache in Redis (shared by the workers), report builds by
+# job workers at nice 10. `--workers 2 --threads 1 --job-nice 0 --cache-url ""` is the setup
+# before issue 25 (2 sync workers, a cache per process).
+PRODUCTION = {"workers": 4, "threads": 4, "job_nice": 10,
+              "cache_url": "redis://127.0.0.1:6379/0"}
 # Named profiles (`--profile`); the explicit options override them.
 PROFILES = {
     # 60 officers arriving over 60 s, then steady for 5 minutes, thinking 5-10 s; 10 % report
     # requests (jobs); 5 secretariat reviewers on the queue.
     "deadline-day": {"users": 60, "ramp": 60.0, "seconds": 300, "think_range": (5.0, 10.0),
-                     "reviewers": 5, "mix": DEADLINE_MIX},
+                     "reviewers": 5, "mix": DEADLINE_MIX, **PRODUCTION},
+    # The same officers all arriving within 10 s (08:00 on deadline day): a storm of logins.
+    "login-storm": {"users": 60, "ramp": 10.0, "seconds": 120, "think_range": (5.0, 10.0),
+                    "reviewers": 5, "mix": DEADLINE_MIX, **PRODUCTION},
     # 100 officers, 1 s think: throughput and what breaks first.
     "stress": {"users": 100, "ramp": 10.0, "seconds": 60, "think_range": (0.5, 1.5),
-               "reviewers": 0, "mix": MIX},
+               "reviewers": 0, "mix": MIX, **PRODUCTION},
 }
 ACTION_RE = re.compile(r'action="/realisasi/(\d+)/(\d+)"')
 SUBMIT_RE = re.compile(r'action="(/realisasi/\d+/\d+/ajukan)"')
@@ -309,7 +318,7 @@ def percentile(values: list[float], p: float) -> float:
 def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: int,
         threads: int, jobs_url: str = "", job_workers: int = 1, nodes: int = 1,
         job_nice: int = 0, think_range: tuple[float, float] | None = None,
-        mix: dict | None = None, reviewers: int = 0) -> dict:
+        mix: dict | None = None, reviewers: int = 0, cache_url: str = "") -> dict:
     url = prepare_url(url)
     plan = prepare(url, users, reviewers)
     ports = [free_port() for _ in range(nodes)]
@@ -340,11 +349,15 @@ def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: 
     else:
         jobs_env = {"TAGAR_JOBS_URL": "sqlite:///" + os.path.join(tempfile.mkdtemp(), "jobs.db")}
         label = "embedded (SQLite queue, a thread in each gunicorn worker)"
+    # The dashboard cache: each process's memory, or one Redis for every worker (production),
+    # under a prefix of this run's own.
+    cache_env = ({"TAGAR_CACHE_URL": cache_url, "TAGAR_CACHE_PREFIX": f"tagar-load-{os.getpid()}:"}
+                 if cache_url else {"TAGAR_CACHE_URL": ""})
     with tempfile.NamedTemporaryFile("w+", prefix="tagar-gunicorn-", suffix=".log",
                                      delete=False) as log:
         # Several nodes: gunicorns on ports of their own, sharing the database and queue,
         # each user talking to one of them (round robin), as behind a balancer.
-        procs = [start_gunicorn(url, port, workers, threads, log, env=jobs_env)
+        procs = [start_gunicorn(url, port, workers, threads, log, env={**jobs_env, **cache_env})
                  for port in ports]
         helpers = (start_job_workers(url, jobs_env, job_workers, log, nice=job_nice)
                    if jobs_url else [])
@@ -370,7 +383,7 @@ def run(url: str, users: int, seconds: int, think: float, ramp: float, workers: 
             "users": users, "workers": workers, "threads": threads, "think": think,
             "nodes": nodes, "reviewers": reviewers, "think_range": think_range,
             "load": (load_before, load_after), "ramp": ramp, "seconds": seconds,
-            "to_file": to_file, "jobs": label}
+            "to_file": to_file, "jobs": label, "cache": cache_url or "memory of each worker"}
 
 
 def report(result: dict) -> None:
@@ -392,7 +405,7 @@ def report(result: dict) -> None:
               f"{percentile(values, 95):8.0f} {percentile(values, 99):8.0f} "
               f"{max(values):8.0f}")
     to_file = result.get("to_file") or []
-    print(f"  jobs: {result.get('jobs')}")
+    print(f"  jobs: {result.get('jobs')}; dashboard cache: {result.get('cache')}")
     if result.get("load"):
         before, after = result["load"]
         print(f"  load average (1/5/15 min): before {before[0]:.2f}/{before[1]:.2f}/"
@@ -410,13 +423,17 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--profile", choices=sorted(PROFILES), default=None,
                         help="a named load: deadline-day (60 users over 60 s, 5 min steady, "
-                             "think 5-10 s, 5 reviewers) or stress (100 users, 1 s think)")
+                             "think 5-10 s, 5 reviewers), login-storm (the same arriving "
+                             "within 10 s, 2 min steady) or stress (100 users, 1 s think); "
+                             "served as docs/DEPLOY.md deploys (4 x 4 threads, Redis cache, "
+                             "job workers at nice 10)")
     parser.add_argument("--users", type=int, default=None, help="bawaan 100")
     parser.add_argument("--seconds", type=int, default=None, help="steady seconds (45)")
     parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
     parser.add_argument("--ramp", type=float, default=None, help="seconds to start all users")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (2)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="gunicorn threads per worker (1)")
     parser.add_argument("--pdf-weight", type=int, default=MIX["pdf"],
                         help="share of PDF downloads in the mix (of about 100)")
     parser.add_argument("--jobs-url", default=os.environ.get("BENCH_JOBS_URL",
@@ -425,8 +442,10 @@ def main(argv=None) -> None:
                              "'immediate': built inside the request, as before)")
     parser.add_argument("--job-workers", type=int, default=2,
                         help="`flask jobs worker` processes (with --jobs-url)")
-    parser.add_argument("--job-nice", type=int, default=0,
-                        help="CPU niceness of the job workers (10: web requests first)")
+    parser.add_argument("--job-nice", type=int, default=None,
+                        help="CPU niceness of the job workers (0; 10: web requests first)")
+    parser.add_argument("--cache-url", default=None,
+                        help="the app's TAGAR_CACHE_URL ('': each worker's memory)")
     parser.add_argument("--nodes", type=int, default=1,
                         help="app nodes (gunicorn processes of --workers each)")
     args = parser.parse_args(argv)
@@ -437,10 +456,14 @@ def main(argv=None) -> None:
     ramp = args.ramp if args.ramp is not None else profile.get("ramp", 10.0)
     if args.profile:
         print(f"profile {args.profile}")
+    def pick(name, default):  # an explicit option, else the profile's, else the default
+        value = getattr(args, name)
+        return value if value is not None else profile.get(name, default)
+
     report(run(args.database_url, users, seconds, args.think, ramp,
-               args.workers, args.threads, args.jobs_url, args.job_workers, args.nodes,
-               args.job_nice, profile.get("think_range"), profile.get("mix"),
-               profile.get("reviewers", 0)))
+               pick("workers", 2), pick("threads", 1), args.jobs_url, args.job_workers,
+               args.nodes, pick("job_nice", 0), profile.get("think_range"), profile.get("mix"),
+               profile.get("reviewers", 0), pick("cache_url", "")))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ only tries the line a word starts on, and its fallback cuts words anywhere: "Pen
 text column is at least as wide as the widest piece any of its words can be cut into.
 """
 import re
+from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -22,6 +23,10 @@ FULL = 0.5  # a line this full takes no hyphenated head: the next word starts a 
 _SPACES = re.compile(r"[ \t\r\n]+")  # not U+00A0: a no-break space joins ("Dinkes\u00a0†")
 _SLASH = re.compile(r"(?<=[/-])(?=.)")  # a break after a slash or hyphen inside a word
 _EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
+# Breaking text into lines is most of a big report's layout time, and its texts repeat: the
+# same program, activity and desa names over thousands of rows (issue 25). The results are pure
+# functions of their arguments, so they are kept, a bounded number of them.
+CACHED = 50_000
 
 
 def words(text) -> list[str]:
@@ -34,10 +39,15 @@ def syllables(word: str) -> list[str]:
     Only a word of letters of five or more is cut, and never so that one letter stands alone:
     a lone consonant closes the part before it ("pe-na-nga-n-an" becomes "pe-na-ngan-an"), a
     lone vowel opens the part after it ("Pem-bi-a-ya-an" becomes "Pem-bi-aya-an")."""
+    return list(_syllables(word))
+
+
+@lru_cache(maxsize=CACHED)
+def _syllables(word: str) -> tuple[str, ...]:
     pfx, core, sfx = _EDGE.match(word).groups()
     if (_DICTIONARY is None or len(core) < MIN_HYPHENATED or not core.isalpha()
             or core.isupper()):  # an acronym or code ("INSENTIF", "DTSEN") stays whole
-        return [word]
+        return (word,)
     raw = _DICTIONARY.inserted(core).split("-")
     parts: list[str] = []
     carry = ""
@@ -54,7 +64,7 @@ def syllables(word: str) -> list[str]:
         parts.append(carry)
     parts[0] = pfx + parts[0]
     parts[-1] = parts[-1] + sfx
-    return parts
+    return tuple(parts)
 
 
 def segments(word: str, hyphenate: bool = True) -> list[tuple[str, bool]]:
@@ -63,7 +73,7 @@ def segments(word: str, hyphenate: bool = True) -> list[tuple[str, bool]]:
     "kantong": nothing added) and, when `hyphenate`, at its syllables (with a "-")."""
     out: list[tuple[str, bool]] = []
     for chunk in (c for c in _SLASH.split(word) if c):
-        parts = syllables(chunk) if hyphenate else [chunk]
+        parts = _syllables(chunk) if hyphenate else (chunk,)
         out += [(part, i < len(parts) - 1) for i, part in enumerate(parts)]
     return out
 
@@ -76,6 +86,11 @@ def pieces(word: str, hyphenate: bool = True) -> list[str]:
 
 def word_width(text: str, font: str, size: float, hyphenate: bool = True) -> float:
     """The narrowest width `text` can be set in by `wrap`: its widest unbreakable piece."""
+    return _word_width(str(text), font, size, hyphenate)
+
+
+@lru_cache(maxsize=CACHED)
+def _word_width(text: str, font: str, size: float, hyphenate: bool) -> float:
     return max((stringWidth(piece, font, size) for word in words(text)
                 for piece in pieces(word, hyphenate)), default=0.0)
 
@@ -86,6 +101,11 @@ def wrap(text: str, font: str, size: float, width: float, hyphenate: bool = True
     on a line of its own after a slash or (when `hyphenate`) at a hyphenation point, the
     longest head that fits; a part that fits
     nowhere stays whole (and overflows: the layout makes columns at least `word_width` wide)."""
+    return list(_wrap(str(text), font, size, width, hyphenate))
+
+
+@lru_cache(maxsize=CACHED)
+def _wrap(text: str, font: str, size: float, width: float, hyphenate: bool) -> tuple[str, ...]:
     lines: list[str] = []
     line = ""
 
@@ -122,7 +142,7 @@ def wrap(text: str, font: str, size: float, width: float, hyphenate: bool = True
                     line, parts = whole, []
     if line:
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def line_width(text: str, font: str, size: float) -> float:
