@@ -178,3 +178,18 @@ def test_wrap_breaks_at_spaces_and_syllables_only():
                 pending = head
     assert syllables("penanganan") == ["pe", "na", "ngan", "an"]  # never "nga-n-an"
     assert syllables("Pembiayaan") == ["Pem", "bi", "aya", "an"]
+
+
+def test_repeated_texts_are_broken_into_lines_once():
+    """Issue 25: a big report sets the same program and desa names thousands of times; the
+    lines of a text are computed once and then taken from the cache, unchanged."""
+    from reports.pdf import fit
+
+    text = "Penyediaan Jaminan Kesehatan Daerah bagi Penduduk Miskin Ekstrem di Kecamatan Uji"
+    first = fit.wrap(text, "Helvetica", 6, 60.0)
+    hits = fit._wrap.cache_info().hits
+    again = fit.wrap(text, "Helvetica", 6, 60.0)
+    assert again == first and len(first) > 1
+    assert fit._wrap.cache_info().hits == hits + 1
+    again.append("x")  # a caller's copy: the cached lines stay as they were
+    assert fit.wrap(text, "Helvetica", 6, 60.0) == first
