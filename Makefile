@@ -25,7 +25,7 @@ run: db
 
 # Production-like server: gunicorn, two workers of four threads (a login's password hash no
 # longer holds up every other request of its worker; docs/PERFORMANCE.md, issue 25); gunicorn.conf.py
-# preloads the app and compiles its templates once, before the workers are forked.
+# has each worker compile every template before it accepts its first connection.
 serve: db
 	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --no-control-socket -w 2 --worker-class gthread \
 	  --threads 4 -b $(HOST):$(PORT) wsgi:app
@@ -61,9 +61,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# `make bench`; the load profiles of issue 25 (a throwaway PostgreSQL database, emptied):
-#   .venv/bin/python -m bench.load --profile deadline-day --workers 2 --threads 4 --database-url ...
-#   .venv/bin/python -m bench.load --profile stress --workers 2 --threads 4 --database-url ...
+# `make bench`; the load profiles of issue 25 (a throwaway PostgreSQL database, emptied; served
+# as docs/DEPLOY.md deploys: 4 workers x 4 threads, Redis cache, job workers at nice 10):
+#   .venv/bin/python -m bench.load --profile deadline-day --database-url ...
+#   .venv/bin/python -m bench.load --profile login-storm --database-url ...
+#   .venv/bin/python -m bench.load --profile stress --database-url ...
+# (`--workers 2 --threads 1 --job-nice 0 --cache-url ""`: the set-up before issue 25)
 # and the fault drill of issue 24: .venv/bin/python -m bench.fault --database-url ...
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

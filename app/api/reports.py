@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from app.reports.build_service import request_build
+from app.reports.build_service import queued_id, request_build
 from models import BUILD_STATUSES, ReportBuild, db
 from reports.content.kemenko import ADDRESSEES, VARIANTS
 from reports.render import FILE_TYPES
@@ -124,7 +124,7 @@ def create(data):
         field_map={"opd": "opd_id", "fmt": "format", "theme": "theme_id"})
     if created:
         try:
-            enqueue("report.build", build.id)
+            enqueue("report.build", queued_id(build))
         except Exception:
             build.status, build.error = "failed", QUEUE_DOWN
             db.session.commit()

@@ -4,9 +4,8 @@ A fresh gunicorn worker compiled each Jinja template on the first request that r
 (~0.1-0.4 s of CPU per page, every worker, every restart and every `--max-requests` recycling).
 On deadline day 60 officers log in within seconds of 08:00: the first requests of every worker
 came at once, and each one queued behind the others' compiling (issue 25). `warm(app)` compiles
-every template up front; gunicorn.conf.py calls it in the master, before the workers are forked,
-so they share the compiled templates and start warm. It opens no database connection (a
-connection made before a fork would be shared by the children).
+every template up front; gunicorn.conf.py calls it in each worker before the worker accepts its
+first connection. It opens no database connection.
 """
 from flask import Flask
 

@@ -11,7 +11,7 @@ from flask import current_app, flash, jsonify, redirect, send_file, url_for
 from flask_login import current_user
 
 from app.core.errors import ServiceError
-from app.reports.build_service import refresh, request_build
+from app.reports.build_service import queued_id, refresh, request_build
 from models import ReportBuild, db
 from reports.content.kemenko import VARIANTS
 from reports.render import FILE_TYPES
@@ -41,10 +41,11 @@ def start_build(form):
         return None
     db.session.commit()
     if created:
+        build_id = queued_id(build)
         try:
-            enqueue("report.build", build.id)
+            enqueue("report.build", build_id)
         except Exception:
-            current_app.logger.exception("enqueue of report build %s failed", build.id)
+            current_app.logger.exception("enqueue of report build %s failed", build_id)
             build.status, build.error = "failed", QUEUE_DOWN
             db.session.commit()
         db.session.refresh(build)  # an immediate-mode job has already run, in its own session
