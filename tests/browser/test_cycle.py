@@ -3,11 +3,14 @@
 The OPD officer is `dinkes`: the demo's lagging OPD (nothing verified yet), whose budget is
 therefore still open for a new tag; `dinsos` has verified quarters, which lock its tagging.
 Expected figures are read from the server's database and compared with what the pages print.
+After a click that submits a form, texts are awaited with `expect`: the click returns once the
+next document is committed, when its body may still be empty (CI saw `'' == inner_text('body')`).
 """
 import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -82,8 +85,8 @@ def test_opd_submits_secretariat_returns_opd_fixes_secretariat_verifies(page, li
     boxes.nth(1).check()
     assert page.locator("#lokus-rows tr[data-village]").count() == 2
     page.click("button:has-text('Simpan')")
-    assert "Tagging disimpan" in page.inner_text("body")
-    assert ACTIVITY in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Tagging disimpan")
+    expect(page.locator("body")).to_contain_text(ACTIVITY)
 
     # 2. ... enters the realization of the open quarter and submits the report.
     tag_id = _sheet_row(page)
@@ -91,9 +94,9 @@ def test_opd_submits_secretariat_returns_opd_fixes_secretariat_verifies(page, li
     page.fill(f"#r-{tag_id}-progress", "40")
     page.fill(f"#r-{tag_id}-reached", "12")
     page.click("button:has-text('Simpan semua realisasi')")
-    assert "Realisasi disimpan" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Realisasi disimpan")
     page.click("button:has-text('Ajukan laporan')")
-    assert "diajukan" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("diajukan")
     assert page.locator(f"#r-{tag_id}-amount").get_attribute("readonly") is not None
     log_out(page)
 
@@ -101,22 +104,23 @@ def test_opd_submits_secretariat_returns_opd_fixes_secretariat_verifies(page, li
     log_in(page, "sekretariat")
     page.goto(page.base + "/verifikasi/?triwulan=3")
     page.locator("tr", has_text="Dinas Kesehatan").locator("a:has-text('Periksa')").click()
-    assert ACTIVITY in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text(ACTIVITY)
     page.fill("#general", COMMENT)
     page.click("button:has-text('Kembalikan ke OPD')")
-    assert "Dikembalikan" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Dikembalikan")
     log_out(page)
 
     # 4. The OPD sees the comment, fixes the figure and submits again.
     log_in(page, "dinkes")
-    assert COMMENT in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text(COMMENT)
     page.goto(page.base + "/realisasi/?triwulan=3")
-    assert COMMENT in page.inner_text("#catatan-sekretariat")  # the note is on the sheet too
+    # the note is on the sheet too
+    expect(page.locator("#catatan-sekretariat")).to_contain_text(COMMENT)
     page.fill(f"#r-{tag_id}-amount", FIXED)
     page.click("button:has-text('Simpan semua realisasi')")
-    assert "Realisasi disimpan" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Realisasi disimpan")
     page.click("button:has-text('Ajukan ulang')")
-    assert "diajukan" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("diajukan")
     log_out(page)
 
     # 5. The secretariat verifies; the dashboard and the PDF carry the new figures.
@@ -124,7 +128,7 @@ def test_opd_submits_secretariat_returns_opd_fixes_secretariat_verifies(page, li
     page.goto(page.base + "/verifikasi/?triwulan=3")
     page.locator("tr", has_text="Dinas Kesehatan").locator("a:has-text('Periksa')").click()
     page.click("button:has-text('Verifikasi')")
-    assert "Terverifikasi" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Terverifikasi")
     assert [m.split()[0] for m in asked] == ["Ajukan", "Kembalikan", "Ajukan", "Verifikasi"]
 
     _, tagged_after, realized_after = _dinkes_figures(live_app)

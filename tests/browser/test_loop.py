@@ -4,6 +4,7 @@ on the compliance board; a return reaches the officer as a notification."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.accounts import create_user
@@ -97,17 +98,16 @@ def test_a_return_reaches_the_officer_as_a_notification(page, live_app):
     page.fill("#general", "Lampirkan SP2D untuk realisasi keuangan.")
     page.fill(f"textarea[name='c-{tag_id}']", "Angka fisik belum sesuai foto.")
     page.click("button:has-text('Kembalikan ke OPD')")
-    assert "dikembalikan" in page.inner_text("body").lower()
+    expect(page.locator("body")).to_contain_text("dikembalikan", ignore_case=True)
     assert asked and asked[0].startswith("Kembalikan laporan")
     log_out(page)
     log_in(page, "petugas_uji", PASSWORD + "x")
     bell = page.locator("a.notif-bell .notif-count")
     assert int(bell.inner_text()) >= 2  # returned + per-tag comment
     page.click("a.notif-bell")
-    listing = page.inner_text("main")
-    assert "Lampirkan SP2D untuk realisasi keuangan." in listing
+    expect(page.locator("main")).to_contain_text("Lampirkan SP2D untuk realisasi keuangan.")
     assert page.locator("a.notif-bell .notif-count").count() == 0  # read on open
     page.locator("a", has_text="Lampirkan SP2D").first.click()
-    assert "Lampirkan SP2D" in page.inner_text("#catatan-sekretariat")
-    assert "Angka fisik belum sesuai foto." in page.inner_text(f"#tag-{tag_id}")
-    assert opd_name in page.inner_text("body")
+    expect(page.locator("#catatan-sekretariat")).to_contain_text("Lampirkan SP2D")
+    expect(page.locator(f"#tag-{tag_id}")).to_contain_text("Angka fisik belum sesuai foto.")
+    expect(page.locator("body")).to_contain_text(opd_name)
