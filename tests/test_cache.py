@@ -132,6 +132,26 @@ def test_an_opd_user_never_gets_another_opds_cached_detail(client, make, login, 
     assert "Jaminan Kesehatan Rahasia" not in html
 
 
+def test_every_opd_user_reads_the_shared_figures_once_computed(client, make, login, world,
+                                                               backend):
+    """Issue 25: the figures every user of the same filters sees are one entry; a second OPD's
+    officer computes only its own part (its detail and anomalies), and still opens only its
+    own OPD's row."""
+    login(make.user("opd", world["mine"]))
+    with statements() as first:
+        view(client)
+    client.post("/logout")
+    login(make.user("opd", world["other"]))
+    with statements() as second:
+        html = view(client)
+    assert len(rollup_statements(first)) >= 10  # the first computed the shared figures
+    own = rollup_statements(second)
+    assert len(own) == 2, own  # only its anomaly count and the rollup of its sub-activities
+    assert "anomalies" in own[0] and "tagbase" in own[1]
+    assert f"opd={world['other'].id}" in html  # its own row opens its detail
+    assert f"opd={world['mine'].id}&" not in html and f"opd={world['mine'].id}\"" not in html
+
+
 def test_an_unreachable_redis_is_a_miss_not_an_error(client, make, login, world, app,
                                                      monkeypatch):
     monkeypatch.setitem(app.extensions, "cache", RedisCache("redis://127.0.0.1:1/0", 60))

@@ -69,30 +69,53 @@ def _limit(rows: list, q: DashboardQuery, noun: str) -> list:
 
 def build(q: DashboardQuery) -> dict:
     """The page's context: the filter choices (small reference reads), and the figures from
-    the cache, computed when the data version or the filters changed (app/core/cache.py)."""
+    the cache, computed when the data version or the filters changed (app/core/cache.py).
+    The figures every user of the same filters sees are one entry whatever the user (issue 25:
+    at 08:00 on deadline day 18 OPDs' officers asked for them under 18 keys); what is the
+    user's own (the OPD's detail, its anomalies, which OPD rows open) is a small entry per
+    scope."""
     opts = options()
     short = {o.id: o.short_name or o.name for o in opts["opds"]}
     scope = ["opd", current_user.opd_id] if current_user.role == "opd" else ["all"]
-    parts = {"args": q.args, "scope": scope, "today": today(), "version": current_version()}
+    parts = {"args": q.args, "today": today(), "version": current_version()}
+    shared = cached("dashboard", parts, lambda: figures(q, short))
+    own = cached("dashboard-own", {**parts, "scope": scope}, lambda: own_figures(q))
+    # An OPD user opens only its own OPD's row ("Lainnya", key None, stays a link).
+    by_opd = [(r, link if r.key is None or _may_open(r.key) else None)
+              for r, link in shared["by_opd"]]
     ctx = {"q": q, "f": q.filt, "opts": opts, "short": short,
            "mode": NOTE_FLOW if q.filt.flow else NOTE_TO_DATE,
            "sort_labels": {k: v[0] for k, v in SORTS.items()},
-           **cached("dashboard", parts, lambda: figures(q, short))}
+           **shared, **own, "by_opd": by_opd}
     if q.detail_opd_id is not None:
         ctx["detail_opd"] = next((o for o in opts["opds"] if o.id == q.detail_opd_id), None)
     return ctx
 
 
+def own_figures(q: DashboardQuery) -> dict:
+    """What depends on who asks: the quarter's anomalies as the home counts them (an OPD
+    user's own) and the drill-down into one OPD's sub-activities and tags."""
+    f = q.filt
+    ctx = {"anomalies": overview.anomaly_count(
+        f.fiscal_year_id, opd_id=own_opd(f.opd_id),
+        quarter_id=next((qq.id for qq in q.fy.quarters if qq.number == f.quarter), -1))}
+    detail = q.detail_filter()
+    if detail is not None:
+        ctx["by_sub"] = [(r, q.url(sub=r.key)) for r in rollup.rollup(detail, "sub_activity")]
+        if q.sub is not None:
+            ctx["by_tag"] = rollup.rollup(replace(detail, sub_activity_id=q.sub.id), "tag")
+    return ctx
+
+
 def figures(q: DashboardQuery, short: dict) -> dict:
-    """Every figure of the page: plain data (rows, links, charts), nothing of the user's but
-    the scope the cache key names (an OPD user's own detail and links)."""
+    """The figures of the page every user of the same filters sees: plain data (rows, links,
+    charts), nothing of the user's (own_figures)."""
     f = q.filt
     total = rollup.total(f)
     by_strategy = [(r, q.url(strategi=int(r.code))) for r in rollup.rollup(f, "strategy")]
     label, key, reverse = SORTS[q.sort]
     opd_rows = sorted(rollup.rollup(f, "opd"), key=key, reverse=reverse)
-    by_opd = _limit([(r, q.url(opd=r.key, sub=None) if _may_open(r.key) else None)
-                     for r in opd_rows], q, "OPD")
+    by_opd = _limit([(r, q.url(opd=r.key, sub=None)) for r in opd_rows], q, "OPD")
     index = rollup.incentive_index(f)
     trend = rollup.trend(f)
     # A quarter not yet ended has no figure to date (a missing row counts as 0), so the
@@ -112,20 +135,11 @@ def figures(q: DashboardQuery, short: dict) -> dict:
                     for r in rollup.rollup(f, "funding_source")],
         "by_district": _limit([(r, q.url(kecamatan=r.key) if r.key else None)
                                for r in rollup.rollup(f, "district")], q, "kecamatan"),
-        # The quarter's anomalies, as the home counts them and as the linked list shows them.
-        "anomalies": overview.anomaly_count(
-            f.fiscal_year_id, opd_id=own_opd(f.opd_id),
-            quarter_id=next((qq.id for qq in q.fy.quarters if qq.number == f.quarter), -1)),
         "carried": _carried(f),
         "sources": _sources(f, total),
         "budget_stages": budget_stages.dashboard_summary(q.fy, f.quarter, today()),
     }
     ctx["sources_total"] = _sources_total(ctx["sources"])
-    detail = q.detail_filter()
-    if detail is not None:
-        ctx["by_sub"] = [(r, q.url(sub=r.key)) for r in rollup.rollup(detail, "sub_activity")]
-        if q.sub is not None:
-            ctx["by_tag"] = rollup.rollup(replace(detail, sub_activity_id=q.sub.id), "tag")
     ctx["charts"] = {
         "strategy": charts.plan_vs_real(
             [(r.label, r.tagged, r.realized) for r, _ in by_strategy], chart_id="ch-strategy",
