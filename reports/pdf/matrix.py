@@ -16,6 +16,7 @@ from app.core.money import format_number
 from . import styles as st
 from .bounded import Continued
 from .fit import line_width, share, word_width, wrap
+from .plain_table import plain_table
 from .tables import money, pct, target
 
 MATRIX_PAD = 1.6
@@ -108,7 +109,7 @@ def matrix_layout(content, width: float) -> tuple[list[float], float]:
     return widths, factor
 
 
-def _matrix_style(cols, cell_cmds, total: bool, factor: float, top: int = 2):
+def _matrix_style(cols, total: bool, factor: float, top: int = 2):
     """Grid, header, the numbers row; plain-string cells get their font and alignment here.
     The totals row gets no SPAN (a span makes reportlab recompute every cell's span range at
     each page split): "JUMLAH" overflows into empty cells whose inner rules are left out,
@@ -139,8 +140,6 @@ def _matrix_style(cols, cell_cmds, total: bool, factor: float, top: int = 2):
         style.add("GRID", (10, -1), (-1, -1), 0.4, st.RULE)
         style.add("FONT", (0, -1), (-1, -1), st.CONDENSED_BOLD, size, leading)
         style.add("ALIGN", (1, -1), (1, -1), "LEFT")
-    for (col, row), (op, arg) in cell_cmds:
-        style.add(op, (col, row), (col, row), arg)
     return style
 
 
@@ -186,7 +185,7 @@ def iter_matrix_tables(content, width: float, chunk: int | None = None):
         groups[-1][1].append(row)
 
     def table(strategy, rows, header: bool, total: bool) -> Table:
-        data, cell_cmds = ([head, numbers] if header else []), []
+        data, centred = ([head, numbers] if header else []), {}
         for row in rows:
             cells = []
             for i, (c, v) in enumerate(zip(cols, row.values, strict=True)):
@@ -196,8 +195,8 @@ def iter_matrix_tables(content, width: float, chunk: int | None = None):
                                                  c.hyphenate)) if v else "")
                 else:
                     cells.append(text)
-                    if text == "-":
-                        cell_cmds.append(((i, len(data)), ("ALIGN", "CENTER")))
+                    if text == "-":  # centred in its column, whatever its alignment
+                        centred[(i, len(data))] = {"alignment": "CENTER"}
             cells[1] = str(strategy[0])
             head_line, tail = _code_lines(row.values[CODE_COLUMN])
             cells[CODE_COLUMN] = f"{head_line}\n{tail}" if tail else head_line
@@ -207,9 +206,8 @@ def iter_matrix_tables(content, width: float, chunk: int | None = None):
                         zip(cols, content.matrix_total, strict=True)]
             last_row[1] = "JUMLAH"
             data.append(last_row)
-        t = Table(data, colWidths=widths, repeatRows=2 if header else 0)
-        t.setStyle(_matrix_style(cols, cell_cmds, total, factor, top=2 if header else 0))
-        return t
+        return plain_table(data, _matrix_style(cols, total, factor, top=2 if header else 0),
+                           widths, overrides=centred, repeatRows=2 if header else 0)
 
     for g, (strategy, rows) in enumerate(groups):
         last = g == len(groups) - 1

@@ -12,6 +12,7 @@ from . import styles as st
 from .bounded import Continued
 from .fit import line_width, share, word_width
 from .fit import wrap as lines
+from .plain_table import plain_table
 
 
 def p(text, style=st.CELL) -> Paragraph:
@@ -89,7 +90,6 @@ def fitted_part(head, rows, widths, wrap: dict[int, float], *, align: dict[int, 
         data.append(["\n".join(lines(v, font, size, inner[i], i not in names))
                      if i in wrap else v for i, v in enumerate(r)])
     top = 1 if header else 0
-    t = Table(data, colWidths=widths, repeatRows=top, hAlign=h_align)
     if header:
         style = st.grid_style(total_rows=1 if total else 0, pad=pad)
         style.add("FONT", (0, 0), (-1, 0), st.BOLD, size, leading)
@@ -101,8 +101,7 @@ def fitted_part(head, rows, widths, wrap: dict[int, float], *, align: dict[int, 
         style.add("FONT", (0, -1), (-1, -1), st.BOLD, size, leading)
     for col, how in align.items():
         style.add("ALIGN", (col, top), (col, -1), how)
-    t.setStyle(style)
-    return t
+    return plain_table(data, style, widths, repeatRows=top, hAlign=h_align)
 
 
 # No "Sasaran" column: targets are counted in different units (KK, jiwa, unit, desa) and are
