@@ -20,21 +20,9 @@ The building blocks (filter, row, SQL pieces, tag base) are in reports/queries/r
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import (
-    BigInteger,
-    Integer,
-    and_,
-    case,
-    cast,
-    distinct,
-    func,
-    null,
-    select,
-    union_all,
-)
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, distinct, func, select
 
-from models import FundingSource, Opd, Quarter, Realization, Strategy, SubActivity, Tag, TagKind
+from models import FundingSource, Opd, Strategy, SubActivity, Tag, TagKind
 from reports.queries import verified
 from reports.queries.apportion import area_rows
 from reports.queries.rollup_base import (
@@ -186,14 +174,11 @@ def targets_by_unit(f: RollupFilter) -> list[tuple[str, int, int]]:
 def trend(f: RollupFilter) -> list[RollupRow]:
     """To-date figures at the end of each quarter 1..4 (f.quarter and f.flow are ignored);
     `carried` counts the OPDs whose figure at the quarter is carried forward."""
-    rows = _execute(("trend",), f, lambda: _trend_statement(f)).all()
-    head = next(r for r in rows if r[0] is None)
-    by_n = {r[0]: r for r in rows if r[0] is not None}
-    tags, a, t = head[1], head[2], head[3]
+    row = _execute(("trend",), f, lambda: _trend_statement(f)).one()
+    tags, a, t = row[:3]
     out = []
-    for n in (1, 2, 3, 4):
-        # A quarter no tag has a figure for, up to it, sums to 0.
-        r, pw, c, carried = by_n[n][4:] if n in by_n else (0, 0, 0, 0)
+    for i, n in enumerate(verified.QUARTERS):
+        r, pw, c, carried = row[3 + 4 * i:7 + 4 * i]
         if not tags:
             r = pw = c = None
         out.append(replace(_row(n, str(n), f"Triwulan {ROMAN[n]}", tags, a, r, pw, t, c),
@@ -202,25 +187,18 @@ def trend(f: RollupFilter) -> list[RollupRow]:
 
 
 def _trend_statement(f: RollupFilter):
-    """The tag totals (quarter NULL) and, in one GROUP BY quarter over each tag's latest
-    figure up to the quarter (verified.latest_figure_per_quarter), each quarter's sums and the
-    number of OPDs carried forward: one pass instead of one join per quarter."""
+    """One row: the tag totals, then per quarter n the sums of each tag's figure to date at n
+    (verified.figures_by_quarter: a column per quarter, no GROUP BY quarter and no join back)
+    and the number of OPDs with a figure carried from an earlier quarter. A tag with no figure
+    up to n adds nothing (NULL), so a quarter no tag has a figure for sums to 0."""
     b = _base(f, ())
-    q, r = aliased(Quarter, name="q"), aliased(Realization, name="r")
-    head = select(cast(null(), Integer), func.count(b.c.tag_id), func.sum(b.c.a),
-                  func.sum(b.c.t), cast(null(), BigInteger), null(), cast(null(), BigInteger),
-                  cast(null(), BigInteger))
-    lf = verified.latest_figure_per_quarter(f.verified_only)
-    per_quarter = (
-        select(lf.c.n, cast(null(), BigInteger), cast(null(), BigInteger),
-               cast(null(), BigInteger), func.sum(_sen(r.amount)),
-               func.sum(r.physical_progress * b.c.a), func.sum(r.reached_count),
-               func.count(distinct(case((lf.c.k < lf.c.n, b.c.opd_id)))))
-        .select_from(b).join(lf, lf.c.tag_id == b.c.tag_id)
-        .join(q, and_(q.fiscal_year_id == _p("fy"), q.number == lf.c.k))
-        .join(r, and_(r.tag_id == b.c.tag_id, r.quarter_id == q.id))
-        .group_by(lf.c.n))
-    return union_all(head, per_quarter)
+    joined, fig = verified.figures_by_quarter(b, f.verified_only)
+    cols = [func.count(b.c.tag_id), func.sum(b.c.a), func.sum(b.c.t)]
+    for n in verified.QUARTERS:
+        cols += [func.sum(_sen(fig[f"amount{n}"])), func.sum(fig[f"physical{n}"] * b.c.a),
+                 func.sum(fig[f"reached{n}"]),
+                 func.count(distinct(case((fig[f"k{n}"] < n, b.c.opd_id))))]
+    return select(*cols).select_from(joined)
 
 
 def incentive_index(f: RollupFilter) -> dict:

@@ -161,10 +161,8 @@ def _quarter_joins(stmt, n: int, verified_only: bool):
         return stmt, (ZERO_COL, ZERO_COL, ZERO_COL)
     q = aliased(Quarter, name=f"q{n}")
     r = aliased(Realization, name=f"r{n}")
-    lf = verified.latest_figure(n, verified_only, f"lf{n}")
-    stmt = stmt.outerjoin(lf, lf.c.tag_id == Tag.id)
-    stmt = stmt.outerjoin(q, and_(q.fiscal_year_id == SubActivity.fiscal_year_id,
-                                  q.number == lf.c.k))
+    stmt, k = verified.figure_at(stmt, n, verified_only, Tag.id, SubActivity.opd_id, f"lf{n}")
+    stmt = stmt.outerjoin(q, and_(q.fiscal_year_id == SubActivity.fiscal_year_id, q.number == k))
     stmt = stmt.outerjoin(r, and_(r.tag_id == Tag.id, r.quarter_id == q.id))
     return stmt, (_sen(func.coalesce(r.amount, 0)), func.coalesce(r.physical_progress, 0),
                   func.coalesce(r.reached_count, 0))
