@@ -122,9 +122,6 @@ class Config:
     # that much later. 0 reads every request.
     PUBLIC_STATE_SECONDS = float(os.environ.get("TAGAR_PUBLIC_STATE_SECONDS", "1"))
     PASSWORD_HASH_METHOD = "scrypt"
-    # How many password hashes may run at once on a node, across workers (app/accounts/
-    # hash_slots.py): half the cores, so a morning of logins leaves the rest to the pages.
-    PASSWORD_HASH_SLOTS = _int("TAGAR_PASSWORD_HASH_SLOTS", max(1, (os.cpu_count() or 2) // 2))
     # A fixed "now" (ISO datetime, UTC) for demos and tests of deadlines; unset in production.
     TAGAR_NOW = os.environ.get("TAGAR_NOW") or None
 

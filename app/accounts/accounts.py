@@ -14,7 +14,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import passwords, throttle
 from app.accounts.api_tokens import revoke_all_tokens
-from app.accounts.hash_slots import hash_slot
 from app.accounts.opd_status import ensure_opd_active
 from app.core import audit
 from app.core.clock import now
@@ -25,16 +24,7 @@ WRONG = "Nama pengguna atau kata sandi salah."
 
 
 def hash_password(password: str) -> str:
-    with hash_slot():
-        return generate_password_hash(password,
-                                      method=current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def password_matches(stored: str, password: str) -> bool:
-    """Whether `password` is the one `stored` hashes, checked in one of the node's hashing
-    slots (hash_slots.py)."""
-    with hash_slot():
-        return check_password_hash(stored, password)
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 @lru_cache(maxsize=4)
@@ -109,7 +99,7 @@ def end_sessions(user: User) -> None:
 def set_password(user: User, password: str, *, actor=None, revoke_tokens: bool = False) -> None:
     """A new password ends the user's other sessions; the caller logs its own one in again."""
     validate_password(password, user.username)
-    if user.password_hash and password_matches(user.password_hash, password):
+    if user.password_hash and check_password_hash(user.password_hash, password):
         raise ServiceError("Kata sandi baru harus berbeda dari kata sandi saat ini.",
                            field="password")
     user.password_hash = hash_password(password)
@@ -176,7 +166,7 @@ def authenticate(username: str, password: str, address: str | None = None,
     if possible:
         user = db.session.scalar(select(User).where(User.username == name))
     stored = user.password_hash if user else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
-    if not password_matches(stored, password or "") or user is None:
+    if not check_password_hash(stored, password or "") or user is None:
         wait = _count_failure(address, name, user, device)
         raise LoginThrottled(wait) if wait else LoginError(WRONG)
     if not user.active:

@@ -2,15 +2,10 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
 
 from app.accounts import login_history
-from app.accounts.accounts import (
-    LoginError,
-    authenticate,
-    end_sessions,
-    password_matches,
-    set_password,
-)
+from app.accounts.accounts import LoginError, authenticate, end_sessions, set_password
 from app.core.errors import ServiceError
 from forms.auth import ChangePasswordForm, LoginForm
 from models import db
@@ -69,7 +64,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not password_matches(current_user.password_hash, form.current.data):
+        if not check_password_hash(current_user.password_hash, form.current.data):
             form.current.errors.append("Kata sandi saat ini salah.")
         else:
             user = current_user._get_current_object()
