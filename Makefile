@@ -8,9 +8,10 @@ export FLASK_APP := wsgi
 
 .PHONY: install db run test test-sqlite test-postgres lint serve worker bench restore-drill clean
 
+# PIP_ARGS: .ci/run passes --no-compile (a fresh venv; bytecode is written on first import).
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q $(PIP_ARGS) -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed

@@ -17,6 +17,7 @@ from config import TestConfig
 from models import db
 
 from . import factories
+from .databases import wait_for_drops
 
 
 def _database_url() -> str:
@@ -68,6 +69,14 @@ class CommittingClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dropped_databases():
+    """The databases tests gave up are dropped in the background (tests/databases.py); the
+    session ends once they are gone."""
+    yield
+    wait_for_drops()
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url())
@@ -86,35 +95,67 @@ def app():
         db.engine.dispose()
 
 
+def _session_on(connection):
+    """db.session bound to `connection`; the session's commits become savepoints.
+
+    A plain Session: Flask-SQLAlchemy's own get_bind() would route past our connection to the
+    engine, and every commit would then be real."""
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                           class_=Session)
+    return scoped_session(factory, scopefunc=db.session.registry.scopefunc)
+
+
+@pytest.fixture(scope="module")
+def module_transaction(app):
+    """An outer transaction for a whole module, rolled back after its last test, for data that
+    every test of the module reads and none may keep: a module-scoped fixture that depends on
+    this one builds it once (with `factories` and db.session) instead of once per test. Each
+    test still runs in a transaction of its own, a savepoint of this one, rolled back at its
+    end (`_transaction`)."""
+    ctx = app.app_context()
+    ctx.push()
+    connection = db.engine.connect()
+    outer = connection.begin()
+    original, db.session = db.session, _session_on(connection)
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+        ctx.pop()
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """One outer transaction per test, rolled back at the end; commits become savepoints.
+    In a module that shares data through `module_transaction`, the test's transaction is a
+    savepoint of the module's, rolled back the same way.
 
     Browser tests talk to a real server with its own database and real commits: no wrapping.
     """
     if request.node.get_closest_marker("browser"):
         yield
         return
+    shared = ("module_transaction" in request.fixturenames
+              and request.getfixturevalue("module_transaction"))
     ctx = app.app_context()
     ctx.push()
     # Each test's rollback takes the data version back, which production never does: a cached
     # figure of an earlier test would match a later test's key.
     app.extensions["cache"].clear()
-    connection = db.engine.connect()
-    outer = connection.begin()
-    # A plain Session: Flask-SQLAlchemy's own get_bind() would route past our connection to
-    # the engine, and every commit would then be real.
-    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                           class_=Session)
-    original = db.session
-    db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
+    connection = shared or db.engine.connect()
+    outer = connection.begin_nested() if shared else connection.begin()
+    original, db.session = db.session, _session_on(connection)
     try:
         yield
     finally:
         db.session.remove()
         db.session = original
         outer.rollback()
-        connection.close()
+        if not shared:
+            connection.close()
         ctx.pop()
 
 

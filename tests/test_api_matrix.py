@@ -4,6 +4,7 @@ status; and no endpoint answers without a token."""
 import pytest
 
 from app.accounts.api_tokens import create_token
+from models import User, db
 
 ROLES = ("own", "other", "secretariat", "viewer", "admin", "desa")
 # Issue 28: a desa operator's token reaches the verval endpoints only (403 everywhere else).
@@ -105,8 +106,25 @@ ENDPOINTS = [
 PUBLIC = {("GET", "/api/v1/schemas/bundle.json")}
 
 
+@pytest.fixture(scope="module")
+def _world(module_transaction):
+    """Built once for the module (in its transaction; each test's own writes are rolled back):
+    (user ids by role, object ids)."""
+    from . import factories as make
+
+    users, ids = _build_world(make)
+    db.session.commit()  # into the module's transaction, which is rolled back after the module
+    return {role: u.id for role, u in users.items()}, ids
+
+
 @pytest.fixture
-def world(make):
+def world(_world):
+    """(users by role, loaded in the test's own session, object ids)."""
+    user_ids, ids = _world
+    return {role: db.session.get(User, uid) for role, uid in user_ids.items()}, dict(ids)
+
+
+def _build_world(make):
     fy, fy_free, fy_locked = (make.fiscal_year(y) for y in (2026, 2027, 2028))
     opd = make.opd()
     sa = make.sub_activity(opd, fy, allocation="10000000", code="1.06.05.2.02.0001")

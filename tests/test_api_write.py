@@ -36,8 +36,11 @@ SA_BODY = {
 
 
 def _audits(entity, entity_id):
+    # In the order written: without ORDER BY, PostgreSQL returns a later row first once it
+    # reuses the space of rows rolled back by earlier tests (one CI run: update before create).
     return db.session.scalars(select(AuditLog.action).where(
-        AuditLog.entity == entity, AuditLog.entity_id == entity_id)).all()
+        AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+        .order_by(AuditLog.id)).all()
 
 
 def test_create_update_delete_sub_activity(api, world):

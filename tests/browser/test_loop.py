@@ -39,7 +39,10 @@ def test_error_on_the_last_row_is_listed_on_top_and_the_page_opens_there(page, l
     assert "perlu diperiksa" in banner.inner_text()
     link = banner.locator(f"a[href='#tag-{tag_id}']")
     assert link.count() == 1
-    # The page opened at the marked row, the cursor in its marked field.
+    # The page opened at the marked row, the cursor in its marked field (once its deferred
+    # scripts have run: the banner is in the document before they do).
+    page.wait_for_load_state()
+    expect(page.locator(f"#r-{tag_id}-amount")).to_be_focused()
     assert page.evaluate("() => document.activeElement.id") == f"r-{tag_id}-amount"
     assert _in_view(page, f"#tag-{tag_id}")
     # Back at the top, the banner's link brings the row into view again.

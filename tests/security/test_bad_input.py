@@ -416,8 +416,27 @@ def _bodies(w) -> dict:
     }
 
 
+@pytest.fixture(scope="module")
+def _world(module_transaction):
+    """Built once for the module (in its transaction; each test's own writes are rolled back):
+    each object as (model, id), each user's id by role."""
+    from .. import factories as make
+
+    w = _build_world(make)
+    db.session.commit()  # into the module's transaction, which is rolled back after the module
+    users = {role: u.id for role, u in w.pop("users").items()}
+    return {k: (type(v), v.id) if isinstance(v, db.Model) else v for k, v in w.items()}, users
+
+
 @pytest.fixture
-def world(make):
+def world(_world):
+    """The module's objects, loaded in the test's own session."""
+    objects, users = _world
+    w = {k: db.session.get(*v) if isinstance(v, tuple) else v for k, v in objects.items()}
+    return w | {"users": {role: db.session.get(User, uid) for role, uid in users.items()}}
+
+
+def _build_world(make):
     fy = make.fiscal_year(2026)
     opd = make.opd()
     sa = make.sub_activity(opd, fy)
