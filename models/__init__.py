@@ -1,4 +1,5 @@
 """All models, importable from one place: `from models import db, Opd, Tag`."""
+from . import quarter_mask  # noqa: F401  (registers the realized_quarters triggers)
 from .area import District, Village, VillageDesilCount, VillageYear
 from .area_boundary import BOUNDARY_LEVELS, AreaBoundary
 from .audit import AuditLog

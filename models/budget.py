@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .area import Village
@@ -81,6 +81,11 @@ class Tag(db.Model):
     duration: Mapped[str] = mapped_column(String(60), default="")  # durasi pemberian
     target_count: Mapped[int | None]
     target_unit: Mapped[str] = mapped_column(String(30), default="")
+    # The quarters of its year this tag has a realization row for, one bit per quarter (bit 0:
+    # TW I). Kept by the database itself (models/quarter_mask.py triggers, on every insert and
+    # delete of a row, whatever writes it) and never written by the app: the rollup reads a
+    # tag's carried-forward quarter from it instead of grouping every row of the year.
+    realized_quarters: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -20,9 +20,10 @@ The building blocks (filter, row, SQL pieces, tag base) are in reports/queries/r
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy.orm import aliased, join
 
-from models import FundingSource, Opd, Strategy, SubActivity, Tag, TagKind
+from models import FundingSource, Opd, Quarter, Realization, Strategy, SubActivity, Tag, TagKind
 from reports.queries import verified
 from reports.queries.apportion import area_rows
 from reports.queries.rollup_base import (
@@ -38,7 +39,8 @@ from reports.queries.rollup_base import (
     _measures,
     _p,
     _row,
-    _sen,
+    _sum_sen,
+    _summable,
 )
 
 
@@ -188,16 +190,32 @@ def trend(f: RollupFilter) -> list[RollupRow]:
 
 def _trend_statement(f: RollupFilter):
     """One row: the tag totals, then per quarter n the sums of each tag's figure to date at n
-    (verified.figures_by_quarter: a column per quarter, no GROUP BY quarter and no join back)
-    and the number of OPDs with a figure carried from an earlier quarter. A tag with no figure
-    up to n adds nothing (NULL), so a quarter no tag has a figure for sums to 0."""
+    and the number of OPDs with a figure carried from an earlier quarter.
+
+    The year's rows are read once, joined to the tag base and grouped the way the floor groups
+    them (by quarter), and also by OPD and the tags' stored quarters, which is all the
+    carried-forward rule needs (verified.figures_by_quarter): a group's sums count at n when its
+    quarter is the one the rule picks. A tag's own figures are counted in one group only: that
+    of its first row (or of no row). A quarter no tag has a figure for sums to 0."""
     b = _base(f, ())
-    joined, fig = verified.figures_by_quarter(b, f.verified_only)
-    cols = [func.count(b.c.tag_id), func.sum(b.c.a), func.sum(b.c.t)]
+    q, r = aliased(Quarter, name="tq"), aliased(Realization, name="tr")
+    rows = join(r, q, and_(q.id == r.quarter_id, q.fiscal_year_id == _p("fy")))
+    g = (select(b.c.opd_id, b.c.mask, q.number.label("j"), func.count(b.c.tag_id).label("tags"),
+                func.sum(b.c.ax).label("a"), func.sum(b.c.t).label("t"),
+                func.sum(_summable(r.amount)).label("amount"),
+                func.sum(r.physical_progress * b.c.ax).label("pw"),
+                func.sum(r.reached_count).label("reached"))
+         .select_from(b.outerjoin(rows, r.tag_id == b.c.tag_id))
+         .group_by(b.c.opd_id, b.c.mask, q.number).subquery("g"))
+    joined, k = verified.figures_by_quarter(g, f.verified_only)
+    own = or_(g.c.j.is_(None), g.c.j == verified.first_quarter(g.c.mask))
+    cols = [func.sum(case((own, g.c.tags))), _sum_sen(func.sum(case((own, g.c.a)))),
+            func.sum(case((own, g.c.t)))]
     for n in verified.QUARTERS:
-        cols += [func.sum(_sen(fig[f"amount{n}"])), func.sum(fig[f"physical{n}"] * b.c.a),
-                 func.sum(fig[f"reached{n}"]),
-                 func.count(distinct(case((fig[f"k{n}"] < n, b.c.opd_id))))]
+        at = g.c.j == k[f"k{n}"]
+        cols += [_sum_sen(func.sum(case((at, g.c.amount)))),
+                 _sum_sen(func.sum(case((at, g.c.pw)))), func.sum(case((at, g.c.reached))),
+                 func.count(distinct(case((and_(at, g.c.j < n), g.c.opd_id))))]
     return select(*cols).select_from(joined)
 
 

@@ -111,6 +111,44 @@ def _floor_sqlite(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)}) * 1.00000000000001 AS INTEGER)"
 
 
+class _summable(FunctionElement):
+    """Money ready to be summed exactly. PostgreSQL sums NUMERIC exactly, so the rupiah itself
+    (scaling every row to sen took a quarter of a rollup query's time there); SQLite's NUMERIC
+    is a float, so whole sen as `_sen`. A SUM of these goes back to sen with `_sum_sen`."""
+
+    type = BigInteger()
+    name = "summable"
+    inherit_cache = True
+
+
+@compiles(_summable)
+def _summable_default(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_summable, "sqlite")
+def _summable_sqlite(element, compiler, **kw):
+    return _sen_sqlite(element, compiler, **kw)
+
+
+class _sum_sen(FunctionElement):
+    """A SUM of `_summable` money (or of it times a percentage) in sen: x100 once per group on
+    PostgreSQL; on SQLite it already is."""
+
+    name = "sum_sen"
+    inherit_cache = True
+
+
+@compiles(_sum_sen)
+def _sum_sen_default(element, compiler, **kw):
+    return f"(({compiler.process(element.clauses, **kw)}) * 100)"
+
+
+@compiles(_sum_sen, "sqlite")
+def _sum_sen_sqlite(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
 ONE = literal_column("1.0")  # forces decimal (not integer) division on both backends
 ZERO_COL = literal_column("0")
 
@@ -158,30 +196,36 @@ def _quarter_joins(stmt, n: int, verified_only: bool):
     (carried forward); verified only, of the OPD's last verified quarter up to `n` at most
     (the rule and why: reports/queries/verified.py)."""
     if n < 1:
-        return stmt, (ZERO_COL, ZERO_COL, ZERO_COL)
+        return stmt, (ZERO_COL, ZERO_COL, ZERO_COL, ZERO_COL)
     q = aliased(Quarter, name=f"q{n}")
     r = aliased(Realization, name=f"r{n}")
-    stmt, k = verified.figure_at(stmt, n, verified_only, Tag.id, SubActivity.opd_id, f"lf{n}")
+    stmt, k = verified.figure_at(stmt, n, verified_only, Tag.realized_quarters,
+                                 SubActivity.opd_id, f"lf{n}")
     stmt = stmt.outerjoin(q, and_(q.fiscal_year_id == SubActivity.fiscal_year_id, q.number == k))
     stmt = stmt.outerjoin(r, and_(r.tag_id == Tag.id, r.quarter_id == q.id))
-    return stmt, (_sen(func.coalesce(r.amount, 0)), func.coalesce(r.physical_progress, 0),
+    amount = func.coalesce(r.amount, 0)
+    return stmt, (_sen(amount), _summable(amount), func.coalesce(r.physical_progress, 0),
                   func.coalesce(r.reached_count, 0))
 
 
 def _base(f: RollupFilter, numbers: tuple[int, ...]):
-    """A CTE of the filtered tags: ids, dimensions, amount in rupiah (`amount`) and sen (`a`),
-    target `t`, and per quarter number n in `numbers`: r{n} sen, p{n} progress, c{n} reached."""
+    """A CTE of the filtered tags: ids, dimensions, the quarters with a row (`mask`), amount in
+    rupiah (`amount`), sen (`a`) and summable (`ax`, `_summable`), target `t`, and per quarter
+    number n in `numbers`: r{n} sen, rx{n} summable, p{n} progress, c{n} reached. A statement
+    computes only the columns it reads (both backends flatten the CTE into it)."""
     stmt = (
         select(Tag.id.label("tag_id"), Tag.sub_activity_id, Tag.strategy_id, Tag.tag_kind_id,
                SubActivity.opd_id, SubActivity.funding_source_id,
-               Tag.amount.label("amount"), _sen(Tag.amount).label("a"),
+               Tag.realized_quarters.label("mask"), Tag.amount.label("amount"),
+               _sen(Tag.amount).label("a"), _summable(Tag.amount).label("ax"),
                func.coalesce(Tag.target_count, 0).label("t"))
         .select_from(Tag).join(SubActivity, SubActivity.id == Tag.sub_activity_id)
         .where(SubActivity.fiscal_year_id == _p("fy"))
     )
     for n in dict.fromkeys(numbers):
-        stmt, (r, p, c) = _quarter_joins(stmt, n, f.verified_only)
-        stmt = stmt.add_columns(r.label(f"r{n}"), p.label(f"p{n}"), c.label(f"c{n}"))
+        stmt, (r, rx, p, c) = _quarter_joins(stmt, n, f.verified_only)
+        stmt = stmt.add_columns(r.label(f"r{n}"), rx.label(f"rx{n}"), p.label(f"p{n}"),
+                                c.label(f"c{n}"))
     if f.strategy_code is not None:
         stmt = stmt.where(Tag.strategy_id.in_(
             select(Strategy.id).where(Strategy.code == _p("strategy_code"))))
@@ -214,9 +258,9 @@ def _measures(b, cur: int, prev: int):
     """Aggregates over the tag base: tags, tagged sen, realized sen, progress*sen, target,
     reached."""
     return (
-        func.count(b.c.tag_id), func.sum(b.c.a),
-        func.sum(b.c[f"r{cur}"] - b.c[f"r{prev}"]),
-        func.sum((b.c[f"p{cur}"] - b.c[f"p{prev}"]) * b.c.a),
+        func.count(b.c.tag_id), _sum_sen(func.sum(b.c.ax)),
+        _sum_sen(func.sum(b.c[f"rx{cur}"] - b.c[f"rx{prev}"])),
+        _sum_sen(func.sum((b.c[f"p{cur}"] - b.c[f"p{prev}"]) * b.c.ax)),
         func.sum(b.c.t), func.sum(b.c[f"c{cur}"] - b.c[f"c{prev}"]),
     )
 

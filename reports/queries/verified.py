@@ -15,14 +15,16 @@ flow (to date at q minus to date at q-1) is 0 in a quarter not verified, never a
 the flows of quarters 1..q still add up to the figure to date at q. An OPD with no verified
 quarter up to q counts 0.
 
-The rule itself is `counted`. `figure_at` (one quarter: the rollup's tag base, the carried
-tags) and `figures_by_quarter` (all four: the trend) join what it needs onto the caller's
-from-clause; the fiscal year is the bind parameter "fy" the rollup gives at execution.
+The rule itself is `counted`. Which quarters a tag has a row for is stored on the tag
+(`Tag.realized_quarters`, kept by the database: models/quarter_mask.py). `figure_at` (one
+quarter: the rollup's tag base, the carried tags) and `figures_by_quarter` (all four: the trend)
+join what it needs onto the caller's from-clause; the fiscal year is the bind parameter "fy" the
+rollup gives at execution.
 """
 from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased, join
 
-from models import Quarter, Realization, SubActivity, Submission, Tag, db
+from models import Quarter, SubActivity, Submission, Tag, db
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 QUARTERS = (1, 2, 3, 4)
@@ -75,31 +77,27 @@ def counted(n: int, has_row, m=None, pick=None):
     return case(*((counts(j), j if pick is None else pick(j)) for j in range(n, 0, -1)))
 
 
-def _rows_mask(q):
-    """Summed over a tag's rows: the set of quarters it has a row for, one bit per quarter
-    (a tag has one row per quarter at most, so the sum sets each bit once): one integer
-    aggregate per tag whatever the quarter."""
-    return func.sum(case(*((q.number == j, _bit(j)) for j in QUARTERS)))
-
-
-def figure_at(joined, n: int, verified_only: bool, tag_id, opd_id, name: str):
-    """Each tag's figure to date at quarter n: returns (joined, k), `joined` (a from-clause with
-    the tag's `tag_id` and its OPD's `opd_id` columns) outer-joined to what the rule needs, and
-    k the quarter number whose realization row is the figure (NULL: none, the figure is 0).
-    The caller joins that row back by (tag, quarter number k). `joined` may be a Select."""
-    q, r = aliased(Quarter, name=f"{name}q"), aliased(Realization, name=f"{name}r")
-    rows = (select(r.tag_id, _rows_mask(q).label("mask"))
-            .join(q, q.id == r.quarter_id)
-            .where(q.fiscal_year_id == bindparam("fy"), q.number <= n)
-            .group_by(r.tag_id).subquery(name))
-    joined = joined.outerjoin(rows, rows.c.tag_id == tag_id)
-
+def _has_row(mask):
+    """has_row(j) for `counted` from a tag's stored quarters (`Tag.realized_quarters`, kept by
+    the database on every write of a row: models/quarter_mask.py)."""
     def has_row(j):
-        return rows.c.mask.op("&")(_bit(j)) != 0
+        return mask.op("&")(_bit(j)) != 0
+    return has_row
+
+
+def figure_at(joined, n: int, verified_only: bool, mask, opd_id, name: str):
+    """Each tag's figure to date at quarter n: returns (joined, k), `joined` (a from-clause with
+    the tag's stored quarters `mask` and its OPD's `opd_id` columns) outer-joined to what the
+    rule needs, and k the quarter number whose realization row is the figure (NULL: none, the
+    figure is 0). The caller joins that row back by (tag, quarter number k). `joined` may be a
+    Select.
+
+    Read from the tag's stored quarters, k is a CASE on the tag's own row: grouping every row of
+    the year by tag to find it instead cost the rollup 2-2.5x its floor on PostgreSQL."""
     if not verified_only:
-        return joined, counted(n, has_row)
+        return joined, counted(n, _has_row(mask))
     lv = last_verified(n, f"{name}lv")
-    return joined.outerjoin(lv, lv.c.opd_id == opd_id), counted(n, has_row, lv.c.m)
+    return joined.outerjoin(lv, lv.c.opd_id == opd_id), counted(n, _has_row(mask), lv.c.m)
 
 
 def latest_figure(n: int, verified_only: bool, name: str):
@@ -107,47 +105,37 @@ def latest_figure(n: int, verified_only: bool, name: str):
     number k of its row (figure_at); tags without one are absent."""
     t, sa = aliased(Tag, name=f"{name}t"), aliased(SubActivity, name=f"{name}sa")
     joined, k = figure_at(join(t, sa, sa.id == t.sub_activity_id), n, verified_only,
-                          t.id, sa.opd_id, f"{name}f")
+                          t.realized_quarters, sa.opd_id, f"{name}f")
     return (select(t.id.label("tag_id"), k.label("k")).select_from(joined)
             .where(sa.fiscal_year_id == bindparam("fy"), k.is_not(None)).subquery(name))
 
 
-def figures_by_quarter(base, verified_only: bool):
-    """Each tag's figure to date at every quarter number n, for the trend: returns (joined,
-    columns), `base` (a CTE with tag_id and opd_id) outer-joined to what the figures need, and
-    {f"{measure}{n}": column over it} for measure k (the quarter counted), amount, physical,
-    reached; all NULL at n when no row counts (no row up to n: 0).
+def first_quarter(mask):
+    """The first quarter a tag has a row for (NULL: none): with `figures_by_quarter`'s groups,
+    a tag's own figures (count, amount, target) are counted once, in the group of that
+    quarter's row (or of no row)."""
+    return case(*((_has_row(mask)(j), j) for j in QUARTERS))
 
-    The year's rows are read once, grouped by tag into a column per quarter j, and the figure
-    at n is the column of the quarter `counted` picks. Grouping by (tag, n) and joining each
-    row back instead cost the trend 5-7x its floor on PostgreSQL."""
-    q, r = aliased(Quarter, name="fbq_q"), aliased(Realization, name="fbq_r")
-    measures = (("amount", r.amount), ("physical", r.physical_progress),
-                ("reached", r.reached_count))
-    pivot = (
-        select(r.tag_id, *(func.max(case((q.number == j, col))).label(f"{name}{j}")
-                           for j in QUARTERS for name, col in measures))
-        .join(q, q.id == r.quarter_id)
-        .where(q.fiscal_year_id == bindparam("fy"))
-        .group_by(r.tag_id)
-        .subquery("fbq")
-    )
-    joined = base.outerjoin(pivot, pivot.c.tag_id == base.c.tag_id)
+
+def figures_by_quarter(groups, verified_only: bool):
+    """Which group of rows is each tag's figure to date at every quarter n, for the trend.
+
+    `groups` is a subquery of a tag base outer-joined to its year's realization rows and
+    grouped by (opd_id, mask: the tags' stored quarters, j: the rows' quarter number, NULL for
+    tags without rows), with sums over each group. Every tag in a group has the same quarters
+    with a row and the same OPD, so `counted` applies to the group: its sums count at n exactly
+    when j is the quarter `counted` picks. Returns (joined, {f"k{n}": that quarter}), `groups`
+    outer-joined to the OPDs' last verified quarters when verified only.
+
+    The rule runs on a few hundred groups, not on every row: applying it per tag and row (a
+    column per quarter per tag, or a CASE per row) cost the trend 2.5-7x its floor."""
+    joined, lv = groups, None
     if verified_only:
         lv = last_verified_by_quarter()
-        joined = joined.outerjoin(lv, lv.c.opd_id == base.c.opd_id)
-
-    def has_row(j):
-        # amount is NOT NULL, so amount{j} is NULL exactly when the tag has no row at j.
-        return pivot.c[f"amount{j}"].is_not(None)
-    columns = {}
-    for n in QUARTERS:
-        m = lv.c[f"m{n}"] if verified_only else None
-        columns[f"k{n}"] = counted(n, has_row, m)
-        for name, _ in measures:
-            columns[f"{name}{n}"] = counted(n, has_row, m,
-                                              lambda j, name=name: pivot.c[f"{name}{j}"])
-    return joined, columns
+        joined = joined.outerjoin(lv, lv.c.opd_id == groups.c.opd_id)
+    has_row = _has_row(groups.c.mask)
+    return joined, {f"k{n}": counted(n, has_row, lv.c[f"m{n}"] if verified_only else None)
+                    for n in QUARTERS}
 
 
 def carried_forward(fiscal_year_id: int, quarter: int, opd_id: int | None = None,
@@ -242,5 +230,5 @@ def legends(carried: dict[int, int | None], quarter: int, verified_only: bool = 
 
 
 __all__ = ["QUARTERS", "carried_forward", "carried_tags", "counted", "figure_at",
-           "figures_by_quarter", "last_verified", "last_verified_by_quarter", "latest_figure",
-           "legend", "legends", "marks", "signs"]
+           "figures_by_quarter", "first_quarter", "last_verified", "last_verified_by_quarter",
+           "latest_figure", "legend", "legends", "marks", "signs"]
