@@ -21,7 +21,7 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, distinct, func, or_, select
-from sqlalchemy.orm import aliased, join
+from sqlalchemy.orm import aliased
 
 from models import FundingSource, Opd, Quarter, Realization, Strategy, SubActivity, Tag, TagKind
 from reports.queries import verified
@@ -199,13 +199,17 @@ def _trend_statement(f: RollupFilter):
     of its first row (or of no row). A quarter no tag has a figure for sums to 0."""
     b = _base(f, ())
     q, r = aliased(Quarter, name="tq"), aliased(Realization, name="tr")
-    rows = join(r, q, and_(q.id == r.quarter_id, q.fiscal_year_id == _p("fy")))
+    # Two plain outer joins, the year's rows picked by quarter id: SQLite ran an outer join to
+    # (realization JOIN quarter) as a materialised join searched per tag, 1.6x slower.
+    year = select(Quarter.id).where(Quarter.fiscal_year_id == _p("fy"))
+    joined = (b.outerjoin(r, and_(r.tag_id == b.c.tag_id, r.quarter_id.in_(year)))
+              .outerjoin(q, q.id == r.quarter_id))
     g = (select(b.c.opd_id, b.c.mask, q.number.label("j"), func.count(b.c.tag_id).label("tags"),
                 func.sum(b.c.ax).label("a"), func.sum(b.c.t).label("t"),
                 func.sum(_summable(r.amount)).label("amount"),
                 func.sum(r.physical_progress * b.c.ax).label("pw"),
                 func.sum(r.reached_count).label("reached"))
-         .select_from(b.outerjoin(rows, r.tag_id == b.c.tag_id))
+         .select_from(joined)
          .group_by(b.c.opd_id, b.c.mask, q.number).subquery("g"))
     joined, k = verified.figures_by_quarter(g, f.verified_only)
     own = or_(g.c.j.is_(None), g.c.j == verified.first_quarter(g.c.mask))
