@@ -28,6 +28,8 @@ def test_floor_sums_what_was_entered(make):
     fy, opd = _year_with_two_tags(make)
     total = bench_rollup.floor_grouped(fy.id, 3, None)[None]
     assert total[:3] == (2, Decimal("500000000.75"), Decimal("150000000.30"))
+    # physical progress weighted by the tagged amount: (40 x 300M + 20 x 200M) / 500M
+    assert total[3] == Decimal("32.00")
     by_opd = bench_rollup.floor_grouped(fy.id, 3, "opd")
     assert by_opd[opd.id][2] == Decimal("150000000.30")
     assert set(bench_rollup.floor_grouped(fy.id, 3, "tag_kind")) == {"langsung", "penunjang"}
