@@ -90,3 +90,12 @@ def test_one_quarter_and_the_trend_agree_on_every_carried_figure():
             assert one.tags == trend[n - 1].tags == 32
             assert one.tagged == trend[n - 1].tagged == Decimal(32_000)
             assert trend[n - 1].carried == carried, (verified_only, n)
+
+
+def test_the_stored_quarters_are_no_ones_edit_in_the_audit_log():
+    from app.core import audit
+
+    t = make.tag()
+    make.realization(t, make.quarter(t.sub_activity.fiscal_year, 2), amount="10")
+    snap = audit.snapshot(t)
+    assert "amount" in snap and "realized_quarters" not in snap
