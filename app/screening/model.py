@@ -9,14 +9,11 @@ consensus); nothing is downloaded.
 """
 from dataclasses import dataclass, field
 
-import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import FeatureUnion
-from sklearn.svm import LinearSVC
-
 from .text import STOPWORDS, document, stems, words
+
+# numpy and scikit-learn are imported where a model is trained (a stored model brings them in
+# when it is unpickled): importing them costs every process ~0.8 s of CPU at start (each web
+# worker, job worker, CLI command and test process), and most never train or suggest.
 
 KINDS = ("langsung", "tidak_langsung", "penunjang")
 
@@ -44,7 +41,11 @@ def name_part(doc: str) -> str:
     return doc.split(" || ", 1)[0]
 
 
-def _calibrated(estimator, y) -> CalibratedClassifierCV:
+def _calibrated(estimator, y):
+    import numpy as np
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.model_selection import StratifiedKFold
+
     smallest = int(min(np.unique(y, return_counts=True)[1]))
     folds = max(2, min(3, smallest))
     return CalibratedClassifierCV(estimator, method="sigmoid",
@@ -53,6 +54,11 @@ def _calibrated(estimator, y) -> CalibratedClassifierCV:
 
 class TrainedModel:
     def __init__(self, rows: list[TrainRow], fingerprint: str = ""):
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+        from sklearn.svm import LinearSVC
+
         self.fingerprint = fingerprint
         self.trained_rows = len(rows)
         docs = [document(r.item) for r in rows]
