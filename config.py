@@ -136,6 +136,7 @@ class Config:
     # Built report files (kept in the database, see app/reports/build_service.py).
     REPORT_KEEP_DAYS = _int("TAGAR_REPORT_KEEP_DAYS", 7)
     REPORT_KEEP_PER_REQUEST = _int("TAGAR_REPORT_KEEP_PER_REQUEST", 3)
+    REPORT_DOWNLOAD_GRACE_MINUTES = _int("TAGAR_REPORT_DOWNLOAD_GRACE_MINUTES", 15)
     REPORT_STALE_MINUTES = _int("TAGAR_REPORT_STALE_MINUTES", 30)
     # issue 24: a running build writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
     # JOB_STALL_SECONDS has lost its worker (failed with the reason; the same request starts a

@@ -190,17 +190,23 @@ def _record_failure(build_id: int, message: str) -> None:
 
 def prune(request_key: str | None = None) -> int:
     """Delete finished builds past the age limit, and those of `request_key` beyond the newest
-    few. Returns the number of builds deleted."""
+    few that finished more than REPORT_DOWNLOAD_GRACE_MINUTES ago. Returns the number of builds
+    deleted."""
     config = current_app.config
     finished = ReportBuild.status.in_(("done", "failed"))
     cutoff = utcnow() - timedelta(days=config.get("REPORT_KEEP_DAYS", 7))
     old = set(db.session.scalars(select(ReportBuild.id).where(
         finished, ReportBuild.created_at < cutoff)))
     if request_key:
-        old.update(db.session.scalars(
-            select(ReportBuild.id).where(finished, ReportBuild.request_key == request_key)
-            .order_by(ReportBuild.id.desc())
-            .offset(config.get("REPORT_KEEP_PER_REQUEST", 3))))
+        # Beyond the newest few, and finished a while ago: a build whose user was just told it
+        # is ready stays downloadable while newer builds of the same report finish (under load
+        # a fourth one could finish between "siap" and the click, and the click found a 404).
+        beyond = (select(ReportBuild.id).where(finished, ReportBuild.request_key == request_key)
+                  .order_by(ReportBuild.id.desc())
+                  .offset(config.get("REPORT_KEEP_PER_REQUEST", 3)))
+        grace = utcnow() - timedelta(minutes=config.get("REPORT_DOWNLOAD_GRACE_MINUTES", 15))
+        old.update(db.session.scalars(select(ReportBuild.id).where(
+            ReportBuild.id.in_(beyond.scalar_subquery()), ReportBuild.finished_at < grace)))
     if old:
         db.session.execute(delete(ReportBuild).where(ReportBuild.id.in_(old)),
                            execution_options={"synchronize_session": False})
