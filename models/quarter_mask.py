@@ -12,7 +12,9 @@ whatever came before. Only rows of quarters of the tag's own fiscal year count, 
 counted them before.
 
 The same statements are in migration 0021 (which adds the column to existing databases, fills it
-and creates these triggers); a test checks the two agree (tests/test_quarter_mask.py).
+and creates these triggers). tests/test_quarter_mask.py runs them as created here (create_all);
+tests/test_migrations.py as the migration creates them (the demo written through its triggers)
+and fills them (a copy of the demo upgraded from revision 0001), and compares the rollups.
 """
 from sqlalchemy import DDL, event
 

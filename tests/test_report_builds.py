@@ -197,14 +197,7 @@ def test_xlsx_from_the_job_opens(make, kab):
 def test_old_builds_are_pruned(app, make, kab, monkeypatch):
     monkeypatch.setitem(app.config, "REPORT_KEEP_PER_REQUEST", 2)
     monkeypatch.setitem(app.config, "REPORT_DOWNLOAD_GRACE_MINUTES", 0)
-    ids = []
-    for _ in range(4):  # the same request over changing data: one request key
-        build, _ = request_build("pdf", year=YEAR, variant="plan")
-        ids.append(build.id)
-        db.session.commit()
-        run_build(build.id)
-        kab.tags[0].description = f"Versi {len(ids)}"
-        db.session.commit()
+    ids = _builds_over_changing_data(kab, 4)
     left = db.session.scalars(select(ReportBuild.id).order_by(ReportBuild.id)).all()
     assert left == ids[-2:]
     other, _ = request_build("xlsx", year=YEAR, variant="plan")
@@ -222,20 +215,27 @@ def test_a_build_just_finished_stays_downloadable_while_newer_ones_finish(app, m
     """Beyond the newest builds of a report, one is deleted only after the grace period: a
     user told "siap" a moment ago can still download it."""
     monkeypatch.setitem(app.config, "REPORT_KEEP_PER_REQUEST", 1)
+    ids = _builds_over_changing_data(kab, 3)
+    assert db.session.scalars(select(ReportBuild.id).order_by(ReportBuild.id)).all() == ids
+    grace = app.config["REPORT_DOWNLOAD_GRACE_MINUTES"]
+    db.session.execute(update(ReportBuild).where(ReportBuild.id == ids[0]).values(
+        finished_at=utcnow() - timedelta(minutes=grace + 1)))
+    assert prune(db.session.get(ReportBuild, ids[0]).request_key) == 1
+    assert db.session.scalars(select(ReportBuild.id).order_by(ReportBuild.id)).all() == ids[1:]
+
+
+def _builds_over_changing_data(kab, n: int) -> list[int]:
+    """The same request `n` times, each built, with a change of data between: one request key,
+    `n` data versions. Returns the builds' ids."""
     ids = []
-    for _ in range(3):
+    for _ in range(n):
         build, _ = request_build("pdf", year=YEAR, variant="plan")
         ids.append(build.id)
         db.session.commit()
         run_build(build.id)
         kab.tags[0].description = f"Versi {len(ids)}"
         db.session.commit()
-    assert db.session.scalars(select(ReportBuild.id).order_by(ReportBuild.id)).all() == ids
-    grace = app.config["REPORT_DOWNLOAD_GRACE_MINUTES"]
-    db.session.execute(update(ReportBuild).where(ReportBuild.id == ids[0]).values(
-        finished_at=utcnow() - timedelta(minutes=grace + 1)))
-    assert prune(build.request_key) == 1
-    assert db.session.scalars(select(ReportBuild.id).order_by(ReportBuild.id)).all() == ids[1:]
+    return ids
 
 
 def test_bad_choice_is_a_form_message_and_queues_nothing(client, login, make, kab):

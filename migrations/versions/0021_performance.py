@@ -3,7 +3,7 @@ kept by triggers on realization; filled here from the existing rows.
 
 The rollup reads a tag's carried-forward quarter from it (reports/queries/verified.py). The
 statements are a copy of models/quarter_mask.py as it stood at this revision (a migration does
-not import the models, which move on); tests/test_quarter_mask.py runs both paths.
+not import the models, which move on); tests/test_migrations.py runs this path.
 
 Revision ID: 0021
 Revises: 0020
