@@ -6,10 +6,10 @@ quarter with a row; reading it from the tag instead of grouping every row of the
 dashboard's queries on PostgreSQL from 2-2.5x their floor to about 1.2x (docs/PERFORMANCE.md).
 A stored figure is only worth having if it cannot go stale, so the database keeps it, on every
 insert, delete and move of a realization row, whoever writes it (the sheet, the API, imports,
-the demo, a bulk INSERT, a cascade from a deleted tag): the app never writes it. Each trigger
-recomputes the tag's bits from its rows (one index lookup: at most four rows), so it is right
-whatever came before. Only rows of quarters of the tag's own fiscal year count, as the rollup
-counted them before.
+the demo, a bulk INSERT, a cascade from a deleted tag): the app never writes it. An insert sets
+its quarter's bit; a delete or a moved row recomputes the tag's bits from its rows (at most
+four). Only rows of quarters of the tag's own fiscal year count, as the rollup counted them
+before.
 
 The same statements are in migration 0021 (which adds the column to existing databases, fills it
 and creates these triggers). tests/test_quarter_mask.py runs them as created here (create_all);

@@ -1,8 +1,9 @@
 """Plan versus realization: the one rollup the dashboard, the PDF/XLSX report and the API share.
 
-Every call is a single SQL statement with GROUP BY. Money is summed in whole sen (integers) so
-SQLite, which keeps NUMERIC as floating point, adds up exactly like PostgreSQL; divisions
-(absorption, physical progress) are done in Decimal on the grouped figures and rounded there.
+Every call is a single SQL statement with GROUP BY. Money is summed exactly and comes back in
+whole sen: SQLite, which keeps NUMERIC as floating point, sums whole sen (integers); PostgreSQL
+sums its NUMERIC and scales the sum (rollup_base `_summable`); divisions (absorption, physical
+progress) are done in Decimal on the grouped figures and rounded there.
 
 Realization is stored to date (cumulative) per tag and quarter; a quarter without a row carries
 the tag's latest earlier figure forward, marked (none up to it: 0; reports/queries/verified.py).

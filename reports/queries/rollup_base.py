@@ -1,8 +1,9 @@
 """The rollup's building blocks: the filter and row types, portable SQL pieces (sen, floor),
 the statement cache, and the tag base CTE every rollup statement starts from.
 
-Money is summed in whole sen (integers) so SQLite, which keeps NUMERIC as floating point, adds
-up exactly like PostgreSQL; divisions are done in Decimal on the grouped figures. Realization is
+Money is summed exactly and comes back in whole sen: SQLite, which keeps NUMERIC as floating
+point, sums whole sen (integers), PostgreSQL its NUMERIC (`_summable`, `_sum_sen`); divisions are
+done in Decimal on the grouped figures. Realization is
 stored to date per tag and quarter; a missing row means 0 to date. Verified only, a quarter
 shows the OPD's last verified figures (reports/queries/verified.py). See reports/queries/rollup.py
 for the contract and reports/queries/apportion.py for the per-desa split.
@@ -212,7 +213,7 @@ def _base(f: RollupFilter, numbers: tuple[int, ...]):
     """A CTE of the filtered tags: ids, dimensions, the quarters with a row (`mask`), amount in
     rupiah (`amount`), sen (`a`) and summable (`ax`, `_summable`), target `t`, and per quarter
     number n in `numbers`: r{n} sen, rx{n} summable, p{n} progress, c{n} reached. A statement
-    computes only the columns it reads (both backends flatten the CTE into it)."""
+    that reads the CTE once computes only the columns it reads (both backends flatten it)."""
     stmt = (
         select(Tag.id.label("tag_id"), Tag.sub_activity_id, Tag.strategy_id, Tag.tag_kind_id,
                SubActivity.opd_id, SubActivity.funding_source_id,

@@ -127,8 +127,8 @@ def figures_by_quarter(groups, verified_only: bool):
     when j is the quarter `counted` picks. Returns (joined, {f"k{n}": that quarter}), `groups`
     outer-joined to the OPDs' last verified quarters when verified only.
 
-    The rule runs on a few hundred groups, not on every row: applying it per tag and row (a
-    column per quarter per tag, or a CASE per row) cost the trend 2.5-7x its floor."""
+    The rule runs on a few hundred groups, not on every row: at M on PostgreSQL a column per
+    quarter per tag cost the trend 1.8x its floor and a CASE per row 2.6x; the groups 1.3-1.4x."""
     joined, lv = groups, None
     if verified_only:
         lv = last_verified_by_quarter()
