@@ -61,12 +61,11 @@ def _bit(j: int) -> int:
     return 1 << (j - 1)
 
 
-def counted(n: int, has_row, m=None, pick=None):
+def counted(n: int, has_row, m=None):
     """The rule, in one place: which quarter's row is a tag's figure to date at quarter n —
     the latest j <= n with a row (`has_row(j)`, a clause); verified only (`m`: the OPD's last
-    verified quarter up to n) also j <= m, none when m is NULL. Returns the CASE giving
-    `pick(j)` of that quarter (default: its number j), NULL when no quarter counts (the figure
-    is 0).
+    verified quarter up to n) also j <= m, none when m is NULL. Returns the CASE giving that
+    quarter's number j, NULL when no quarter counts (the figure is 0).
 
     A CASE over the (at most four) quarters, on what is already known per tag, rather than a
     max() over the rows: the cap then applies per tag with the caller's OPD column, where a
@@ -74,7 +73,7 @@ def counted(n: int, has_row, m=None, pick=None):
     rollups took ~1.4x longer on PostgreSQL)."""
     def counts(j):
         return has_row(j) if m is None else and_(has_row(j), m >= j)
-    return case(*((counts(j), j if pick is None else pick(j)) for j in range(n, 0, -1)))
+    return case(*((counts(j), j) for j in range(n, 0, -1)))
 
 
 def _has_row(mask):
