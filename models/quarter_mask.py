@@ -66,9 +66,6 @@ SQLITE = (
     "ON realization BEGIN " + _recompute("OLD.tag_id") + " " + _recompute("NEW.tag_id") + " END",
 )
 
-# Existing databases (migration 0021): every tag's bits from its rows, in one statement.
-FILL = f"UPDATE tag SET realized_quarters = {_bits('tag.id')}"
-
 for _sql in POSTGRESQL:
     event.listen(Realization.__table__, "after_create",
                  DDL(_sql).execute_if(dialect="postgresql"))
